@@ -1,0 +1,116 @@
+"""The admin's forms: approve or reject a draft, answer freely.
+
+Each is one transaction through bot.service with the officer's username as the actor; what it queued is
+sent after the commit (kick_delivery), and the officer is sent back with a message (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session
+
+from admin import bp, display, queries
+from admin.auth import me
+from admin.views import local_zone, runtime, visible_ticket
+from bot import service
+from bot.messages import DraftStatus, TicketStatus
+from store.db import session_scope
+from store.models import Draft, Ticket
+
+CLOSED = "Tiket {number} sudah ditutup; tidak ada jawaban yang dikirim."
+
+
+def _text(raw: str | None) -> str | None:
+    """The answer as typed, with browser line endings undone; None when the field was not sent."""
+    return None if raw is None else raw.replace("\r\n", "\n").strip()
+
+
+def _invalid(text: str) -> str | None:
+    limit = runtime().desk.config.app.max_message_chars
+    if not text:
+        return "Teks jawaban tidak boleh kosong."
+    if len(text) > limit:
+        return f"Teks jawaban terlalu panjang ({len(text)} karakter, maksimal {limit})."
+    return None
+
+
+def _back(number: str) -> ResponseReturnValue:
+    """Back to the queue when the form came from there, otherwise to the ticket."""
+    if request.form.get("next") == "drafts":
+        return redirect(url_for("admin.drafts"), 303)
+    return redirect(url_for("admin.ticket", number=number), 303)
+
+
+def _draft(db: Session, ticket: Ticket, draft_id: int) -> Draft:
+    draft = queries.locked_draft(db, draft_id)
+    if draft is None or draft.ticket_id != ticket.id:
+        abort(404)
+    return draft
+
+
+def _already_decided(draft: Draft) -> str | None:
+    if draft.status is DraftStatus.PENDING:
+        return None
+    label = display.DRAFT_STATUS[draft.status].lower()
+    when = display.local_time(draft.decided_at, local_zone())
+    return f"Draf ini sudah {label} oleh {draft.decided_by} ({when}); tidak dikirim lagi."
+
+
+@bp.post("/tickets/<number>/drafts/<int:draft_id>/approve")
+def approve(number: str, draft_id: int) -> ResponseReturnValue:
+    """Send the draft (as is, or as edited in the form) to the citizen, exactly once."""
+    rt, actor, text = runtime(), me().username, _text(request.form.get("body"))
+    if text is not None and (problem := _invalid(text)):
+        flash(problem, "error")
+        return _back(number)
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        draft = _draft(db, ticket, draft_id)
+        problem = _already_decided(draft)
+        if problem is None and ticket.status is TicketStatus.CLOSED:
+            problem = CLOSED.format(number=number)
+        if problem is None:
+            edited = None if text is None or text == draft.body.strip() else text
+            service.approve_draft(db, draft, now=rt.now(), desk=rt.desk, actor=actor, body=edited)
+    if problem:
+        flash(problem, "error")
+        return _back(number)
+    rt.kick_delivery()
+    flash(f"Jawaban tiket {number} disetujui dan dikirim ke warga.", "ok")
+    return _back(number)
+
+
+@bp.post("/tickets/<number>/drafts/<int:draft_id>/reject")
+def reject(number: str, draft_id: int) -> ResponseReturnValue:
+    """Turn the draft down; nothing goes to the citizen."""
+    rt, actor = runtime(), me().username
+    reason = request.form.get("reason", "").strip()[:200]
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        draft = _draft(db, ticket, draft_id)
+        problem = _already_decided(draft)
+        if problem is None:
+            queries.reject_draft(db, draft, now=rt.now(), actor=actor, reason=reason)
+    flash(problem or f"Draf untuk tiket {number} ditolak.", "error" if problem else "ok")
+    return _back(number)
+
+
+@bp.post("/tickets/<number>/reply")
+def reply(number: str) -> ResponseReturnValue:
+    """An answer in the officer's own words."""
+    rt, actor, text = runtime(), me().username, _text(request.form.get("body")) or ""
+    if problem := _invalid(text):
+        flash(problem, "error")
+        return _back(number)
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        closed = ticket.status is TicketStatus.CLOSED
+        if not closed:
+            service.send_answer(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
+    if closed:
+        flash(CLOSED.format(number=number), "error")
+        return _back(number)
+    rt.kick_delivery()
+    flash(f"Jawaban tiket {number} dikirim ke warga.", "ok")
+    return _back(number)

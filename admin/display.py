@@ -1,0 +1,63 @@
+"""How the admin shows times, deadlines, statuses and phone numbers (Indonesian, local time)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.messages import DraftStatus, Role, TicketStatus
+from bot.parsers.phone import mask_phone
+from store.models import Contact, Ticket
+
+SOON = timedelta(hours=1)  # less than this left: shown as urgent
+
+TICKET_STATUS = {
+    TicketStatus.OPEN: "Terbuka",
+    TicketStatus.ANSWERED: "Terjawab",
+    TicketStatus.CLOSED: "Ditutup",
+}
+ROLE = {Role.ADMIN: "admin", Role.OFFICER: "petugas", Role.COMMITTEE: "komite"}
+DRAFT_STATUS = {
+    DraftStatus.PENDING: "Menunggu",
+    DraftStatus.APPROVED: "Disetujui",
+    DraftStatus.REJECTED: "Ditolak",
+}
+
+
+def local_time(when: datetime | None, tz: ZoneInfo) -> str:
+    """'23/11/2026 10.00 WIB'; the zone's own abbreviation (WIB, WITA, WIT)."""
+    if when is None:
+        return "—"
+    return when.astimezone(tz).strftime("%d/%m/%Y %H.%M %Z")
+
+
+def duration(delta: timedelta) -> str:
+    """'3 j 12 m', or '45 m' under an hour (j = jam, m = menit)."""
+    hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
+    return f"{hours} j {minutes} m" if hours else f"{minutes} m"
+
+
+def sla(ticket: Ticket, now: datetime) -> tuple[str, str]:
+    """The deadline as text plus a CSS level: ('sisa 3 j 12 m', 'ok'), ('lewat 20 m', 'late')..."""
+    if ticket.first_answer_at is not None:
+        late = ticket.first_answer_at - ticket.due_at
+        if late <= timedelta(0):
+            return "dijawab tepat waktu", "done"
+        return f"dijawab terlambat {duration(_ceil_minute(late))}", "done"
+    if ticket.status is TicketStatus.CLOSED:
+        return "ditutup", "done"
+    left = ticket.due_at - now
+    if left > timedelta(0):
+        return f"sisa {duration(left)}", "soon" if left < SOON else "ok"
+    # past the deadline by even a few seconds counts as a started minute
+    return f"lewat {duration(_ceil_minute(-left))}", "late"
+
+
+def _ceil_minute(delta: timedelta) -> timedelta:
+    return timedelta(minutes=math.ceil(delta.total_seconds() / 60))
+
+
+def citizen_phone(ticket: Ticket, contact: Contact | None) -> str:
+    """The citizen's number, masked (a Telegram chat id without a phone is masked the same way)."""
+    return mask_phone((contact.phone if contact else None) or ticket.address)

@@ -1,0 +1,84 @@
+"""create_app: the one place that wires config, store, templates, channels and blueprints."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from flask import Flask, jsonify, render_template
+
+from bot.channels.registry import build_channels
+from bot.config import Config, load_config
+from bot.replies import make_env
+from bot.runtime import Runtime, utcnow
+from bot.service import Desk
+from store.db import db_state, make_engine
+
+
+def _secret_key(config: Config, instance: Path) -> str:
+    """ADUAN_SECRET_KEY, or a random key kept in the instance folder so sessions survive restarts."""
+    if config.secret("ADUAN_SECRET_KEY"):
+        return config.secret("ADUAN_SECRET_KEY")
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(
+    config: Config | None = None,
+    *,
+    http: httpx.Client | None = None,
+    clock: Callable[[], datetime] | None = None,
+    testing: bool = False,
+) -> Flask:
+    """Build the web application: webhooks, simulator, admin and health check."""
+    config = config or load_config()
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    app.config.update(
+        SECRET_KEY=_secret_key(config, Path(app.instance_path)),
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.public_base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    runtime = Runtime(
+        desk=Desk(config=config, env=make_env()),
+        engine=make_engine(config.database.url),
+        channels=build_channels(config, http or httpx.Client(timeout=10)),
+        clock=clock or utcnow,
+        sync_delivery=testing,
+    )
+    app.extensions["aduan"] = runtime
+
+    from admin import bp as admin_bp
+    from bot.simulator import bp as simulator_bp
+    from bot.webhooks import bp as webhooks_bp
+
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(admin_bp)
+    if config.simulator.enabled:
+        app.register_blueprint(simulator_bp)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        state = db_state(runtime.engine)
+        return jsonify({"status": "ok" if state["ok"] else "error", "database": state}), (
+            200 if state["ok"] else 503
+        )
+
+    @app.get("/")
+    def index():  # type: ignore[no-untyped-def]
+        return render_template("index.html", config=config)
+
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["aduan"]

@@ -1,0 +1,64 @@
+"""The small interface every channel adapter implements, and the HTTP-free request/response types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.messages import InboundMessage, OutboundMessage, StatusUpdate
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """What the webhook blueprint hands an adapter: never a Flask object."""
+
+    method: str
+    url: str  # the public URL the provider called (PUBLIC_BASE_URL applied)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    args: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    remote_addr: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookResponse:
+    body: str = ""
+    status: int = 200
+    content_type: str = "text/plain; charset=utf-8"
+
+
+class Ignored(Exception):
+    """A valid request with nothing to do: answered 200 so the provider does not retry."""
+
+
+class Rejected(Exception):
+    """A request we refuse: 403 for a bad or missing signature, 400 for a malformed body."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class SendError(Exception):
+    """A send that failed; permanent ones are not retried."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Channel(Protocol):
+    name: str
+    inline_replies: bool  # replies travel in the webhook response (TwiML, Kannel body)
+
+    def verify(self, req: WebhookRequest) -> None: ...
+
+    def parse_inbound(self, req: WebhookRequest) -> list[InboundMessage]: ...
+
+    def parse_status(self, req: WebhookRequest) -> list[StatusUpdate]: ...
+
+    def ack(self, replies: Sequence[str]) -> WebhookResponse: ...
+
+    def send(self, msg: OutboundMessage) -> str: ...

@@ -1,0 +1,141 @@
+"""The outbox dispatcher: claims due rows, sends them through their channel, records the outcome.
+
+A row is claimed (status 'sending' with a lease) in its own short transaction before the provider is
+called, so two dispatchers never send the same row: PostgreSQL skips rows another worker has locked
+(FOR UPDATE SKIP LOCKED) and SQLite serialises writers with BEGIN IMMEDIATE. A row whose lease ran out
+(the process died mid-send) is claimed again: after a crash a message may go out twice, never zero times.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.channels.base import Channel, SendError
+from bot.config import DeliveryConfig
+from bot.messages import Direction, OutboundMessage, OutboxStatus, StatusUpdate
+from bot.parsers import mask_phone
+from store.db import session_scope
+from store.models import Contact, Message, Outbox
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+
+
+def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMessage]:
+    """Mark due rows as being sent and return them."""
+    due = sa.or_(
+        sa.and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.next_attempt_at) <= now),
+        sa.and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.next_attempt_at) <= now),
+    )
+    with session_scope(engine) as session:
+        stmt = select(Outbox).where(due).order_by(col(Outbox.id)).limit(limit)
+        rows = list(session.exec(stmt.with_for_update(skip_locked=True)))
+        for row in rows:
+            row.status = OutboxStatus.SENDING
+            row.attempts += 1
+            row.next_attempt_at = now + LEASE
+        return [
+            OutboundMessage(r.id, r.channel, r.address, r.body, _last_inbound(session, r))  # type: ignore[arg-type]
+            for r in rows
+        ]
+
+
+def _last_inbound(session: Session, row: Outbox) -> datetime | None:
+    """When this address last wrote to us on this channel (WhatsApp only lets us answer for 24 h)."""
+    stmt = select(sa.func.max(Message.created_at)).where(
+        Message.channel == row.channel,
+        Message.address == row.address,
+        Message.direction == Direction.IN,
+    )
+    return session.exec(stmt).one()
+
+
+def _record(
+    engine: Engine,
+    msg: OutboundMessage,
+    *,
+    now: datetime,
+    cfg: DeliveryConfig,
+    provider_id: str | None,
+    error: SendError | None,
+) -> None:
+    with session_scope(engine) as session:
+        row = session.get(Outbox, msg.outbox_id)
+        if row is None:
+            return
+        if error is None:
+            row.status, row.provider_id, row.sent_at, row.error = (
+                OutboxStatus.SENT,
+                provider_id,
+                now,
+                "",
+            )
+            message = session.get(Message, row.message_id)
+            if message is not None:
+                message.provider_id = provider_id
+            return
+        row.error = str(error)[:500]
+        if error.permanent or row.attempts >= cfg.max_attempts:
+            row.status, row.next_attempt_at = OutboxStatus.FAILED, None
+        else:
+            backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
+            row.status, row.next_attempt_at = OutboxStatus.PENDING, now + timedelta(seconds=backoff)
+
+
+def dispatch(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    *,
+    now: datetime,
+    cfg: DeliveryConfig,
+    limit: int = 50,
+) -> int:
+    """Send what is due; returns how many were sent successfully."""
+    sent = 0
+    for msg in claim(engine, now=now, limit=limit):
+        channel = channels.get(msg.channel)
+        provider_id, error = None, None
+        if channel is None:
+            error = SendError(f"channel {msg.channel} is not enabled")
+        else:
+            try:
+                provider_id = channel.send(msg)
+            except SendError as exc:
+                error = exc
+            except Exception as exc:  # a provider library's own error: retry with back-off
+                log.exception("send failed on %s to %s", msg.channel, mask_phone(msg.address))
+                error = SendError(type(exc).__name__)
+        _record(engine, msg, now=now, cfg=cfg, provider_id=provider_id, error=error)
+        sent += error is None
+    return sent
+
+
+def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool:
+    """Record a delivery receipt; False when no outbox row has that provider id (ignored)."""
+    with session_scope(engine) as session:
+        row = session.exec(
+            select(Outbox).where(
+                Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
+            )
+        ).first()
+        if row is None:
+            return False
+        row.status = update.status
+        if update.status is OutboxStatus.DELIVERED:
+            row.delivered_at = now
+        if update.error:
+            row.error = update.error[:500]
+        if update.opted_out:
+            message = session.get(Message, row.message_id)
+            contact = (
+                session.get(Contact, message.contact_id) if message and message.contact_id else None
+            )
+            if contact is not None:
+                contact.opted_out = True
+        return True

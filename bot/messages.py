@@ -1,0 +1,92 @@
+"""Value types that cross layers: inbound and outbound messages, status updates, enums. Stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class DraftStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for the dispatcher
+    INLINE = "inline"  # goes out in the webhook's own response (TwiML, Kannel body, simulator)
+    SENDING = "sending"  # claimed by a dispatcher
+    SENT = "sent"  # accepted by the provider
+    DELIVERED = "delivered"  # delivery receipt seen
+    FAILED = "failed"  # gave up after retries, or refused for good
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    COMMITTEE = "committee"
+
+
+@dataclass(frozen=True)
+class Media:
+    """An attachment or a shared location on an inbound message."""
+
+    kind: str  # image, document, audio, video, location, contact
+    url: str = ""
+    content_type: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A message from a citizen or staff member as a channel adapter understood it."""
+
+    channel: str
+    address: str  # where replies go on this channel: E.164 phone, Telegram chat id, ...
+    text: str
+    provider_id: str | None = None
+    phone: str | None = None  # E.164 when the channel knows the phone number
+    name: str = ""
+    media: tuple[Media, ...] = ()
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """One queued reply, as the delivery layer hands it to a channel's send()."""
+
+    outbox_id: int
+    channel: str
+    address: str
+    text: str
+    last_inbound_at: datetime | None = None  # for WhatsApp's 24-hour customer-service window
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A delivery receipt from a provider."""
+
+    channel: str
+    provider_id: str
+    status: OutboxStatus
+    error: str = ""
+    opted_out: bool = False  # the provider says the recipient unsubscribed (Twilio 21610)

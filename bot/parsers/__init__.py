@@ -1,0 +1,18 @@
+"""Channel-agnostic parsing of inbound text: the `KODE #teks` grammar, keywords, phone numbers."""
+
+from bot.parsers.grammar import Kind, Parsed, UnitRef, normalize_text, parse_message
+from bot.parsers.keywords import Keyword, parse_keyword
+from bot.parsers.phone import PhoneError, mask_phone, normalize_phone
+
+__all__ = [
+    "Keyword",
+    "Kind",
+    "Parsed",
+    "PhoneError",
+    "UnitRef",
+    "mask_phone",
+    "normalize_phone",
+    "normalize_text",
+    "parse_keyword",
+    "parse_message",
+]

@@ -1,0 +1,86 @@
+"""Whole-message keywords: BANTUAN, KODE, STATUS [nomor], BATAL, STOP, MULAI, YA/TIDAK, numbers."""
+
+import re
+import unicodedata
+from enum import StrEnum
+
+from bot.parsers.text import normalize_text
+
+
+class Keyword(StrEnum):
+    """What a whole-message keyword asks for."""
+
+    HELP = "help"
+    CODES = "codes"
+    STATUS = "status"
+    CANCEL = "cancel"
+    STOP = "stop"
+    START = "start"
+    YES = "yes"
+    NO = "no"
+    NUMBER = "number"
+
+
+_SYNONYMS: dict[Keyword, tuple[str, ...]] = {
+    Keyword.HELP: ("BANTUAN", "INFO", "HELP", "TOLONG", "MENU"),
+    Keyword.CODES: ("KODE", "DAFTAR", "LIST"),
+    Keyword.STATUS: ("STATUS", "CEK"),
+    Keyword.CANCEL: ("BATAL", "CANCEL"),
+    Keyword.STOP: ("STOP", "BERHENTI", "UNSUBSCRIBE"),
+    Keyword.START: ("MULAI", "START"),
+    Keyword.YES: ("YA", "Y", "YES", "IYA", "IYAH", "OK", "OKE", "BETUL", "BENAR"),
+    Keyword.NO: ("TIDAK", "TDK", "GAK", "GA", "NGGAK", "NGGA", "ENGGAK", "NO", "N", "BUKAN"),
+}
+_REPEATS = re.compile(r"(.)\1+")
+_HEAD = re.compile(r"([^\W\d_]+)(.*)")
+_TICKET = re.compile(r"(?:(?:NO|NOMOR|NOMER)\.?\s*[:#]?\s*)?#?\s*([0-9]+)", re.IGNORECASE)
+_NUMBER = re.compile(r"[0-9]{1,2}")
+# A lone greeting is not complaint content: it gets the help, even when a ticket is open.
+_GREETING = re.compile(
+    r"(?:hal+o+|hel+o+|hai+|hi+|p|ping|tes|test|permisi|salam|selamat (?:pagi|siang|sore|malam)"
+    r"|as+alamu.?alaikum(?: wr\.? ?wb\.?)?)(?: (?:min|admin|pak|bu|kak|mas|mbak))?",
+    re.IGNORECASE,
+)
+
+
+def _squeeze(word: str) -> str:
+    # SMS stretches words ("yaaa", "okee", "stoop"); one letter per run keeps them all apart.
+    return _REPEATS.sub(r"\1", word.upper())
+
+
+_WORDS: dict[str, Keyword] = {
+    _squeeze(word): keyword for keyword, words in _SYNONYMS.items() for word in words
+}
+
+
+def keyword_for_word(word: str) -> Keyword | None:
+    """The keyword a single word stands for (case-insensitive, stretched letters allowed)."""
+    return _WORDS.get(_squeeze(word))
+
+
+def parse_keyword(text: str) -> tuple[Keyword, str] | None:
+    """Return (keyword, arg) when the whole message is a keyword, else None."""
+    flat = " ".join(normalize_text(text).split())
+    if flat and set(flat) <= {"?", " "}:
+        return Keyword.HELP, ""
+    flat = _strip_trailing(flat)
+    if _GREETING.fullmatch(flat):
+        return Keyword.HELP, ""
+    if _NUMBER.fullmatch(flat) and int(flat) > 0:
+        return Keyword.NUMBER, str(int(flat))
+    head = _HEAD.fullmatch(flat)
+    if head is None:
+        return None
+    keyword, rest = keyword_for_word(head[1]), head[2].lstrip(" :#")
+    if keyword is None or not rest:
+        return (keyword, "") if keyword else None
+    ticket = _TICKET.fullmatch(rest)
+    return (keyword, ticket[1]) if keyword is Keyword.STATUS and ticket else None
+
+
+def _strip_trailing(text: str) -> str:
+    # Trailing punctuation and emoji ("Ya!", "ok 👍", "STOP!!") do not change the answer.
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1])[0] in "PSMC"):
+        end -= 1
+    return text[:end]

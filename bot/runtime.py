@@ -1,0 +1,66 @@
+"""The running desk: config, engine, templates, channels and clock, built once by create_app."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot import delivery, service
+from bot.channels.base import Channel
+from bot.messages import InboundMessage
+from bot.service import Desk, Outcome
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    desk: Desk
+    engine: Engine
+    channels: Mapping[str, Channel]
+    clock: Callable[[], datetime] = utcnow
+    sync_delivery: bool = False  # tests: send in the request instead of a background thread
+    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def receive(self, msg: InboundMessage, *, inline: bool) -> Outcome:
+        """Handle an inbound message in one transaction, then send what it queued."""
+        outcome = service.process_inbound(
+            self.engine, msg, now=self.now(), desk=self.desk, inline=inline
+        )
+        self.kick_delivery()
+        return outcome
+
+    def deliver_now(self) -> int:
+        return delivery.dispatch(
+            self.engine, self.channels, now=self.now(), cfg=self.desk.config.delivery
+        )
+
+    def kick_delivery(self) -> None:
+        """Send queued messages right after the commit that queued them, off the request thread."""
+        if self.sync_delivery:
+            self.deliver_now()
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aduan-delivery")
+        self._pool.submit(self._safe_deliver)
+
+    def _safe_deliver(self) -> None:
+        try:
+            self.deliver_now()
+        except Exception:  # the scheduler's retry job picks the rows up again
+            log.exception("delivery run failed")

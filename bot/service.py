@@ -1,0 +1,408 @@
+"""Handling one inbound message in ONE transaction: dedupe, contact, flow, ticket, draft, replies, outbox."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot import flows, parsers
+from bot.answers import AnswerDoc, rank
+from bot.config import Config
+from bot.messages import Direction, DraftStatus, InboundMessage, TicketStatus
+from bot.replies import render
+from store import repo
+from store.db import session_scope
+from store.models import Contact, Conversation, Draft, Message, Ticket, Unit
+
+log = logging.getLogger(__name__)
+
+WAIT_HOURS = 24  # a pending question is forgotten after this long
+UNIT_LIST_KEYS = {"help", "codes", "unknown_code"}
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What handling a message needs besides the session: config and the reply templates."""
+
+    config: Config
+    env: SandboxedEnvironment
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_id: int | None
+    ticket: str | None
+    replies: tuple[str, ...]
+    duplicate: bool = False
+
+
+@dataclass
+class _Turn:
+    """Everything one inbound message touches, gathered while its actions run."""
+
+    session: Session
+    desk: Desk
+    now: datetime
+    msg: InboundMessage
+    contact: Contact
+    inbound: Message
+    units: dict[str, Unit]
+    inline: bool
+    linked: list[int] = field(default_factory=list)  # earlier messages waiting for a ticket
+    ticket: Ticket | None = None
+    replies: list[Message] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.contact.language or self.desk.config.app.language
+
+    def reply(self, key: str, **ctx: Any) -> None:
+        """Render a template and queue it on the channel the citizen wrote from."""
+        ctx = _with_units(key, ctx, self.units)
+        cfg = self.desk.config.app
+        body = render(self.desk.env, key, self.lang, now=self.now, tz=cfg.timezone, **ctx)
+        self.replies.append(
+            repo.queue_reply(
+                self.session,
+                body=body,
+                channel=self.msg.channel,
+                address=self.msg.address,
+                now=self.now,
+                ticket_id=self.ticket.id if self.ticket else None,
+                contact_id=self.contact.id,
+                reply_to_id=self.inbound.id,
+                inline=self.inline,
+            )
+        )
+
+
+def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[str, Any]:
+    """Fill in unit names and lists so flows only need to name a code."""
+    if key in UNIT_LIST_KEYS:
+        ctx = {**ctx, "units": [{"code": u.code, "name": u.name} for u in units.values()]}
+    if "code" in ctx:
+        unit = units[ctx.pop("code")]
+        if key == "confirm_unit":
+            ctx = {**ctx, "code": unit.code, "name": unit.name}
+        else:
+            ctx = {**ctx, "unit_code": unit.code, "unit_name": unit.name}
+    return ctx
+
+
+def handle_inbound(
+    session: Session, msg: InboundMessage, *, now: datetime, desk: Desk, inline: bool = False
+) -> Outcome:
+    """Store, understand and answer one inbound message. The caller commits."""
+    if msg.provider_id:
+        seen = repo.find_message(session, channel=msg.channel, provider_id=msg.provider_id)
+        if seen is not None:
+            return _replay(session, seen)
+    contact = repo.resolve_contact(
+        session, channel=msg.channel, address=msg.address, phone=msg.phone, now=now
+    )
+    limit = desk.config.app.max_message_chars
+    inbound = repo.add_message(
+        session,
+        contact_id=contact.id,
+        direction=Direction.IN,
+        channel=msg.channel,
+        address=msg.address,
+        provider_id=msg.provider_id,
+        body=msg.text[:limit],
+        media=[
+            {"kind": m.kind, "url": m.url, "content_type": m.content_type, **m.extra}
+            for m in msg.media
+        ],
+        author="citizen",
+        created_at=now,
+    )
+    units = {u.code: u for u in repo.active_units(session)}
+    turn = _Turn(session, desk, now, msg, contact, inbound, units, inline)
+    _converse(turn)
+    if len(msg.text) > limit:
+        turn.reply("too_long", limit=limit)
+    return Outcome(
+        inbound.id, turn.ticket.number if turn.ticket else None, tuple(m.body for m in turn.replies)
+    )
+
+
+def process_inbound(
+    engine: Engine, msg: InboundMessage, *, now: datetime, desk: Desk, inline: bool = False
+) -> Outcome:
+    """handle_inbound in its own transaction. A concurrent duplicate or a contact created at the
+    same moment by another worker violates a unique key; the retry then sees the committed row."""
+    for attempt in range(3):
+        try:
+            with session_scope(engine) as session:
+                return handle_inbound(session, msg, now=now, desk=desk, inline=inline)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.info("retrying inbound on %s after a concurrent insert", msg.channel)
+    raise AssertionError("unreachable")
+
+
+def _replay(session: Session, seen: Message) -> Outcome:
+    """A provider's retry: nothing new is stored, and the same replies are given."""
+    ticket = session.get(Ticket, seen.ticket_id) if seen.ticket_id else None
+    replies = tuple(m.body for m in repo.replies_to(session, seen.id))  # type: ignore[arg-type]
+    return Outcome(seen.id, ticket.number if ticket else None, replies, duplicate=True)
+
+
+def _converse(turn: _Turn) -> None:
+    """Run the flow for the message and apply its actions."""
+    conv = repo.get_conversation(
+        turn.session, channel=turn.msg.channel, address=turn.msg.address, now=turn.now
+    )
+    expired = conv.expires_at is not None and conv.expires_at <= turn.now
+    state = flows.State.IDLE if expired else flows.State(conv.state)
+    data = {} if expired else dict(conv.data)
+    text = parsers.normalize_text(turn.inbound.body)
+    refs = [parsers.UnitRef(u.code, tuple(u.aliases)) for u in turn.units.values()]
+    parsed = parsers.parse_message(text, refs)
+    if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
+        return  # stored, never answered: the citizen asked us to stop
+    open_refs = tuple(
+        flows.TicketRef(t.number, _code(turn, t) or "")
+        for t in repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    )
+    snap = flows.Snapshot(state, text, data, open_refs, has_media=bool(turn.msg.media))
+    result = flows.step(snap, parsed, turn.now)
+    turn.linked = [int(i) for i in data.get("message_ids", [])]
+    for action in result.actions:
+        _apply(turn, action)
+    _save_state(turn, conv, result)
+
+
+def _code(turn: _Turn, ticket: Ticket) -> str | None:
+    return next((c for c, u in turn.units.items() if u.id == ticket.unit_id), None)
+
+
+def _save_state(turn: _Turn, conv: Conversation, result: flows.Step) -> None:
+    waiting = result.state is not flows.State.IDLE
+    data = dict(result.data)
+    if waiting:
+        # remember which messages belong to the complaint still being put together
+        data["message_ids"] = [*turn.linked, turn.inbound.id]
+    conv.state = result.state.value
+    conv.data = data
+    conv.updated_at = turn.now
+    conv.expires_at = turn.now + timedelta(hours=WAIT_HOURS) if waiting else None
+
+
+def _apply(turn: _Turn, action: flows.Action) -> None:
+    match action:
+        case flows.Reply(key=key, ctx=ctx):
+            turn.reply(key, **ctx)
+        case flows.FileComplaint(unit_code=code, text=text):
+            _file_complaint(turn, turn.units[code], text)
+        case flows.AppendToTicket(number=number):
+            ticket = repo.ticket_by_number(turn.session, number)
+            assert ticket is not None
+            _attach(turn, ticket)
+            turn.reply("ack_append", ticket=ticket.number, code=_code(turn, ticket))
+        case flows.ShowStatus(number=number):
+            _status(turn, number)
+        case flows.SetOptOut(opted_out=value):
+            turn.contact.opted_out = value
+            repo.audit(
+                turn.session,
+                actor="citizen",
+                action="opt_out" if value else "opt_in",
+                entity="contact",
+                entity_id=turn.contact.id,
+                now=turn.now,
+            )
+
+
+def _attach(turn: _Turn, ticket: Ticket) -> None:
+    """Link this message (and any earlier ones of the same complaint) to the ticket."""
+    turn.ticket = ticket
+    ticket.updated_at = turn.now
+    for message_id in [*turn.linked, turn.inbound.id]:
+        message = turn.session.get(Message, message_id)
+        if message is not None and message.ticket_id is None:
+            message.ticket_id = ticket.id
+    turn.linked = []
+
+
+def _file_complaint(turn: _Turn, unit: Unit, text: str) -> None:
+    """Append to the citizen's open ticket for the unit, or open a new one."""
+    existing = next(
+        (t for t in repo.open_tickets(turn.session, turn.contact.id) if t.unit_id == unit.id),  # type: ignore[arg-type]
+        None,
+    )
+    if existing is not None:
+        _attach(turn, existing)
+        turn.reply("ack_append", ticket=existing.number, code=unit.code)
+        return
+    ticket = _open_ticket(turn, unit)
+    _attach(turn, ticket)
+    turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at)
+    _draft_answer(turn, ticket, unit, text)
+
+
+def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
+    hours = unit.sla_hours or turn.desk.config.sla.default_hours
+    ticket = Ticket(
+        number=repo.new_ticket_number(turn.session),
+        contact_id=turn.contact.id,  # type: ignore[arg-type]
+        unit_id=unit.id,  # type: ignore[arg-type]
+        channel=turn.msg.channel,
+        address=turn.msg.address,
+        received_at=turn.now,
+        due_at=turn.now + timedelta(hours=hours),
+        updated_at=turn.now,
+    )
+    turn.session.add(ticket)
+    turn.session.flush()
+    repo.audit(
+        turn.session,
+        actor="citizen",
+        action="ticket.open",
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=turn.now,
+        after={"status": ticket.status.value, "unit": unit.code},
+    )
+    return ticket
+
+
+def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
+    """Put the best library answer up for approval; send it at once only if it is auto-send and sure."""
+    answers = repo.answers_for_unit(turn.session, unit.id)
+    docs = [AnswerDoc(a.id, a.title, a.body, tuple(a.keywords), tuple(a.examples)) for a in answers]  # type: ignore[arg-type]
+    matches = rank(text, docs, limit=1)
+    cfg = turn.desk.config.answers
+    if not matches or matches[0].score < cfg.draft_threshold:
+        return
+    best = next(a for a in answers if a.id == matches[0].answer_id)
+    draft = Draft(
+        ticket_id=ticket.id,
+        answer_id=best.id,
+        body=best.body,  # type: ignore[arg-type]
+        score=matches[0].score,
+        created_at=turn.now,
+    )
+    turn.session.add(draft)
+    if best.auto_send and matches[0].score >= cfg.auto_send_threshold:
+        draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, "bot", turn.now
+        best.usage_count += 1
+        turn.reply("answer", ticket=ticket.number, code=unit.code, body=best.body)
+        mark_answered(turn.session, ticket, now=turn.now, actor="bot")
+
+
+def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
+    """Record that the citizen got an answer: stops the SLA clock the first time."""
+    before = ticket.status.value
+    ticket.first_answer_at = ticket.first_answer_at or now
+    ticket.status = TicketStatus.ANSWERED
+    ticket.resolved_at = now
+    ticket.updated_at = now
+    repo.audit(
+        session,
+        actor=actor,
+        action="ticket.answer",
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        before={"status": before},
+        after={"status": "answered"},
+    )
+
+
+def _status(turn: _Turn, number: str) -> None:
+    tickets = repo.contact_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    if number:
+        own = repo.ticket_by_number(turn.session, number)
+        if own is None or own.contact_id != turn.contact.id:
+            turn.reply("status_not_found", number=number)
+            return
+        tickets = [own]
+    if not tickets:
+        turn.reply("status_none")
+        return
+    rows = [
+        {
+            "number": t.number,
+            "unit_code": _code(turn, t) or "-",
+            "status": t.status.value,
+            "due": t.due_at,
+            "answered_at": t.first_answer_at,
+        }
+        for t in tickets
+    ]
+    turn.reply("status", tickets=rows)
+
+
+def send_answer(
+    session: Session, ticket: Ticket, body: str, *, now: datetime, desk: Desk, actor: str
+) -> Message:
+    """Queue a staff answer to the citizen on the ticket's channel and stop the SLA clock."""
+    contact = session.get(Contact, ticket.contact_id)
+    unit = session.get(Unit, ticket.unit_id)
+    assert contact is not None and unit is not None
+    lang = contact.language or desk.config.app.language
+    text = render(
+        desk.env,
+        "answer",
+        lang,
+        now=now,
+        tz=desk.config.app.timezone,
+        ticket=ticket.number,
+        unit_code=unit.code,
+        body=body,
+    )
+    message = repo.queue_reply(
+        session,
+        body=text,
+        channel=ticket.channel,
+        address=ticket.address,
+        now=now,
+        ticket_id=ticket.id,
+        contact_id=contact.id,
+        author=actor,
+        blocked="citizen opted out (STOP)" if contact.opted_out else "",
+    )
+    mark_answered(session, ticket, now=now, actor=actor)
+    return message
+
+
+def approve_draft(
+    session: Session,
+    draft: Draft,
+    *,
+    now: datetime,
+    desk: Desk,
+    actor: str,
+    body: str | None = None,
+) -> Message:
+    """An officer approves a draft (as is, or edited): the answer goes to the citizen once."""
+    if draft.status is not DraftStatus.PENDING:
+        raise ValueError(f"draft {draft.id} is already {draft.status.value}")
+    ticket = session.get(Ticket, draft.ticket_id)
+    assert ticket is not None
+    before = {"status": draft.status.value, "body": draft.body}
+    draft.body = body if body is not None else draft.body
+    draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, actor, now
+    repo.audit(
+        session,
+        actor=actor,
+        action="draft.approve",
+        entity="draft",
+        entity_id=draft.id,
+        ticket_id=ticket.id,
+        now=now,
+        before=before,
+        after={"status": "approved", "body": draft.body},
+    )
+    return send_answer(session, ticket, draft.body, now=now, desk=desk, actor=actor)

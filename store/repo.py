@@ -1,0 +1,245 @@
+"""Query and command functions: (session, *, ...) -> rows. They add and flush, never commit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from bot.messages import Direction, OutboxStatus, TicketStatus
+from store.models import (
+    Answer,
+    AuditLog,
+    Contact,
+    ContactAddress,
+    Conversation,
+    Message,
+    Outbox,
+    Ticket,
+    Unit,
+)
+
+TICKET_DIGITS = 7
+
+
+def active_units(session: Session) -> list[Unit]:
+    """Every active unit, by code."""
+    return list(session.exec(select(Unit).where(Unit.active).order_by(Unit.code)))
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.exec(select(Unit).where(Unit.code == code.upper())).first()
+
+
+def find_message(session: Session, *, channel: str, provider_id: str) -> Message | None:
+    """The message a provider already delivered with this id, if any (deduplication)."""
+    stmt = select(Message).where(Message.channel == channel, Message.provider_id == provider_id)
+    return session.exec(stmt).first()
+
+
+def replies_to(session: Session, message_id: int) -> list[Message]:
+    """The outbound messages produced in answer to one inbound message, in order."""
+    stmt = select(Message).where(Message.reply_to_id == message_id).order_by(col(Message.id))
+    return list(session.exec(stmt))
+
+
+def resolve_contact(
+    session: Session, *, channel: str, address: str, phone: str | None, now: datetime
+) -> Contact:
+    """Find or create the contact behind a channel address; a phone number joins channels.
+
+    The contact row is locked for the rest of the transaction, so one citizen's messages are handled
+    one at a time even across workers (no two tickets from two simultaneous first messages)."""
+    link = session.exec(
+        select(ContactAddress).where(
+            ContactAddress.channel == channel, ContactAddress.address == address
+        )
+    ).first()
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
+    if contact is None and link is not None:
+        contact = session.get(Contact, link.contact_id)
+        if contact is not None and phone and contact.phone is None:
+            contact.phone = phone
+    if contact is None:
+        contact = Contact(phone=phone, created_at=now)
+        session.add(contact)
+        session.flush()
+    else:
+        session.exec(select(Contact.id).where(Contact.id == contact.id).with_for_update()).one()
+    if link is None:
+        session.add(
+            ContactAddress(
+                contact_id=contact.id, channel=channel, address=address, last_seen_at=now
+            )
+        )
+    else:
+        link.contact_id = contact.id  # type: ignore[assignment]
+        link.last_seen_at = now
+    session.flush()
+    return contact
+
+
+def open_tickets(session: Session, contact_id: int) -> list[Ticket]:
+    """The contact's open tickets, most recently updated first."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.contact_id == contact_id, Ticket.status == TicketStatus.OPEN)
+        .order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc())
+    )
+    return list(session.exec(stmt))
+
+
+def contact_tickets(session: Session, contact_id: int, limit: int = 5) -> list[Ticket]:
+    """The contact's latest tickets, open ones first."""
+    is_open = sa.case((col(Ticket.status) == TicketStatus.OPEN, 0), else_=1)
+    stmt = (
+        select(Ticket)
+        .where(Ticket.contact_id == contact_id)
+        .order_by(is_open, col(Ticket.received_at).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def ticket_by_number(session: Session, number: str) -> Ticket | None:
+    return session.exec(select(Ticket).where(Ticket.number == number)).first()
+
+
+def new_ticket_number(session: Session) -> str:
+    """A random 7-digit number: short for SMS and not guessable from anyone else's."""
+    while True:
+        number = str(secrets.randbelow(9 * 10 ** (TICKET_DIGITS - 1)) + 10 ** (TICKET_DIGITS - 1))
+        if ticket_by_number(session, number) is None:
+            return number
+
+
+def get_conversation(
+    session: Session, *, channel: str, address: str, now: datetime
+) -> Conversation:
+    """The conversation row for an address, created idle on first contact."""
+    conv = session.exec(
+        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
+    ).first()
+    if conv is None:
+        conv = Conversation(channel=channel, address=address, updated_at=now)
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def answers_for_unit(session: Session, unit_id: int | None) -> list[Answer]:
+    """Active library answers of a unit plus those for every unit."""
+    cond = col(Answer.unit_id).is_(None)
+    if unit_id is not None:
+        cond = sa.or_(cond, Answer.unit_id == unit_id)
+    return list(session.exec(select(Answer).where(Answer.active, cond).order_by(col(Answer.id))))
+
+
+def add_message(session: Session, **fields: Any) -> Message:
+    message = Message(**fields)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def queue_reply(
+    session: Session,
+    *,
+    body: str,
+    channel: str,
+    address: str,
+    now: datetime,
+    ticket_id: int | None,
+    contact_id: int | None,
+    reply_to_id: int | None = None,
+    author: str = "bot",
+    inline: bool = False,
+    blocked: str = "",
+) -> Message:
+    """Record an outbound message and its outbox row in the caller's transaction.
+
+    A non-empty `blocked` reason (e.g. the citizen opted out) records the message as failed, unsent."""
+    message = add_message(
+        session,
+        ticket_id=ticket_id,
+        contact_id=contact_id,
+        direction=Direction.OUT,
+        channel=channel,
+        address=address,
+        body=body,
+        author=author,
+        reply_to_id=reply_to_id,
+        created_at=now,
+    )
+    status = OutboxStatus.INLINE if inline else OutboxStatus.PENDING
+    if blocked:
+        status = OutboxStatus.FAILED
+    session.add(
+        Outbox(
+            message_id=message.id,  # type: ignore[arg-type]
+            channel=channel,
+            address=address,
+            body=body,
+            status=status,
+            next_attempt_at=now if status is OutboxStatus.PENDING else None,
+            sent_at=now if status is OutboxStatus.INLINE else None,
+            error=blocked,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return message
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    now: datetime,
+    ticket_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """Append one line to the audit log."""
+    session.add(
+        AuditLog(
+            at=now,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            ticket_id=ticket_id,
+            before=before or {},
+            after=after or {},
+            reason=reason,
+        )
+    )
+
+
+def thread(session: Session, *, contact_id: int, channel: str | None = None) -> Sequence[Message]:
+    """A contact's messages (no internal notes), oldest first, optionally on one channel."""
+    stmt = select(Message).where(Message.contact_id == contact_id, col(Message.is_note).is_(False))
+    if channel:
+        stmt = stmt.where(Message.channel == channel)
+    return list(session.exec(stmt.order_by(col(Message.id))))
+
+
+def contact_by_address(session: Session, *, channel: str, address: str) -> Contact | None:
+    link = session.exec(
+        select(ContactAddress).where(
+            ContactAddress.channel == channel, ContactAddress.address == address
+        )
+    ).first()
+    return session.get(Contact, link.contact_id) if link else None
+
+
+def count_rows(session: Session, model: type[Any]) -> int:
+    return int(session.exec(select(sa.func.count()).select_from(model)).one())

@@ -1,0 +1,58 @@
+"""The `aduan` command on a real database file."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlmodel import select
+
+from bot.cli import main
+from store.db import make_engine, session_scope
+from store.models import StaffUser, Unit
+
+
+def _env(tmp_path):
+    return {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", "ADUAN_CONFIG": ""}
+
+
+def test_init_db_then_seed_demo_once(tmp_path):
+    runner = CliRunner()
+    env = _env(tmp_path)
+    assert runner.invoke(main, ["init-db"], env=env).exit_code == 0
+    first = runner.invoke(main, ["seed-demo"], env=env)
+    second = runner.invoke(main, ["seed-demo"], env=env)
+    assert "Demo data added" in first.output and "nothing added" in second.output
+    engine = make_engine(env["DATABASE_URL"])
+    with session_scope(engine) as s:
+        codes = {u.code for u in s.exec(select(Unit))}
+        users = {u.username: u.role for u in s.exec(select(StaffUser))}
+    assert {
+        "DISHUB",
+        "DINKES",
+        "DISDIK",
+        "DPUPR",
+        "DISDUKCAPIL",
+        "DLH",
+        "DINSOS",
+        "PDAM",
+        "SATPOLPP",
+    } == codes
+    assert users == {"admin": "admin", "petugas": "officer"}
+
+
+def test_chat_answers_in_the_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        ["chat", "--from", "081234567890"],
+        env=_env(tmp_path),
+        input="DISHUB #lampu lalu lintas di simpang lima mati\nSTATUS\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("< ") >= 2 and "Dinas Perhubungan" in result.output
+
+
+def test_bad_config_stops_with_the_key(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[sla]\ndefualt_hours = 5\n")
+    result = CliRunner().invoke(main, ["init-db"], env={"ADUAN_CONFIG": str(cfg)})
+    assert result.exit_code != 0 and "sla.defualt_hours" in result.output
