@@ -104,6 +104,7 @@ class Ticket(SQLModel, table=True):
     updated_at: datetime = _when(nullable=False)
     assigned_to: int | None = Field(default=None, foreign_key="staffuser.id")
     reopened_count: int = 0
+    transferred_count: int = 0
     satisfied: bool | None = None
 
 
@@ -197,6 +198,10 @@ class StaffUser(SQLModel, table=True):
     units: list[str] = Field(default_factory=list, sa_type=JSON)  # unit codes an officer serves
     phone: str | None = Field(default=None, max_length=20)
     committee_level: str | None = Field(default=None, max_length=20)  # anggota, ketua, pengarah
+    preferred_channel: str = Field(
+        default="", max_length=20
+    )  # where staff get messages on their phone
+    channel_address: str = Field(default="", max_length=100)  # address there; "" means the phone
     active: bool = True
     created_at: datetime = _when(nullable=False)
     last_login_at: datetime | None = _when()
@@ -213,3 +218,35 @@ class AuditLog(SQLModel, table=True):
     before: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     after: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     reason: str = ""
+
+
+class Escalation(SQLModel, table=True):
+    """A ticket put before the committee: why, at which level now, and who acknowledged it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    reason: str = Field(max_length=30)  # ethics, sla_breach, citizen_no, officer
+    level: str = Field(default="anggota", max_length=20)  # anggota -> ketua -> pengarah
+    created_at: datetime = _when(nullable=False, index=True)
+    level_since: datetime = _when(nullable=False)  # when it reached its current level
+    acknowledged_at: datetime | None = _when()
+    acknowledged_by: str | None = Field(default=None, max_length=80)
+    closed_at: datetime | None = _when()
+    note: str = ""
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs the scheduler: one row per lease name, renewed by its holder."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(max_length=120)
+    expires_at: datetime = _when(nullable=False)
+    renewed_at: datetime = _when(nullable=False)
+
+
+class JobMark(SQLModel, table=True):
+    """A one-time effect already done (a reminder, a recap): its unique key makes jobs idempotent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    at: datetime = _when(nullable=False)

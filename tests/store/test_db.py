@@ -23,6 +23,22 @@ def test_migrated_to_head(engine):
     assert state["ok"] and state["revision"]
 
 
+def test_migrations_match_the_models(engine):
+    """A model change without its migration (or the reverse) shows up here, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlmodel import SQLModel
+
+    from store.db import alembic_config
+
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    assert len(heads) == 1, f"several migration heads: {heads}"
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
 def test_sqlite_uses_wal_and_busy_timeout(engine):
     if engine.url.get_backend_name() != "sqlite":
         pytest.skip("SQLite only")
