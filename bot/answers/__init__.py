@@ -1,5 +1,6 @@
-"""Matching informal Indonesian complaints to the answer library (a simple ranking for now)."""
+"""Matching informal Indonesian complaints to the answer library, and suggesting a unit."""
 
 from bot.answers.match import AnswerDoc, Match, rank
+from bot.answers.routing import UnitProfile, suggest_units
 
-__all__ = ["AnswerDoc", "Match", "rank"]
+__all__ = ["AnswerDoc", "Match", "UnitProfile", "rank", "suggest_units"]
