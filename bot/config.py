@@ -7,6 +7,7 @@ names the key, because a typo in a config file must never silently fall back to 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import tomllib
 import types
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CHANNEL_NAMES = ("simulator", "twilio", "telegram", "whatsapp", "kannel", "gammu")
 LANGUAGES = ("id", "en")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DB_URL = "sqlite:///instance/aduan.db"
 
 # Environment variables that hold secrets; never read from the TOML file.
@@ -63,8 +65,43 @@ class ServerConfig:
 
 
 @dataclass(frozen=True)
+class PriorityFactors:
+    """How a ticket's priority scales its unit's target (0.5 = half the time)."""
+
+    urgent: float = 0.5
+    high: float = 0.75
+    normal: float = 1.0
+    low: float = 2.0
+
+
+@dataclass(frozen=True)
 class SlaConfig:
     default_hours: float = 5.0
+    office_hours: bool = False  # count the clock only in office hours
+    office_start: str = "08:00"
+    office_end: str = "16:00"
+    office_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    national_holidays: bool = True  # the shipped list in bot/holidays/<year>.toml
+    extra_holidays: tuple[str, ...] = ()  # "YYYY-MM-DD": local holidays, extra cuti bersama
+    pause_while_waiting: bool = False  # stop the clock while the bot waits for the citizen
+    reminder_at: float = 0.6  # first reminder at this share of the target
+    final_reminder_at: float = 0.9
+    priority: PriorityFactors = field(default_factory=PriorityFactors)
+
+
+@dataclass(frozen=True)
+class JobsConfig:
+    auto_close_days: int = 3  # close answered tickets the citizen left silent this long (0: never)
+    digest_time: str = "07:00"  # local time of the daily digest to each unit's officers
+    recap_time: str = "07:00"  # local time on the 1st when the monthly summary goes out
+    staff_channel: str = ""  # for staff without a preferred channel ("" = first enabled channel)
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    lease_seconds: int = 45  # another process takes over this long after the holder stops renewing
+    renew_seconds: int = 15
+    in_web: bool = False  # every web process also runs a scheduler node (the lease picks one)
 
 
 @dataclass(frozen=True)
@@ -138,6 +175,8 @@ class Config:
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    jobs: JobsConfig = field(default_factory=JobsConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     secrets: Mapping[str, str] = field(default_factory=dict)
     public_base_url: str = ""
     source: str = "<defaults>"
@@ -211,6 +250,7 @@ def _validate(cfg: Config) -> None:
     for ok, key, expected in checks:
         if not ok:
             raise ConfigError(f"config key '{key}' must be {expected}")
+    _validate_sla(cfg)
     for name in cfg.channels.enabled:
         if name not in CHANNEL_NAMES:
             raise ConfigError(
@@ -222,6 +262,49 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(
             f"config key 'app.timezone': unknown time zone '{cfg.app.timezone}'"
         ) from exc
+
+
+def _validate_sla(cfg: Config) -> None:
+    """SLA, jobs and scheduler values (kept apart from _validate so each stays short)."""
+    sla, jobs, sched = cfg.sla, cfg.jobs, cfg.scheduler
+    times = {"sla.office_start": sla.office_start, "sla.office_end": sla.office_end}
+    times |= {"jobs.digest_time": jobs.digest_time, "jobs.recap_time": jobs.recap_time}
+    for key, value in times.items():
+        try:
+            dt.time.fromisoformat(value)
+        except ValueError as exc:
+            raise ConfigError(f"config key '{key}' must be a time like 08:00") from exc
+    if sla.office_start >= sla.office_end:
+        raise ConfigError("config key 'sla.office_end' must be later than sla.office_start")
+    for day in sla.office_days:
+        if day not in WEEKDAYS:
+            raise ConfigError(f"config key 'sla.office_days': unknown day '{day}'")
+    for value in sla.extra_holidays:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ConfigError(
+                "config key 'sla.extra_holidays' takes dates like 2026-12-31"
+            ) from exc
+    factors = dataclasses.asdict(sla.priority).values()
+    checks = [
+        (all(f > 0 for f in factors), "sla.priority", "factors greater than 0"),
+        (
+            0 < sla.reminder_at < sla.final_reminder_at < 1,
+            "sla.reminder_at",
+            "0 < it < final_reminder_at < 1",
+        ),
+        (jobs.auto_close_days >= 0, "jobs.auto_close_days", "0 or more"),
+        (jobs.staff_channel in ("", *CHANNEL_NAMES), "jobs.staff_channel", "a known channel"),
+        (
+            0 < sched.renew_seconds < sched.lease_seconds,
+            "scheduler.renew_seconds",
+            "less than lease_seconds",
+        ),
+    ]
+    for ok, key, expected in checks:
+        if not ok:
+            raise ConfigError(f"config key '{key}' must be {expected}")
 
 
 def build_config(

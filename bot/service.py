@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import flows, parsers
+from bot import flows, parsers, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
-from bot.messages import Direction, DraftStatus, InboundMessage, TicketStatus
+from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
 from bot.replies import render
 from store import repo
 from store.db import session_scope
@@ -250,7 +250,6 @@ def _file_complaint(turn: _Turn, unit: Unit, text: str) -> None:
 
 
 def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
-    hours = unit.sla_hours or turn.desk.config.sla.default_hours
     ticket = Ticket(
         number=repo.new_ticket_number(turn.session),
         contact_id=turn.contact.id,  # type: ignore[arg-type]
@@ -258,7 +257,9 @@ def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
         channel=turn.msg.channel,
         address=turn.msg.address,
         received_at=turn.now,
-        due_at=turn.now + timedelta(hours=hours),
+        due_at=sla.due_at(
+            turn.desk.config, received=turn.now, unit_hours=unit.sla_hours, priority=Priority.NORMAL
+        ),
         updated_at=turn.now,
     )
     turn.session.add(ticket)

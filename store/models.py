@@ -250,3 +250,10 @@ class JobMark(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     at: datetime = _when(nullable=False)
+
+
+class SlaPause(SQLModel, table=True):
+    """A ticket whose SLA clock is stopped while the bot waits for the citizen (sla.pause_while_waiting)."""
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    since: datetime = _when(nullable=False)

@@ -1,0 +1,26 @@
+"""The shipped lists of Indonesian public holidays and cuti bersama, one TOML file per year."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+_DIR = Path(__file__).parent
+
+
+@cache
+def shipped() -> dict[date, str]:
+    """Every holiday in bot/holidays/<year>.toml: date -> name (both tables together)."""
+    days: dict[date, str] = {}
+    for path in sorted(_DIR.glob("[0-9][0-9][0-9][0-9].toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for table in data.values():
+            days.update({date.fromisoformat(day): name for day, name in table.items()})
+    return days
+
+
+def years() -> list[int]:
+    """The years a shipped list exists for (the office-hours clock warns outside them)."""
+    return sorted({d.year for d in shipped()})
