@@ -1,0 +1,173 @@
+"""Scheduled jobs: plain functions of (session, *, now, desk). DESIGN §8.
+
+Every one-time effect (a reminder, an escalation, a closing message, a digest) first claims a JobMark
+with a unique key in the caller's transaction: a second run, a second scheduler process or a catch-up
+after downtime finds the mark and does nothing, and a failed transaction takes its mark with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot import committee, notices, sla
+from bot.messages import Direction, TicketStatus
+from bot.replies import render
+from bot.service import Desk
+from store import repo
+from store.models import Contact, JobMark, Message, SlaPause, Ticket, Unit
+
+ACTOR = "scheduler"
+
+
+def once(session: Session, key: str, now: datetime) -> bool:
+    """Claim a one-time effect: True the first time a key is seen, False ever after."""
+    if session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None:
+        return False
+    try:
+        with session.begin_nested():  # a concurrent claim fails only this savepoint
+            session.add(JobMark(key=key, at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def sla_clock(session: Session, *, now: datetime, desk: Desk) -> int:
+    """Remind the unit's officers at 60 % and 90 % of the target; escalate a breach. Returns effects."""
+    stmt = (
+        select(Ticket, Unit)
+        .join(Unit, col(Unit.id) == Ticket.unit_id)
+        .where(Ticket.status == TicketStatus.OPEN, col(Ticket.first_answer_at).is_(None))
+        .where(col(Ticket.id).not_in(select(SlaPause.ticket_id)))
+        .order_by(col(Ticket.due_at))
+    )
+    return sum(_tick(session, ticket, unit, now, desk) for ticket, unit in session.exec(stmt).all())
+
+
+def _tick(session: Session, ticket: Ticket, unit: Unit, now: datetime, desk: Desk) -> int:
+    if now >= ticket.due_at:
+        if not once(session, f"sla:{ticket.id}:breach", now):
+            return 0
+        committee.escalate(session, ticket, reason="sla_breach", now=now, actor=ACTOR)
+        _audit(session, ticket, "sla.breach", now, {"due_at": ticket.due_at.isoformat()})
+        return 1
+    if ticket.ethics:
+        return 0  # the unit must not see it; the committee already has it
+    cfg = desk.config
+    span = sla.target(cfg.sla, unit.sla_hours, ticket.priority)
+    office = sla.office_hours(cfg.sla, cfg.app.timezone)
+    shares = sorted((cfg.sla.reminder_at, cfg.sla.final_reminder_at), reverse=True)
+    for i, share in enumerate(shares):  # latest first: after downtime only the latest one is sent
+        if now < sla.remind_at(ticket.due_at, span, share, office):
+            continue
+        keys = [f"sla:{ticket.id}:{ticket.unit_id}:{round(s * 100)}" for s in shares[i:]]
+        claimed = [
+            once(session, key, now) for key in keys
+        ]  # earlier reminders are skipped for good
+        return _remind(session, ticket, unit, round(share * 100), now, desk) if claimed[0] else 0
+    return 0
+
+
+def _remind(
+    session: Session, ticket: Ticket, unit: Unit, percent: int, now: datetime, desk: Desk
+) -> int:
+    link = notices.admin_link(desk.config, f"/admin/tickets/{ticket.number}")
+    sent_to = notices.tell_staff(
+        session,
+        notices.unit_officers(session, unit.code),
+        "sla_reminder",
+        now=now,
+        desk=desk,
+        ticket_id=ticket.id,
+        ticket=ticket.number,
+        unit_code=unit.code,
+        percent=percent,
+        due=ticket.due_at,
+        link=link if desk.config.public_base_url else "",
+    )
+    after = {"percent": percent, "due_at": ticket.due_at.isoformat(), "sent_to": sent_to}
+    _audit(session, ticket, "sla.reminder", now, after)
+    return 1
+
+
+def _audit(session: Session, ticket: Ticket, action: str, now: datetime, after: dict) -> None:
+    repo.audit(
+        session,
+        actor=ACTOR,
+        action=action,
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        after=after,
+    )
+
+
+def auto_close(session: Session, *, now: datetime, desk: Desk) -> int:
+    """Close answered tickets the citizen left without a reply for N days, with a closing message."""
+    days = desk.config.jobs.auto_close_days
+    if days <= 0:
+        return 0
+    replied = (
+        select(Message.id)
+        .where(Message.ticket_id == Ticket.id, Message.direction == Direction.IN)
+        .where(col(Message.created_at) > Ticket.resolved_at)
+    )
+    stmt = (
+        select(Ticket, Unit, Contact)
+        .join(Unit, col(Unit.id) == Ticket.unit_id)
+        .join(Contact, col(Contact.id) == Ticket.contact_id)
+        .where(Ticket.status == TicketStatus.ANSWERED)
+        .where(col(Ticket.resolved_at) <= now - timedelta(days=days), ~sa.exists(replied))
+    )
+    closed = 0
+    for ticket, unit, contact in session.exec(stmt).all():
+        if once(session, f"close:{ticket.id}:{ticket.reopened_count}", now):
+            _close(session, ticket, unit, contact, now, desk)
+            closed += 1
+    return closed
+
+
+def _close(
+    session: Session, ticket: Ticket, unit: Unit, contact: Contact, now: datetime, desk: Desk
+) -> None:
+    cfg = desk.config
+    lang = contact.language or cfg.app.language
+    days = cfg.jobs.auto_close_days
+    body = render(
+        desk.env,
+        "auto_closed",
+        lang,
+        now=now,
+        tz=cfg.app.timezone,
+        ticket=ticket.number,
+        unit_code=unit.code,
+        days=days,
+    )
+    repo.queue_reply(
+        session,
+        body=body,
+        channel=ticket.channel,
+        address=ticket.address,
+        now=now,
+        ticket_id=ticket.id,
+        contact_id=contact.id,
+        author=ACTOR,
+        blocked="citizen opted out (STOP)" if contact.opted_out else "",
+    )
+    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
+    repo.audit(
+        session,
+        actor=ACTOR,
+        action="ticket.close",
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        before={"status": "answered"},
+        after={"status": "closed"},
+        reason=f"no reply from the citizen in {days} days",
+    )

@@ -1,0 +1,141 @@
+"""The monthly recap (rekapitulasi bulanan, DESIGN §9): figures from plain ticket facts. Pure.
+
+Definitions (also in docs/DESIGN-NOTES.md): the month is a calendar month in the desk's time zone; a
+ticket belongs to the month it was received in; "answered" means a first answer before the cutoff
+(the end of the month, or now while the month runs); within SLA means first answer <= due time, as a
+share of all tickets received; median and p90 are of hours to the first answer (p90 by nearest rank);
+open = not answered at the cutoff, overdue = open and past due. Ethics tickets count in the overall
+figures only: units never see them, not even as a number.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the recap needs of one ticket (the phone is already masked)."""
+
+    number: str
+    unit_code: str
+    channel: str
+    priority: str
+    status: str
+    received_at: datetime
+    due_at: datetime
+    first_answer_at: datetime | None
+    ethics: bool = False
+    transferred: bool = False
+    reopened: bool = False
+    escalated: bool = False
+    satisfied: bool | None = None
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Figures:
+    received: int
+    answered: int
+    within_sla: int
+    within_sla_pct: float | None
+    median_hours: float | None
+    p90_hours: float | None
+    open: int
+    overdue: int
+    transferred: int
+    escalated: int
+    ethics: int
+    reopened: int
+    satisfied: int
+    unsatisfied: int
+    satisfaction_pct: float | None
+    by_channel: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recap:
+    month: str  # YYYY-MM
+    start: datetime
+    end: datetime
+    cutoff: datetime
+    overall: Figures
+    units: dict[str, Figures]
+    tickets: list[TicketFacts]
+
+
+def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next one, in the desk's zone."""
+    first = date.fromisoformat(f"{month}-01")
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    zone = ZoneInfo(tz)
+    return datetime(first.year, first.month, 1, tzinfo=zone), datetime(
+        after.year, after.month, 1, tzinfo=zone
+    )
+
+
+def previous_month(moment: datetime, tz: str) -> str:
+    """The month before the one `moment` falls in, as YYYY-MM."""
+    local = moment.astimezone(ZoneInfo(tz))
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def nearest_rank(values: list[float], share: float) -> float | None:
+    """The value at rank ceil(share * n) of the sorted values (None when empty)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
+    """The recap figures for a set of tickets received in one month."""
+    answered = [t for t in tickets if t.first_answer_at is not None and t.first_answer_at < cutoff]
+    within = [t for t in answered if t.first_answer_at <= t.due_at]  # type: ignore[operator]
+    hours = [(t.first_answer_at - t.received_at).total_seconds() / 3600 for t in answered]  # type: ignore[operator]
+    done = {t.number for t in answered}
+    waiting = [t for t in tickets if t.number not in done]
+    yes = sum(t.satisfied is True for t in tickets)
+    no = sum(t.satisfied is False for t in tickets)
+    median = round(statistics.median(hours), 2) if hours else None
+    p90 = nearest_rank(hours, 0.9)
+    return Figures(
+        received=len(tickets),
+        answered=len(answered),
+        within_sla=len(within),
+        within_sla_pct=_pct(len(within), len(tickets)),
+        median_hours=median,
+        p90_hours=round(p90, 2) if p90 is not None else None,
+        open=len(waiting),
+        overdue=sum(t.due_at < cutoff for t in waiting),
+        transferred=sum(t.transferred for t in tickets),
+        escalated=sum(t.escalated for t in tickets),
+        ethics=sum(t.ethics for t in tickets),
+        reopened=sum(t.reopened for t in tickets),
+        satisfied=yes,
+        unsatisfied=no,
+        satisfaction_pct=_pct(yes, yes + no),
+        by_channel=dict(sorted(Counter(t.channel for t in tickets).items())),
+    )
+
+
+def compute(tickets: list[TicketFacts], month: str, *, tz: str, now: datetime) -> Recap:
+    """The recap of a month: overall (ethics included) and per unit (ethics left out)."""
+    start, end = month_bounds(month, tz)
+    cutoff = min(now, end)
+    mine = sorted((t for t in tickets if start <= t.received_at < end), key=lambda t: t.received_at)
+    codes = sorted({t.unit_code for t in mine if not t.ethics})
+    units = {
+        c: figures([t for t in mine if t.unit_code == c and not t.ethics], cutoff) for c in codes
+    }
+    return Recap(month, start, end, cutoff, figures(mine, cutoff), units, mine)

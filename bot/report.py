@@ -1,0 +1,150 @@
+"""The monthly recap from the database, and its XLSX and CSV files (openpyxl). No Flask."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from datetime import datetime
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session, col, select
+
+from bot.parsers import mask_phone
+from bot.recap import Figures, Recap, TicketFacts, compute, month_bounds
+from store.models import Contact, Escalation, Ticket, Unit
+
+LABELS = {
+    "received": "Diterima",
+    "answered": "Dijawab",
+    "within_sla": "Dijawab tepat waktu",
+    "within_sla_pct": "Tepat waktu (%)",
+    "median_hours": "Median waktu jawab (jam)",
+    "p90_hours": "P90 waktu jawab (jam)",
+    "open": "Belum dijawab",
+    "overdue": "Lewat batas waktu",
+    "transferred": "Dialihkan",
+    "escalated": "Dieskalasi",
+    "ethics": "Dugaan pelanggaran etik",
+    "reopened": "Dibuka kembali",
+    "satisfied": "Puas",
+    "unsatisfied": "Tidak puas",
+    "satisfaction_pct": "Kepuasan (%)",
+}
+TICKET_COLUMNS = (
+    "number", "unit_code", "channel", "priority", "status", "received_at", "due_at",
+    "first_answer_at", "hours_to_answer", "within_sla", "transferred", "reopened", "escalated",
+    "ethics", "satisfied", "phone",
+)  # fmt: skip
+
+
+def load_tickets(session: Session, start: datetime, end: datetime) -> list[TicketFacts]:
+    """Facts of every ticket received in [start, end), phone numbers masked."""
+    escalated = select(Escalation.ticket_id).where(col(Escalation.created_at) < end)
+    stmt = (
+        select(Ticket, Unit.code, Contact.phone, col(Ticket.id).in_(escalated))
+        .join(Unit, col(Unit.id) == Ticket.unit_id)
+        .join(Contact, col(Contact.id) == Ticket.contact_id)
+        .where(col(Ticket.received_at) >= start, col(Ticket.received_at) < end)
+        .order_by(col(Ticket.received_at))
+    )
+    return [
+        TicketFacts(
+            number=t.number,
+            unit_code=code,
+            channel=t.channel,
+            priority=str(t.priority),
+            status=str(t.status),
+            received_at=t.received_at,
+            due_at=t.due_at,
+            first_answer_at=t.first_answer_at,
+            ethics=t.ethics,
+            transferred=t.transferred_count > 0,
+            reopened=t.reopened_count > 0,
+            escalated=bool(esc),
+            satisfied=t.satisfied,
+            phone=mask_phone(phone or t.address),
+        )
+        for t, code, phone, esc in session.exec(stmt).all()
+    ]
+
+
+def monthly(session: Session, month: str, *, tz: str, now: datetime) -> Recap:
+    """The recap of one month (YYYY-MM) from the database."""
+    start, end = month_bounds(month, tz)
+    return compute(load_tickets(session, start, end), month, tz=tz, now=now)
+
+
+def _scope_rows(recap: Recap) -> list[tuple[str, Figures]]:
+    return [("SEMUA", recap.overall), *recap.units.items()]
+
+
+def _figure_rows(fig: Figures) -> list[tuple[str, Any]]:
+    values = asdict(fig)
+    rows = [(label, values[key]) for key, label in LABELS.items()]
+    return rows + [(f"Kanal: {name}", n) for name, n in fig.by_channel.items()]
+
+
+def _ticket_row(t: TicketFacts, tz: Any) -> list[Any]:
+    def local(d: datetime | None) -> Any:
+        return d.astimezone(tz).replace(tzinfo=None) if d else None
+
+    hours = (
+        (t.first_answer_at - t.received_at).total_seconds() / 3600 if t.first_answer_at else None
+    )
+    within = t.first_answer_at is not None and t.first_answer_at <= t.due_at
+    unit = "(etik)" if t.ethics else t.unit_code  # the unit an ethics complaint names stays hidden
+    return [
+        t.number, unit, t.channel, t.priority, t.status, local(t.received_at), local(t.due_at),
+        local(t.first_answer_at), round(hours, 2) if hours is not None else None, within,
+        t.transferred, t.reopened, t.escalated, t.ethics, t.satisfied, t.phone,
+    ]  # fmt: skip
+
+
+def _sheet(ws: Worksheet, title: str, fig: Figures) -> None:
+    ws.append([title])
+    ws.append(["Indikator", "Nilai"])
+    for row in _figure_rows(fig):
+        ws.append(list(row))
+    ws.column_dimensions["A"].width = 32
+
+
+def write_xlsx(recap: Recap, out: IO[bytes] | str, *, tz: Any) -> None:
+    """One sheet overall, one per unit, one listing every ticket."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Ringkasan"
+    _sheet(ws, f"Rekapitulasi aduan {recap.month} (semua unit)", recap.overall)
+    for code, fig in recap.units.items():
+        _sheet(wb.create_sheet(code[:31]), f"Rekapitulasi aduan {recap.month} {code}", fig)
+    listing = wb.create_sheet("Tiket")
+    listing.append(list(TICKET_COLUMNS))
+    for t in recap.tickets:
+        listing.append(_ticket_row(t, tz))
+    wb.save(out)
+
+
+def summary_csv(recap: Recap) -> str:
+    """One row per scope (overall, then each unit), one column per figure."""
+    channels = sorted(recap.overall.by_channel)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["month", "scope", *LABELS, *(f"channel_{c}" for c in channels)])
+    for scope, fig in _scope_rows(recap):
+        values = asdict(fig)
+        row = [values[k] if values[k] is not None else "" for k in LABELS]
+        writer.writerow([recap.month, scope, *row, *(fig.by_channel.get(c, 0) for c in channels)])
+    return buf.getvalue()
+
+
+def tickets_csv(recap: Recap, *, tz: Any) -> str:
+    """Every ticket of the month, one row each (phones masked)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(TICKET_COLUMNS)
+    for t in recap.tickets:
+        writer.writerow(["" if v is None else v for v in _ticket_row(t, tz)])
+    return buf.getvalue()
