@@ -56,6 +56,11 @@ def create_app(
         sync_delivery=testing,
     )
     app.extensions["aduan"] = runtime
+    if config.scheduler.in_web and not testing:
+        from bot.scheduler import Node, start_background
+
+        # every worker runs a node; the lease in the database lets exactly one of them run jobs
+        start_background(Node(runtime.engine, runtime.desk, runtime.channels, clock=runtime.clock))
 
     from admin import bp as admin_bp
     from bot.simulator import bp as simulator_bp

@@ -1,4 +1,4 @@
-"""The `aduan` command: init-db, seed-demo, run, chat."""
+"""The `aduan` command: init-db, seed-demo, run, chat, scheduler, report."""
 
 from __future__ import annotations
 
@@ -70,7 +70,68 @@ def run_command(host: str | None, port: int | None) -> None:
     click.echo(f"  Health:    {base}/healthz")
     click.echo("  Demo logins: " + ", ".join(f"{u} / {p}" for u, p, *_ in DEMO_LOGINS))
     app = create_app(config)
+    if not config.scheduler.in_web:  # in_web: create_app started it already
+        from bot.scheduler import start_background
+
+        start_background(_node(app))
+        click.echo("  Scheduler: in this process (reminders, escalation, digests, recap)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _node(app):  # type: ignore[no-untyped-def]
+    from bot.scheduler import Node
+
+    runtime = app.extensions["aduan"]
+    return Node(runtime.engine, runtime.desk, runtime.channels, clock=runtime.clock)
+
+
+@main.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler alone (reminders, escalation, auto-close, retries, digests, the recap)."""
+    from bot.app import create_app
+    from bot.scheduler import build
+
+    config = _config()
+    _prepare(config, seed=False)
+    node = _node(create_app(config))
+    click.echo(f"Scheduler {node.holder}: runs the jobs while it holds the lease.")
+    try:
+        build(node, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        node.stop()
+
+
+@main.group("report")
+def report_group() -> None:
+    """Reports: the monthly recap."""
+
+
+@report_group.command("monthly")
+@click.option("--month", required=True, help="The month, e.g. 2026-10.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="recap.xlsx or .csv")
+def report_monthly(month: str, out: str) -> None:
+    """Write the monthly recap (rekapitulasi bulanan) as XLSX, or as CSV when --out ends in .csv."""
+    import re
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from bot import report
+    from store.db import make_engine, read_session
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter("use YYYY-MM, e.g. 2026-10", param_hint="--month")
+    config = _config()
+    tz = config.app.timezone
+    with read_session(make_engine(config.database.url)) as session:
+        recap = report.monthly(session, month, tz=tz, now=utcnow())
+    if out.lower().endswith(".csv"):
+        Path(out).write_text(report.summary_csv(recap), encoding="utf-8")
+    else:
+        report.write_xlsx(recap, out, tz=ZoneInfo(tz))
+    fig = recap.overall
+    click.echo(f"{month}: {fig.received} received, {fig.answered} answered -> {out}")
 
 
 @main.command("chat")

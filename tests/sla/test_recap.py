@@ -1,0 +1,196 @@
+"""The monthly recap against a hand count of a seeded month, its files, CLI and the summary SMS."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from bot import digests, report
+from bot.cli import main
+from bot.messages import TicketStatus
+from bot.recap import compute, nearest_rank
+from store.db import session_scope
+from store.models import Contact, Escalation, Ticket, Unit
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=WIB)
+PHONE = "+6281298765432"
+# number, unit, channel, received (WIB), hours to the first answer (None: none), extras
+SEED = [
+    ("1000001", "DISHUB", "telegram", "2026-10-01 00:30", 1, {"satisfied": True}),
+    (
+        "1000002",
+        "DISHUB",
+        "twilio",
+        "2026-10-02 10:00",
+        2,
+        {"transferred_count": 1, "satisfied": False},
+    ),
+    ("1000003", "DISHUB", "telegram", "2026-10-05 08:00", 6, {"reopened_count": 1}),
+    ("1000004", "DISHUB", "kannel", "2026-10-10 13:00", None, {}),
+    ("1000005", "DINKES", "telegram", "2026-10-12 09:00", 4, {"satisfied": True, "esc": 1}),
+    ("1000006", "DINKES", "twilio", "2026-10-20 09:00", 10, {"esc": 1}),
+    ("1000007", "DINKES", "twilio", "2026-10-21 09:00", 3, {"ethics": True, "esc": 1}),
+    ("1000008", "DINKES", "twilio", "2026-10-31 23:00", None, {}),
+    ("1000009", "DISHUB", "twilio", "2026-10-31 20:00", 5, {}),  # answered after the month
+    ("1000010", "DISHUB", "twilio", "2026-09-30 23:30", 1, {}),  # September (WIB)
+    ("1000011", "DINKES", "twilio", "2026-11-01 00:00", 1, {}),  # November
+]
+
+
+@pytest.fixture
+def month(staff):
+    """October 2026 as SEED describes it (every ticket due 5 hours after receipt)."""
+    with session_scope(staff) as s:
+        units = {u.code: u.id for u in s.exec(select(Unit))}
+        contact = Contact(phone=PHONE, created_at=NOW)
+        s.add(contact)
+        s.flush()
+        for number, code, channel, received, hours, extra in SEED:
+            extra = dict(extra)
+            esc = extra.pop("esc", 0)
+            at = datetime.fromisoformat(received).replace(tzinfo=WIB)
+            answered = at + timedelta(hours=hours) if hours is not None else None
+            ticket = Ticket(
+                number=number, contact_id=contact.id, unit_id=units[code], channel=channel,
+                address=PHONE, received_at=at, due_at=at + timedelta(hours=5),
+                first_answer_at=answered, updated_at=at,
+                status=TicketStatus.ANSWERED if answered else TicketStatus.OPEN, **extra,
+            )  # fmt: skip
+            s.add(ticket)
+            s.flush()
+            if esc:
+                s.add(
+                    Escalation(
+                        ticket_id=ticket.id, reason="sla_breach", created_at=at, level_since=at
+                    )
+                )
+    return staff
+
+
+def test_overall_figures_match_the_hand_count(month):
+    with session_scope(month) as s:
+        recap = report.monthly(s, "2026-10", tz="Asia/Jakarta", now=NOW)
+    f = recap.overall
+    assert [t.number for t in recap.tickets][:1] == ["1000001"] and len(recap.tickets) == 9
+    assert (f.received, f.answered, f.within_sla, f.within_sla_pct) == (9, 6, 4, 44.4)
+    assert (f.median_hours, f.p90_hours) == (3.5, 10)  # hours 1 2 3 4 6 10
+    assert (f.open, f.overdue) == (3, 1)
+    assert (f.transferred, f.escalated, f.ethics, f.reopened) == (1, 3, 1, 1)
+    assert (f.satisfied, f.unsatisfied, f.satisfaction_pct) == (2, 1, 66.7)
+    assert f.by_channel == {"kannel": 1, "telegram": 3, "twilio": 5}
+
+
+def test_unit_figures_leave_ethics_out(month):
+    with session_scope(month) as s:
+        recap = report.monthly(s, "2026-10", tz="Asia/Jakarta", now=NOW)
+    dishub, dinkes = recap.units["DISHUB"], recap.units["DINKES"]
+    assert (dishub.received, dishub.answered, dishub.within_sla, dishub.within_sla_pct) == (
+        5,
+        3,
+        2,
+        40.0,
+    )
+    assert (dishub.median_hours, dishub.p90_hours, dishub.open, dishub.overdue) == (2, 6, 2, 1)
+    assert (dishub.transferred, dishub.reopened, dishub.satisfaction_pct) == (1, 1, 50.0)
+    assert dishub.by_channel == {"kannel": 1, "telegram": 2, "twilio": 2}
+    assert (dinkes.received, dinkes.answered, dinkes.within_sla, dinkes.within_sla_pct) == (
+        3,
+        2,
+        1,
+        33.3,
+    )
+    assert (dinkes.median_hours, dinkes.p90_hours, dinkes.open, dinkes.overdue) == (7, 10, 1, 0)
+    assert (dinkes.escalated, dinkes.ethics, dinkes.satisfaction_pct) == (2, 0, 100.0)
+
+
+def test_running_month_uses_now_as_cutoff():
+    recap = compute([], "2026-11", tz="Asia/Jakarta", now=NOW)
+    assert recap.cutoff == NOW and recap.overall.received == 0
+    assert recap.overall.within_sla_pct is None and recap.overall.median_hours is None
+    assert nearest_rank([5, 1, 3], 0.9) == 5 and nearest_rank([], 0.5) is None
+
+
+def test_xlsx_has_overall_units_and_tickets_without_phones(month, tmp_path):
+    with session_scope(month) as s:
+        recap = report.monthly(s, "2026-10", tz="Asia/Jakarta", now=NOW)
+    path = tmp_path / "recap.xlsx"
+    report.write_xlsx(recap, str(path), tz=WIB)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Ringkasan", "DINKES", "DISHUB", "Tiket"]
+    overall = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(min_row=3, values_only=True)}
+    assert overall["Diterima"] == 9 and overall["Tepat waktu (%)"] == 44.4
+    assert overall["Kanal: twilio"] == 5
+    rows = list(wb["Tiket"].iter_rows(values_only=True))
+    assert len(rows) == 10 and rows[0][0] == "number"
+    by_number = {r[0]: r for r in rows[1:]}
+    assert by_number["1000007"][1] == "(etik)"  # the unit an ethics complaint names stays hidden
+    assert by_number["1000001"][5] == datetime(2026, 10, 1, 0, 30)  # local time
+    cells = [str(c) for ws in wb for r in ws.iter_rows(values_only=True) for c in r]
+    assert not any("81298765432" in c or "298765" in c for c in cells)
+    assert any(c.startswith("+62") and "*" in c for c in cells)
+
+
+def test_csv_summary_and_tickets(month):
+    with session_scope(month) as s:
+        recap = report.monthly(s, "2026-10", tz="Asia/Jakarta", now=NOW)
+    rows = list(csv.DictReader(io.StringIO(report.summary_csv(recap))))
+    assert [r["scope"] for r in rows] == ["SEMUA", "DINKES", "DISHUB"]
+    assert rows[0]["received"] == "9" and rows[2]["channel_kannel"] == "1"
+    listing = list(csv.reader(io.StringIO(report.tickets_csv(recap, tz=WIB))))
+    assert len(listing) == 10
+
+
+def test_cli_writes_xlsx_and_csv(month, db_url, tmp_path):
+    env = {"DATABASE_URL": db_url, "ADUAN_CONFIG": ""}
+    runner = CliRunner()
+    out = tmp_path / "recap.xlsx"
+    result = runner.invoke(
+        main, ["report", "monthly", "--month", "2026-10", "--out", str(out)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "9 received, 6 answered" in result.output
+    assert load_workbook(out)["Ringkasan"]["B3"].value == 9
+    out_csv = tmp_path / "recap.csv"
+    result = runner.invoke(
+        main, ["report", "monthly", "--month", "2026-10", "--out", str(out_csv)], env=env
+    )
+    assert result.exit_code == 0 and out_csv.read_text().startswith("month,scope")
+    bad = runner.invoke(
+        main, ["report", "monthly", "--month", "2026-13", "--out", str(out)], env=env
+    )
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+
+
+def test_summary_goes_to_pengarah_and_ketua_on_the_first_at_seven(month, probe, desk):
+    def run(local: str) -> int:
+        at = datetime.fromisoformat(local).replace(tzinfo=WIB)
+        with session_scope(month) as s:
+            return digests.monthly_recap(s, now=at, desk=desk)
+
+    assert run("2026-11-01 06:59") == 0
+    assert probe.sent_to(probe.PENGARAH) == []
+    assert run("2026-11-01 07:00") == 1
+    assert run("2026-11-01 07:01") == 0
+    assert run("2026-11-03 10:00") == 0  # a restart later in the month sends nothing again
+    (pengarah,) = probe.sent_to(probe.PENGARAH)
+    (ketua,) = probe.sent_to(probe.KETUA)
+    assert pengarah.body == ketua.body
+    assert pengarah.body.startswith(
+        "Rekap aduan 2026-10: 9 diterima, 6 dijawab, 44,4% tepat waktu, median 3,5 jam."
+    )
+    assert "/admin/recap?month=2026-10" in pengarah.body
+    assert probe.sent_to("+6281555555555") == []  # an Anggota does not get it
+
+
+def test_summary_catches_up_after_downtime(month, probe, desk):
+    with session_scope(month) as s:
+        assert digests.monthly_recap(s, now=datetime(2026, 11, 2, 9, 0, tzinfo=WIB), desk=desk) == 1
+    assert len(probe.sent_to(probe.KETUA)) == 1
