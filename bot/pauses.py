@@ -38,6 +38,7 @@ def resume(session: Session, ticket: Ticket, *, now: datetime, config: Config) -
     office = sla.office_hours(config.sla, config.app.timezone)
     ticket.due_at = sla.resume(ticket.due_at, row.since, now, office)
     session.delete(row)
+    session.flush()
     _audit(session, ticket, "sla.resume", now, {"due_at": ticket.due_at.isoformat()}, before)
     return True
 

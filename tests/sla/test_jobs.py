@@ -1,0 +1,167 @@
+"""Jobs with a fixed clock: catch-up after downtime, pauses, auto-close, the daily digest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from bot import digests, jobs, pauses
+from bot.config import JobsConfig, SlaConfig
+from bot.messages import Direction, TicketStatus
+from bot.service import Desk, mark_answered
+from store.db import session_scope
+from store.models import Message, SlaPause, Ticket
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def run(probe, job, now, desk=None) -> int:
+    with session_scope(probe.engine) as s:
+        return job(s, now=now, desk=desk or probe.desk)
+
+
+def reminders(probe) -> list[int]:
+    return [r.after["percent"] for r in probe.audits("sla.reminder")]
+
+
+def test_after_downtime_only_the_latest_reminder_goes_out(probe, clock):
+    start = clock()
+    probe.complain(start)
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=4, minutes=40)) == 1
+    assert reminders(probe) == [90]
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=4, minutes=50)) == 0
+    assert reminders(probe) == [90]  # the skipped 60 % one never comes later
+    (audit,) = probe.audits("sla.reminder")
+    assert audit.after["sent_to"] == ["budi", "sari"]  # what the admin shows
+
+
+def test_down_past_the_deadline_escalates_without_reminders(probe, clock):
+    start = clock()
+    probe.complain(start)
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=9)) == 1
+    assert reminders(probe) == [] and len(probe.escalations()) == 1
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=10)) == 0
+
+
+def test_answered_ticket_gets_nothing(probe, clock):
+    start = clock()
+    number = probe.complain(start)
+    with session_scope(probe.engine) as s:
+        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        mark_answered(s, t, now=start + timedelta(hours=1), actor="budi")
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=6)) == 0
+    assert probe.escalations() == []
+
+
+def test_ethics_ticket_is_never_shown_to_the_unit_but_still_escalates(probe, clock):
+    start = clock()
+    number = probe.complain(start)
+    with session_scope(probe.engine) as s:
+        s.exec(select(Ticket).where(Ticket.number == number)).one().ethics = True
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=4)) == 0
+    assert probe.sent_to(probe.OFFICER) == []
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=5)) == 1
+
+
+def test_pause_while_waiting_moves_reminders_and_due(probe, clock):
+    desk = Desk(replace(probe.desk.config, sla=SlaConfig(pause_while_waiting=True)), probe.desk.env)
+    start = clock()
+    number = probe.complain(start)
+    with session_scope(probe.engine) as s:
+        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert pauses.pause(s, t, now=start + timedelta(hours=1), config=desk.config)
+        assert not pauses.pause(s, t, now=start + timedelta(hours=1), config=desk.config)
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=6), desk) == 0  # paused: silent
+    with session_scope(probe.engine) as s:
+        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert pauses.resume(s, t, now=start + timedelta(hours=3), config=desk.config)
+        assert s.get(SlaPause, t.id) is None
+    assert probe.ticket(number).due_at == start + timedelta(hours=7)
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=4, minutes=59), desk) == 0
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=5), desk) == 1  # 60 % of 5 h, +2 h
+    assert reminders(probe) == [60]
+
+
+def test_pause_is_off_by_default(probe, clock):
+    number = probe.complain(clock())
+    with session_scope(probe.engine) as s:
+        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert not pauses.pause(s, t, now=clock(), config=probe.desk.config)
+        assert not pauses.resume(s, t, now=clock(), config=probe.desk.config)
+
+
+def _answer(probe, number, at):
+    with session_scope(probe.engine) as s:
+        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        mark_answered(s, t, now=at, actor="budi")
+
+
+def test_auto_close_after_three_silent_days_once(probe, clock):
+    start = clock()
+    number = probe.complain(start)
+    _answer(probe, number, start + timedelta(hours=1))
+    assert run(probe, jobs.auto_close, start + timedelta(days=3)) == 0
+    assert run(probe, jobs.auto_close, start + timedelta(days=3, hours=1)) == 1
+    assert run(probe, jobs.auto_close, start + timedelta(days=4)) == 0
+    t = probe.ticket(number)
+    assert t.status is TicketStatus.CLOSED and t.closed_at == start + timedelta(days=3, hours=1)
+    closing = [m.body for m in probe.sent_to("081234567890") if "tutup" in m.body]
+    assert closing == [
+        f"Aduan {number} (DISHUB) kami tutup karena tidak ada balasan dalam 3 hari. "
+        "Jika masalah belum selesai, kirim lagi DISHUB #isi aduan. Terima kasih."
+    ]
+    assert [a.reason for a in probe.audits("ticket.close")] == [
+        "no reply from the citizen in 3 days"
+    ]
+
+
+def test_auto_close_waits_when_the_citizen_replied(probe, clock):
+    start = clock()
+    number = probe.complain(start)
+    _answer(probe, number, start + timedelta(hours=1))
+    t = probe.ticket(number)
+    with session_scope(probe.engine) as s:  # the flow links a reply to the answered ticket
+        s.add(
+            Message(
+                ticket_id=t.id, contact_id=t.contact_id, direction=Direction.IN, channel=t.channel,
+                address=t.address, body="masih belum beres", created_at=start + timedelta(hours=2),
+            )
+        )  # fmt: skip
+    assert run(probe, jobs.auto_close, start + timedelta(days=5)) == 0
+    assert probe.ticket(number).status is TicketStatus.ANSWERED
+
+
+def test_auto_close_can_be_turned_off(probe, clock):
+    desk = Desk(replace(probe.desk.config, jobs=JobsConfig(auto_close_days=0)), probe.desk.env)
+    start = clock()
+    number = probe.complain(start)
+    _answer(probe, number, start + timedelta(hours=1))
+    assert run(probe, jobs.auto_close, start + timedelta(days=30), desk) == 0
+
+
+def test_daily_digest_once_a_day_at_seven(probe):
+    monday = datetime(2026, 11, 23, 6, 0, tzinfo=WIB)
+    probe.complain(monday)
+    assert run(probe, digests.daily_digest, monday.replace(hour=6, minute=59)) == 0
+    assert run(probe, digests.daily_digest, monday.replace(hour=7)) == 1  # DISHUB only
+    assert run(probe, digests.daily_digest, monday.replace(hour=18)) == 0
+    (digest,) = [m.body for m in probe.sent_to(probe.OFFICER) if m.body.startswith("Ringkasan")]
+    assert digest == (
+        "Ringkasan DISHUB 23/11/2026 07.00 WIB: 1 aduan terbuka, 0 lewat batas waktu, "
+        "1 jatuh tempo hari ini, 0 dijawab kemarin."
+    )
+    assert probe.sent_to("+6281444444444") == []  # DINKES had nothing: no SMS
+    tuesday = monday + timedelta(days=1, hours=3)
+    assert run(probe, digests.daily_digest, tuesday) == 1
+    (_, second) = [m.body for m in probe.sent_to(probe.OFFICER) if m.body.startswith("Ringkasan")]
+    assert "1 aduan terbuka, 1 lewat batas waktu, 0 jatuh tempo hari ini" in second
+
+
+def test_once_claims_a_key_one_time(probe, clock):
+    with session_scope(probe.engine) as s:
+        assert jobs.once(s, "k", clock()) and not jobs.once(s, "k", clock())
+    with session_scope(probe.engine) as s:
+        assert not jobs.once(s, "k", clock())
