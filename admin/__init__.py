@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 # The modules attach their routes, guards and the record_once setup to `bp`.
-from admin import actions, auth, views  # noqa: E402,F401
+from admin import actions, auth, recap, views  # noqa: E402,F401

@@ -1,0 +1,58 @@
+"""The recap page, its downloads, and the SLA reminders list, through a logged-in browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from bot import jobs
+from store.db import session_scope
+
+
+def test_recap_page_with_charts_and_downloads(browser, dishub, dinkes):
+    browser.login("admin")
+    page = browser.page("/admin/recap?month=2026-11")
+    assert "Rekapitulasi aduan 2026-11" in page and "<svg" in page
+    assert "<th>DINKES</th><th>DISHUB</th>" in page
+    xlsx = browser.client.get("/admin/recap.xlsx?month=2026-11")
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.content_type
+    wb = load_workbook(io.BytesIO(xlsx.data))
+    assert wb.sheetnames == ["Ringkasan", "DINKES", "DISHUB", "Tiket"]
+    numbers = {r[0] for r in wb["Tiket"].iter_rows(min_row=2, values_only=True)}
+    assert numbers == {dishub, dinkes}
+    summary = browser.client.get("/admin/recap.csv?month=2026-11")
+    rows = list(csv.DictReader(io.StringIO(summary.get_data(as_text=True))))
+    assert rows[0]["scope"] == "SEMUA" and rows[0]["received"] == "2"
+    listing = browser.client.get("/admin/recap.csv?month=2026-11&kind=tickets").get_data(
+        as_text=True
+    )
+    assert dishub in listing and "081234567890" not in listing and "6281234567890" not in listing
+
+
+def test_recap_defaults_to_last_month_and_refuses_bad_months(browser):
+    browser.login("admin")
+    assert "Rekapitulasi aduan 2026-10" in browser.page("/admin/recap")
+    assert browser.client.get("/admin/recap?month=2026-13").status_code == 404
+
+
+def test_recap_is_for_admin_and_committee_only(browser, komite):
+    assert browser.client.get("/admin/recap").status_code == 302  # login first
+    browser.login("petugas")
+    assert browser.client.get("/admin/recap").status_code == 403
+    assert browser.client.get("/admin/recap.xlsx").status_code == 403
+    browser.logout()
+    browser.login("komite")
+    assert browser.client.get("/admin/recap").status_code == 200
+
+
+def test_sla_reminders_are_listed_for_the_unit(app, browser, db, clock, dishub, dinkes):
+    desk = app.extensions["aduan"].desk
+    with session_scope(db) as s:
+        assert jobs.sla_clock(s, now=clock() + timedelta(hours=3), desk=desk) == 2
+    browser.login("petugas")  # serves DISHUB and DPUPR
+    page = browser.page("/admin/sla")
+    assert dishub in page and "Pengingat 60%" in page
+    assert dinkes not in page
