@@ -71,9 +71,9 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("daily_digest", "bot.digests:daily_digest", {"second": 30}),
     JobSpec("monthly_recap", "bot.digests:monthly_recap", {"minutes": 5}),
     JobSpec("retry_outbox", "bot.scheduler:retry_outbox", {"seconds": 30}, kind="runtime"),
-    JobSpec("escalation_ladder", "bot.flows.jobs:escalation_ladder", {"second": 15}, optional=True),
+    JobSpec("escalation_ladder", "bot.committee:escalation_ladder", {"second": 15}, optional=True),
     JobSpec(
-        "expire_conversations", "bot.flows.jobs:expire_conversations", {"minutes": 1}, optional=True
+        "expire_conversations", "bot.service:expire_conversations", {"minutes": 1}, optional=True
     ),
 )
 
