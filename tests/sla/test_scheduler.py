@@ -176,3 +176,37 @@ def test_a_node_without_the_lease_runs_nothing(probe, desk, clock):
     assert other.run_once() == {}
     assert probe.audits("sla.reminder") == []
     assert holder.run_once()["sla_clock"] == 1
+
+
+def test_four_real_processes_send_each_reminder_once(probe, db_url, clock):
+    """Four OS processes, each its own scheduler node and engine, wake at the same moments."""
+    import multiprocessing
+
+    from bot.testing import scheduler_process
+
+    start = clock()
+    probe.complain(start)
+    minutes = [180, 181, 270, 300, 301]
+    moments = [start + timedelta(minutes=m) for m in minutes]
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(5, timeout=120)
+    procs = [
+        ctx.Process(target=scheduler_process, args=(db_url, f"proc-{i}", moments, barrier))
+        for i in range(4)
+    ]
+    for p in procs:
+        p.start()
+    seen = []
+    try:
+        for _ in moments:
+            barrier.wait()
+            barrier.wait()
+            reminders = [r.after["percent"] for r in probe.audits("sla.reminder")]
+            seen.append((sorted(reminders), len(probe.escalations())))
+    finally:
+        for p in procs:
+            p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert seen == [([60], 0), ([60], 0), ([60, 90], 0), ([60, 90], 1), ([60, 90], 1)]
+    reminders = [m for m in probe.sent_to(probe.OFFICER) if m.body.startswith("PENGINGAT")]
+    assert len(reminders) == 2
