@@ -44,10 +44,19 @@ def sla_clock(session: Session, *, now: datetime, desk: Desk) -> int:
         .where(col(Ticket.id).not_in(select(SlaPause.ticket_id)))
         .order_by(col(Ticket.due_at))
     )
-    return sum(_tick(session, ticket, unit, now, desk) for ticket, unit in session.exec(stmt).all())
+    office = sla.office_hours(desk.config.sla, desk.config.app.timezone)
+    rows = session.exec(stmt).all()
+    return sum(_tick(session, ticket, unit, now, desk, office) for ticket, unit in rows)
 
 
-def _tick(session: Session, ticket: Ticket, unit: Unit, now: datetime, desk: Desk) -> int:
+def _tick(
+    session: Session,
+    ticket: Ticket,
+    unit: Unit,
+    now: datetime,
+    desk: Desk,
+    office: sla.OfficeHours | None,
+) -> int:
     if now >= ticket.due_at:
         if not once(session, f"sla:{ticket.id}:breach", now):
             return 0
@@ -58,7 +67,6 @@ def _tick(session: Session, ticket: Ticket, unit: Unit, now: datetime, desk: Des
         return 0  # the unit must not see it; the committee already has it
     cfg = desk.config
     span = sla.target(cfg.sla, unit.sla_hours, ticket.priority)
-    office = sla.office_hours(cfg.sla, cfg.app.timezone)
     shares = sorted((cfg.sla.reminder_at, cfg.sla.final_reminder_at), reverse=True)
     for i, share in enumerate(shares):  # latest first: after downtime only the latest one is sent
         if now < sla.remind_at(ticket.due_at, span, share, office):

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot import digests, jobs, pauses
 from bot.config import JobsConfig, SlaConfig
-from bot.messages import Direction, TicketStatus
-from bot.service import Desk, mark_answered
+from bot.messages import Direction, InboundMessage, TicketStatus
+from bot.service import Desk, mark_answered, process_inbound
 from store.db import session_scope
 from store.models import Message, SlaPause, Ticket
 
@@ -165,3 +165,17 @@ def test_once_claims_a_key_one_time(probe, clock):
         assert jobs.once(s, "k", clock()) and not jobs.once(s, "k", clock())
     with session_scope(probe.engine) as s:
         assert not jobs.once(s, "k", clock())
+
+
+def test_office_hours_reminders_skip_the_weekend(probe):
+    desk = Desk(replace(probe.desk.config, sla=SlaConfig(office_hours=True)), probe.desk.env)
+    friday = datetime(2026, 11, 27, 15, 0, tzinfo=WIB)
+    msg = InboundMessage(channel="simulator", address="081234567890", text=probe.SILENT)
+    process_inbound(probe.engine, msg, now=friday, desk=desk)
+    monday = datetime(2026, 11, 30, tzinfo=WIB)
+    assert run(probe, jobs.sla_clock, datetime(2026, 11, 28, 18, 0, tzinfo=WIB), desk) == 0
+    assert run(probe, jobs.sla_clock, monday.replace(hour=9, minute=59), desk) == 0
+    assert run(probe, jobs.sla_clock, monday.replace(hour=10), desk) == 1  # 3 office hours in
+    assert run(probe, jobs.sla_clock, monday.replace(hour=11, minute=30), desk) == 1  # 4 h 30
+    assert run(probe, jobs.sla_clock, monday.replace(hour=12), desk) == 1  # breach
+    assert reminders(probe) == [60, 90] and len(probe.escalations()) == 1
