@@ -73,6 +73,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "opted_out": {},
     "opted_in": {},
     "too_long": {"limit": 1000},
+    "rate_limited": {},
 }
 # Most segments each reply may cost with the samples above (GSM-7, 160 / 153 per part).
 BUDGET = {
@@ -92,6 +93,7 @@ BUDGET = {
     "opted_out": 1,
     "opted_in": 1,
     "too_long": 1,
+    "rate_limited": 2,
 }
 UNIT_KEYS = {  # replies that name one unit: must keep their budget for the longest unit name
     "ack_new": ("unit_code", "unit_name"),
