@@ -105,3 +105,18 @@ def chat_command(sender: str) -> None:
             raise click.ClickException(str(exc)) from exc
         for reply in runtime.receive(msg, inline=True).replies:
             click.echo(f"< {reply}")
+
+
+@main.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only report what would be anonymised.")
+def retention_command(dry_run: bool) -> None:
+    """Anonymise closed tickets older than [retention] anonymise_after_months (UU PDP)."""
+    from bot.retention import anonymise_closed
+    from store.db import make_engine, session_scope
+
+    config = _config()
+    _prepare(config, seed=False)
+    with session_scope(make_engine(config.database.url)) as session:
+        report = anonymise_closed(session, now=utcnow(), policy=config.retention, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
