@@ -12,10 +12,14 @@ from bot.runtime import utcnow
 
 
 def _config() -> Config:
+    from bot.logs import configure
+
     try:
-        return load_config()
+        config = load_config()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    configure(config.logging.level, config.logging.format, config.secrets.values())
+    return config
 
 
 def _prepare(config: Config, *, seed: bool) -> bool:

@@ -37,7 +37,7 @@ def _record_factory(*args: object, **kwargs: object) -> logging.LogRecord:
     except Exception:  # a bad format string: keep what logging would show, masked
         message = f"{record.msg!r} {record.args!r}"
     record.msg, record.args = mask_text(message), None
-    if record.exc_info and record.exc_info[0] is not None:
+    if isinstance(record.exc_info, tuple) and record.exc_info[0] is not None:
         record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)).rstrip())
     return record
 
@@ -77,6 +77,18 @@ class KeyValueFormatter(logging.Formatter):
         return mask_text(" ".join(parts))
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure(level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = ()) -> None:
     """Log to stderr in the chosen format (once per process), masking phones and secrets."""
     install_masking(secrets)
@@ -84,7 +96,7 @@ def configure(level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = (
     root.setLevel(level)
     handler = next((h for h in root.handlers if h.get_name() == HANDLER_NAME), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
