@@ -16,8 +16,14 @@ from hypothesis import strategies as st
 
 from bot.channels.registry import CHANNELS
 from bot.config import CHANNEL_NAMES, SECRET_ENV, ChannelsConfig
-from bot.parsers import PhoneError, UnitRef, mask_phone, normalize_phone, normalize_text
-from bot.parsers import parse_message
+from bot.parsers import (
+    PhoneError,
+    UnitRef,
+    mask_phone,
+    normalize_phone,
+    normalize_text,
+    parse_message,
+)
 
 REFS = [UnitRef("DISHUB", ("PERHUBUNGAN",)), UnitRef("DINKES", ("PUSKESMAS",)), UnitRef("PU", ())]
 NAMES = sorted(n for n in CHANNELS if n in CHANNEL_NAMES)
