@@ -1,4 +1,4 @@
-"""The `aduan` command: init-db, seed-demo, run, chat."""
+"""The `aduan` command: init-db, seed-demo, run, serve, chat, retention."""
 
 from __future__ import annotations
 
@@ -124,3 +124,25 @@ def retention_command(dry_run: bool) -> None:
         report = anonymise_closed(session, now=utcnow(), policy=config.retention, dry_run=dry_run)
     for line in report.lines():
         click.echo(line)
+
+
+@main.command("serve")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker (gthread worker when > 1).")  # fmt: skip
+@click.option("--host", default=None, help="Address to listen on (default from config).")
+@click.option("--port", default=None, type=int, help="Port (default: $PORT or config, 5000).")
+@click.option(
+    "--timeout", default=30, show_default=True, help="Seconds before a stuck worker is killed."
+)
+def serve_command(
+    workers: int, threads: int, host: str | None, port: int | None, timeout: int
+) -> None:
+    """Serve the gateway in production: gunicorn with N worker processes."""
+    from bot.server import serve
+
+    config = _config()
+    _prepare(config, seed=False)  # migrate once, before the workers fork
+    host, port = host or config.server.host, port or config.server.port
+    click.echo(f"Aduan serving on http://{host}:{port} with {workers} workers.", err=True)
+    serve(config, host=host, port=port, workers=workers, threads=threads, timeout=timeout)
