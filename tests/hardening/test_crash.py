@@ -107,3 +107,24 @@ def test_kill_the_whole_server_during_a_burst(tmp_path):
         check_after_retry(server, url, ids, acked)
     finally:
         server.stop()
+
+
+def test_ten_messages_at_once_across_four_workers(seeded, db_url, tmp_path):
+    """The issue's case on the test database (PostgreSQL under make test-pg): one ticket, ten messages."""
+    server = ServeProcess(tmp_path, db_url, workers=4)
+    server.start()
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(
+                pool.map(
+                    lambda n: post_message(server.port, f"c-{n}", PHONES[0], f"DISHUB #lampu {n}"),
+                    range(10),
+                )
+            )
+    finally:
+        server.stop()
+    assert all(a is not None for a in answers)
+    assert len({a["ticket"] for a in answers}) == 1  # type: ignore[index]
+    rows = stored(db_url)
+    assert sorted(rows) == sorted(f"c-{n}" for n in range(10))
+    assert len({t for ts in rows.values() for t in ts}) == 1
