@@ -15,11 +15,9 @@ BENCHES: dict[str, str] = {
 
 
 def main(argv: list[str]) -> int:
-    names, _, options = (
-        (argv[: argv.index("--")], None, argv[argv.index("--") + 1 :])
-        if "--" in argv
-        else (argv, None, [])
-    )
+    names, options = argv, []
+    if "--" in argv:
+        names, options = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         print(f"unknown bench {', '.join(unknown)}; known: {', '.join(BENCHES)}", file=sys.stderr)

@@ -12,16 +12,13 @@ import argparse
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 from bench.client import Result, run_level, simulator_requests, twilio_requests
+from bench.procs import database, free_port, http_status, memory, wait_listening
 
 TOKEN, ACCOUNT = "bench-auth-token-0123456789abcdef", "AC" + "0" * 32
 CONFIG = """
@@ -38,63 +35,6 @@ messages_per_hour = 0
 [logging]
 level = "WARNING"
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during start-up")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            time.sleep(1.0)  # let every worker boot
-            return
-        time.sleep(0.2)
-    raise RuntimeError("server did not start")
-
-
-def _status(port: int, raw: bytes) -> int:
-    with socket.create_connection(("127.0.0.1", port), 10) as sock:
-        sock.sendall(raw)
-        head = sock.recv(64)
-    return int(head[9:12])
-
-
-def memory(pid: int) -> list[tuple[int, int]]:
-    """(VmRSS, VmHWM) in MB of each worker process (children of the gunicorn master)."""
-    out = []
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        fields = dict(
-            line.split(":", 1) for line in Path(f"/proc/{child}/status").read_text().splitlines()
-        )
-        out.append(tuple(int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM")))  # type: ignore[misc]
-    return out
-
-
-@contextlib.contextmanager
-def database(kind: str, pg_url: str, tmp: Path) -> Iterator[str]:
-    """A fresh database for one run: a SQLite file, or a PostgreSQL database dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp}/bench.db"
-        return
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    name = f"aduan_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def start(
@@ -128,7 +68,7 @@ def start(
 
 def measure(target: str, args: argparse.Namespace, tmp: Path, db_url: str) -> dict | None:
     """Ramp up closed-loop concurrency, then hold 70 % of the best rate; returns the numbers."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     make = simulator_requests if args.simulator else twilio_requests
     pool = iter(
@@ -138,8 +78,8 @@ def measure(target: str, args: argparse.Namespace, tmp: Path, db_url: str) -> di
     )  # type: ignore[call-arg]
     proc = start(target, args, tmp, db_url, port)
     try:
-        _wait_listening(port, proc)
-        first = _status(port, next(pool))
+        wait_listening(port, proc)
+        first = http_status(port, next(pool))
         if first == 404:
             print(f"  {target}: /webhooks/twilio is missing (twilio channel not merged); "
                   "use `python -m bench load -- --simulator` to check the machinery")  # fmt: skip

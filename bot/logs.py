@@ -100,3 +100,5 @@ def configure(level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = (
         handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
+    if level != "DEBUG":  # each command migrates first: its progress lines are noise
+        logging.getLogger("alembic").setLevel(logging.WARNING)
