@@ -128,7 +128,7 @@ def handle_inbound(
     turn = _Turn(session, desk, now, msg, contact, inbound, units, inline)
     verdict = limits.check(session, contact.id, now=now, cfg=desk.config.limits)  # type: ignore[arg-type]
     if verdict is not limits.Verdict.OK:  # a flood: stored, warned once, not answered
-        if verdict is limits.Verdict.WARN:
+        if verdict is limits.Verdict.WARN and not contact.opted_out:
             turn.reply("rate_limited")
         return Outcome(inbound.id, None, tuple(m.body for m in turn.replies))
     _converse(turn)

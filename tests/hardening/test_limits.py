@@ -75,3 +75,9 @@ def test_zero_means_no_limit(app, client):
     cfg = replace(runtime.desk.config, limits=LimitsConfig(0, 0))
     object.__setattr__(runtime.desk, "config", cfg)
     assert all(say(client, FLOODER, f"halo {i}") for i in range(12))
+
+
+def test_an_opted_out_number_gets_no_warning(client):
+    assert say(client, FLOODER, "STOP")
+    for i in range(6):
+        assert say(client, FLOODER, f"halo {i}") == []
