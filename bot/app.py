@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-from flask import Flask, jsonify, render_template
+from flask import Flask, Response, jsonify, render_template
 
 from bot.channels.registry import build_channels
 from bot.config import Config, load_config
+from bot.logs import install_masking
 from bot.replies import make_env
 from bot.runtime import Runtime, utcnow
 from bot.service import Desk
@@ -46,8 +47,9 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.public_base_url.startswith("https://"),
-        MAX_CONTENT_LENGTH=256 * 1024,
+        MAX_CONTENT_LENGTH=config.limits.max_request_bytes,
     )
+    install_masking([*config.secrets.values(), app.config["SECRET_KEY"]])
     runtime = Runtime(
         desk=Desk(config=config, env=make_env()),
         engine=make_engine(config.database.url),
@@ -70,6 +72,10 @@ def create_app(
     app.register_blueprint(admin_bp)
     if config.simulator.enabled:
         app.register_blueprint(simulator_bp)
+
+    @app.errorhandler(413)
+    def too_large(_exc: Exception):  # type: ignore[no-untyped-def]
+        return Response("request body too large\n", status=413, content_type="text/plain")
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

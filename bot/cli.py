@@ -1,4 +1,4 @@
-"""The `aduan` command: init-db, seed-demo, run, chat, scheduler, report."""
+"""The `aduan` command: init-db, seed-demo, run, serve, chat, scheduler, report, retention."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from bot.runtime import utcnow
 
 
 def _config() -> Config:
+    from bot.logs import configure
+
     try:
-        return load_config()
+        config = load_config()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    configure(config.logging.level, config.logging.format, config.secrets.values())
+    return config
 
 
 def _prepare(config: Config, *, seed: bool) -> bool:
@@ -166,3 +170,40 @@ def chat_command(sender: str) -> None:
             raise click.ClickException(str(exc)) from exc
         for reply in runtime.receive(msg, inline=True).replies:
             click.echo(f"< {reply}")
+
+
+@main.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only report what would be anonymised.")
+def retention_command(dry_run: bool) -> None:
+    """Anonymise closed tickets older than [retention] anonymise_after_months (UU PDP)."""
+    from bot.retention import anonymise_closed
+    from store.db import make_engine, session_scope
+
+    config = _config()
+    _prepare(config, seed=False)
+    with session_scope(make_engine(config.database.url)) as session:
+        report = anonymise_closed(session, now=utcnow(), policy=config.retention, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command("serve")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker (gthread worker when > 1).")  # fmt: skip
+@click.option("--host", default=None, help="Address to listen on (default from config).")
+@click.option("--port", default=None, type=int, help="Port (default: $PORT or config, 5000).")
+@click.option(
+    "--timeout", default=30, show_default=True, help="Seconds before a stuck worker is killed."
+)
+def serve_command(
+    workers: int, threads: int, host: str | None, port: int | None, timeout: int
+) -> None:
+    """Serve the gateway in production: gunicorn with N worker processes."""
+    from bot.server import serve
+
+    config = _config()
+    _prepare(config, seed=False)  # migrate once, before the workers fork
+    host, port = host or config.server.host, port or config.server.port
+    click.echo(f"Aduan serving on http://{host}:{port} with {workers} workers.", err=True)
+    serve(config, host=host, port=port, workers=workers, threads=threads, timeout=timeout)

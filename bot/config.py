@@ -166,6 +166,24 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    messages_per_minute: int = 10  # per sender number; 0 = no limit
+    messages_per_hour: int = 60
+    max_request_bytes: int = 256 * 1024
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    anonymise_after_months: int = 24  # closed tickets older than this are anonymised; 0 = never
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = "INFO"
+    format: str = "json"  # "json" (one object per line) or "kv" (key=value)
+
+
+@dataclass(frozen=True)
 class Config:
     app: AppConfig = field(default_factory=AppConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -177,6 +195,9 @@ class Config:
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     jobs: JobsConfig = field(default_factory=JobsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
     secrets: Mapping[str, str] = field(default_factory=dict)
     public_base_url: str = ""
     source: str = "<defaults>"
@@ -246,6 +267,20 @@ def _validate(cfg: Config) -> None:
         (cfg.delivery.retry_base_seconds >= 1, "delivery.retry_base_seconds", "at least 1"),
         (cfg.channels.gammu.poll_seconds >= 1, "channels.gammu.poll_seconds", "at least 1"),
         (bool(cfg.database.url), "database.url", "a SQLAlchemy URL"),
+        (cfg.limits.messages_per_minute >= 0, "limits.messages_per_minute", "0 or more"),
+        (cfg.limits.messages_per_hour >= 0, "limits.messages_per_hour", "0 or more"),
+        (cfg.limits.max_request_bytes >= 4096, "limits.max_request_bytes", "at least 4096"),
+        (
+            cfg.retention.anonymise_after_months >= 0,
+            "retention.anonymise_after_months",
+            "0 (off) or more",
+        ),
+        (cfg.logging.format in ("json", "kv"), "logging.format", '"json" or "kv"'),
+        (
+            cfg.logging.level in ("DEBUG", "INFO", "WARNING", "ERROR"),
+            "logging.level",
+            "DEBUG, INFO, WARNING or ERROR",
+        ),
     ]
     for ok, key, expected in checks:
         if not ok:

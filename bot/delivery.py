@@ -20,11 +20,21 @@ from bot.channels.base import Channel, SendError
 from bot.config import DeliveryConfig
 from bot.messages import Direction, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
-from store.db import session_scope
+from store.db import read_session, session_scope
 from store.models import Contact, Message, Outbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
+
+
+def anything_due(engine: Engine, *, now: datetime) -> bool:
+    """A cheap read (no SQLite write lock) before claiming: is any row due?"""
+    stmt = select(Outbox.id).where(
+        col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        col(Outbox.next_attempt_at) <= now,
+    )
+    with read_session(engine) as session:
+        return session.exec(stmt.limit(1)).first() is not None
 
 
 def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMessage]:
@@ -97,6 +107,8 @@ def dispatch(
     limit: int = 50,
 ) -> int:
     """Send what is due; returns how many were sent successfully."""
+    if not anything_due(engine, now=now):
+        return 0  # the common case after an inline reply: no write lock taken at all
     sent = 0
     for msg in claim(engine, now=now, limit=limit):
         channel = channels.get(msg.channel)

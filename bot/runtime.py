@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot import delivery, service
 from bot.channels.base import Channel
 from bot.messages import InboundMessage
+from bot.parsers import mask_phone
 from bot.service import Desk, Outcome
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,15 @@ class Runtime:
         """Handle an inbound message in one transaction, then send what it queued."""
         outcome = service.process_inbound(
             self.engine, msg, now=self.now(), desk=self.desk, inline=inline
+        )
+        log.info(
+            "inbound channel=%s from=%s message=%s ticket=%s replies=%d duplicate=%s",
+            msg.channel,
+            mask_phone(msg.address),
+            outcome.message_id,
+            outcome.ticket,
+            len(outcome.replies),
+            outcome.duplicate,
         )
         self.kick_delivery()
         return outcome

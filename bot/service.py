@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from bot import flows, parsers, sla
+from bot import flows, limits, parsers, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
@@ -125,6 +126,11 @@ def handle_inbound(
     )
     units = {u.code: u for u in repo.active_units(session)}
     turn = _Turn(session, desk, now, msg, contact, inbound, units, inline)
+    verdict = limits.check(session, contact.id, now=now, cfg=desk.config.limits)  # type: ignore[arg-type]
+    if verdict is not limits.Verdict.OK:  # a flood: stored, warned once, not answered
+        if verdict is limits.Verdict.WARN and not contact.opted_out:
+            turn.reply("rate_limited")
+        return Outcome(inbound.id, None, tuple(m.body for m in turn.replies))
     _converse(turn)
     if len(msg.text) > limit:
         turn.reply("too_long", limit=limit)
@@ -390,9 +396,18 @@ def approve_draft(
     """An officer approves a draft (as is, or edited): the answer goes to the citizen once."""
     if draft.status is not DraftStatus.PENDING:
         raise ValueError(f"draft {draft.id} is already {draft.status.value}")
+    # Claim the draft with a conditional UPDATE: of two officers approving at once, the second
+    # waits for the first's row lock and then matches no row, so the answer is queued once.
+    claimed = session.connection().execute(
+        sa.update(Draft)
+        .where(col(Draft.id) == draft.id, col(Draft.status) == DraftStatus.PENDING)
+        .values(status=DraftStatus.APPROVED)
+    )
+    if claimed.rowcount != 1:
+        raise ValueError(f"draft {draft.id} was decided by someone else")
     ticket = session.get(Ticket, draft.ticket_id)
     assert ticket is not None
-    before = {"status": draft.status.value, "body": draft.body}
+    before = {"status": DraftStatus.PENDING.value, "body": draft.body}
     draft.body = body if body is not None else draft.body
     draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, actor, now
     repo.audit(

@@ -106,6 +106,7 @@ class Ticket(SQLModel, table=True):
     reopened_count: int = 0
     transferred_count: int = 0
     satisfied: bool | None = None
+    anonymised_at: datetime | None = _when()  # retention (UU PDP): personal data removed then
 
 
 class Message(SQLModel, table=True):

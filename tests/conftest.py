@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
@@ -22,6 +23,11 @@ from bot.service import Desk
 from store.db import init_db, make_engine, session_scope
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# Hypothesis: modest example counts (the CPU is shared); CI runs the same examples every time.
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 
 

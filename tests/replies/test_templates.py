@@ -74,6 +74,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "opted_in": {},
     "too_long": {"limit": 1000},
     "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
+    "rate_limited": {},
 }
 # Most segments each reply may cost with the samples above (GSM-7, 160 / 153 per part).
 BUDGET = {
@@ -94,6 +95,7 @@ BUDGET = {
     "opted_in": 1,
     "too_long": 1,
     "auto_closed": 1,
+    "rate_limited": 2,
 }
 UNIT_KEYS = {  # replies that name one unit: must keep their budget for the longest unit name
     "ack_new": ("unit_code", "unit_name"),

@@ -1,0 +1,174 @@
+"""Retention (UU PDP): closed tickets older than the policy lose their personal data.
+
+Kept for the statistics: ticket numbers, units, statuses, priorities and every timestamp. Removed:
+message and draft texts, media, addresses, and the contact's phone, name and channel addresses once
+none of the contact's tickets still needs them. A plain job function: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from bot.config import RetentionConfig
+from bot.messages import TicketStatus
+from store.models import (
+    AuditLog,
+    Contact,
+    ContactAddress,
+    Conversation,
+    Draft,
+    Message,
+    Outbox,
+    Ticket,
+)
+
+REMOVED = "[dihapus sesuai kebijakan retensi data]"
+ANON_ADDRESS = "anon"
+
+
+@dataclass
+class Report:
+    """What a run did (or, in a dry run, would do)."""
+
+    cutoff: datetime | None
+    dry_run: bool
+    tickets: list[str] = field(default_factory=list)
+    messages: int = 0
+    contacts: int = 0
+
+    def lines(self) -> list[str]:
+        if self.cutoff is None:
+            return ["Retention is off ([retention] anonymise_after_months = 0)."]
+        verb = "would anonymise" if self.dry_run else "anonymised"
+        return [
+            f"Closed tickets closed before {self.cutoff:%Y-%m-%d %H:%M} UTC: {verb} "
+            f"{len(self.tickets)} tickets, {self.messages} messages, {self.contacts} contacts.",
+            *(f"  ticket {n}" for n in self.tickets),
+        ]
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's last day)."""
+    index = now.year * 12 + now.month - 1 - months
+    year, month = divmod(index, 12)
+    for day in range(now.day, 27, -1):  # 31 -> 30 -> 29 -> 28 until the date exists
+        try:
+            return now.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            continue
+    return now.replace(year=year, month=month + 1, day=min(now.day, 28))
+
+
+def due_tickets(session: Session, cutoff: datetime, limit: int) -> list[Ticket]:
+    closed_when = sa.func.coalesce(col(Ticket.closed_at), col(Ticket.updated_at))
+    stmt = (
+        select(Ticket)
+        .where(
+            Ticket.status == TicketStatus.CLOSED,
+            col(Ticket.anonymised_at).is_(None),
+            closed_when <= cutoff,
+        )
+        .order_by(col(Ticket.id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def _scrub_messages(session: Session, messages: list[Message]) -> int:
+    for message in messages:
+        message.body = REMOVED if message.body else ""
+        message.media = []
+        message.address = ANON_ADDRESS
+        for row in session.exec(select(Outbox).where(Outbox.message_id == message.id)):
+            row.body, row.address = REMOVED, ANON_ADDRESS
+    return len(messages)
+
+
+def _scrub_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
+    messages = list(session.exec(select(Message).where(Message.ticket_id == ticket.id)))
+    count = _scrub_messages(session, messages)
+    for draft in session.exec(select(Draft).where(Draft.ticket_id == ticket.id)):
+        draft.body = REMOVED
+    for entry in session.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id)):
+        # audit rows keep who did what and when; texts they copied go
+        entry.before = {k: v for k, v in entry.before.items() if k != "body"}
+        entry.after = {k: v for k, v in entry.after.items() if k != "body"}
+    ticket.address = ANON_ADDRESS
+    ticket.anonymised_at = now
+    return count
+
+
+def _still_needed(session: Session, contact_id: int, leaving: list[int]) -> bool:
+    """True while the contact has a ticket (besides those `leaving`) that keeps its personal data."""
+    stmt = select(Ticket.id).where(
+        Ticket.contact_id == contact_id,
+        col(Ticket.anonymised_at).is_(None),
+        col(Ticket.id).not_in(leaving or [-1]),
+    )
+    return session.exec(stmt.limit(1)).first() is not None
+
+
+def _scrub_contact(session: Session, contact: Contact, cutoff: datetime) -> int:
+    """Phone, name, channel addresses, conversations and old loose messages of the contact go."""
+    links = list(
+        session.exec(select(ContactAddress).where(ContactAddress.contact_id == contact.id))
+    )
+    for link in links:
+        conv = session.exec(
+            select(Conversation).where(
+                Conversation.channel == link.channel, Conversation.address == link.address
+            )
+        ).first()
+        if conv is not None:
+            session.delete(conv)
+        session.delete(link)
+    loose = session.exec(
+        select(Message).where(
+            Message.contact_id == contact.id,
+            col(Message.ticket_id).is_(None),
+            col(Message.created_at) <= cutoff,
+        )
+    )
+    count = _scrub_messages(session, list(loose))
+    contact.phone, contact.name = None, ""
+    return count
+
+
+def anonymise_closed(
+    session: Session,
+    *,
+    now: datetime,
+    policy: RetentionConfig,
+    dry_run: bool = False,
+    limit: int = 1000,
+) -> Report:
+    """Anonymise up to `limit` closed tickets older than the policy. The caller commits."""
+    if policy.anonymise_after_months <= 0:
+        return Report(cutoff=None, dry_run=dry_run)
+    cutoff = months_before(now, policy.anonymise_after_months)
+    report = Report(cutoff=cutoff, dry_run=dry_run)
+    tickets = due_tickets(session, cutoff, limit)
+    report.tickets = [t.number for t in tickets]
+    if dry_run:
+        ids = [t.id for t in tickets]
+        stmt = select(sa.func.count()).where(col(Message.ticket_id).in_(ids))
+        report.messages = int(session.exec(stmt).one()) if ids else 0
+        report.contacts = sum(
+            not _still_needed(session, c, ids)  # type: ignore[arg-type]
+            for c in {t.contact_id for t in tickets}
+        )
+        return report
+    for ticket in tickets:
+        report.messages += _scrub_ticket(session, ticket, now)
+    session.flush()
+    for contact_id in sorted({t.contact_id for t in tickets}):
+        contact = session.get(Contact, contact_id)
+        if contact is not None and not _still_needed(session, contact_id, []):
+            report.messages += _scrub_contact(session, contact, cutoff)
+            report.contacts += 1
+    session.flush()
+    return report

@@ -1,0 +1,113 @@
+"""Run `aduan serve` as a real process for the crash tests, and a small client that records acks."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CONFIG = """
+[simulator]
+enabled = true
+[channels]
+enabled = ["simulator"]
+[limits]
+messages_per_minute = 0
+messages_per_hour = 0
+[logging]
+level = "WARNING"
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeProcess:
+    """`aduan serve --workers N` on 127.0.0.1 in its own process group."""
+
+    def __init__(self, tmp: Path, db_url: str, workers: int = 2) -> None:
+        (tmp / "aduan.toml").write_text(CONFIG)
+        self.tmp, self.workers, self.port = tmp, workers, free_port()
+        self.env = {
+            **os.environ,
+            "ADUAN_CONFIG": str(tmp / "aduan.toml"),
+            "DATABASE_URL": db_url,
+            "PORT": str(self.port),
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        aduan = str(Path(sys.executable).with_name("aduan"))
+        self.proc = subprocess.Popen(
+            [aduan, "serve", "--workers", str(self.workers), "--timeout", "20"],
+            cwd=self.tmp,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.tmp / "serve.log", "ab"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if len(self.worker_pids()) == self.workers and self.healthy():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(
+            "aduan serve did not start: " + (self.tmp / "serve.log").read_text()[-2000:]
+        )
+
+    def healthy(self) -> bool:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn.request("GET", "/healthz")
+            return conn.getresponse().status == 200
+        except OSError:
+            return False
+
+    def worker_pids(self) -> list[int]:
+        assert self.proc is not None
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        try:
+            return [int(p) for p in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill_worker(self) -> int:
+        pid = self.worker_pids()[0]
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def kill_all(self) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill_all()
+
+
+def post_message(port: int, msg_id: str, sender: str, text: str) -> dict | None:
+    """The simulator JSON endpoint; the decoded answer on 2xx, None when nothing came back."""
+    body = json.dumps({"from": sender, "text": text, "id": msg_id})
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        conn.request("POST", "/simulator/messages", body, {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+    except OSError:
+        return None
+    return json.loads(data) if 200 <= resp.status < 300 else None

@@ -1,0 +1,130 @@
+"""Crash safety of `aduan serve --workers 2` on SQLite: kill -9 a worker, and the whole server, during a
+burst. Every acknowledged message is stored with its ticket; the client's retries of unacknowledged ones
+(same provider id) are stored once. Bounded: a few hundred requests, well under a minute."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.demo import seed_demo
+from bot.messages import Direction
+from store.db import init_db, make_engine, session_scope
+from store.models import Message
+from tests.conftest import START
+from tests.hardening.serving import ServeProcess, post_message
+
+pytestmark = pytest.mark.crash
+PHONES = [f"0812345{i:05d}" for i in range(1, 25)]
+COUNT = 160
+
+
+def seeded_file(tmp: Path) -> str:
+    url = f"sqlite:///{tmp}/crash.db"
+    engine = make_engine(url)
+    init_db(engine)
+    with session_scope(engine) as s:
+        seed_demo(s, now=START)
+    engine.dispose()
+    return url
+
+
+def burst(
+    port: int, ids: list[str], *, kill_after: int | None = None, kill=None
+) -> dict[str, dict]:
+    """Send every id from 8 client threads; call kill() once `kill_after` answers came back."""
+    acked: dict[str, dict] = {}
+    with ThreadPoolExecutor(8) as pool:
+        futures = {
+            pool.submit(
+                post_message, port, i, PHONES[n % len(PHONES)], f"DISHUB #jalan rusak {i}"
+            ): i
+            for n, i in enumerate(ids)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            if future.result() is not None:
+                acked[futures[future]] = future.result()
+            if kill is not None and done == kill_after:
+                kill()
+    return acked
+
+
+def stored(url: str) -> dict[str, list[int | None]]:
+    """provider id -> ticket ids of the inbound messages stored with it."""
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        rows = s.exec(select(Message).where(Message.direction == Direction.IN)).all()
+        found: dict[str, list[int | None]] = {}
+        for m in rows:
+            found.setdefault(m.provider_id or "", []).append(m.ticket_id)
+    engine.dispose()
+    return found
+
+
+def check_after_retry(server: ServeProcess, url: str, ids: list[str], acked: dict) -> None:
+    rows = stored(url)
+    for i in acked:
+        assert len(rows.get(i, [])) == 1 and rows[i][0] is not None, f"acked {i} lost"
+    missing = [i for i in ids if i not in acked]
+    retried = burst(server.port, missing)
+    assert set(retried) == set(missing), "every retry is answered once the server is back"
+    again = burst(server.port, list(acked)[:20])  # retries of acked ones: replayed, not stored
+    assert all(r["duplicate"] for r in again.values())
+    rows = stored(url)
+    assert sorted(rows) == sorted(ids), "every message stored"
+    assert all(len(t) == 1 and t[0] is not None for t in rows.values()), "once, with its ticket"
+
+
+def test_kill_one_worker_during_a_burst(tmp_path):
+    url = seeded_file(tmp_path)
+    server = ServeProcess(tmp_path, url)
+    server.start()
+    try:
+        ids = [f"w-{n}" for n in range(COUNT)]
+        killed: list[int] = []
+        acked = burst(
+            server.port, ids, kill_after=40, kill=lambda: killed.append(server.kill_worker())
+        )
+        assert killed and len(acked) >= 40
+        check_after_retry(server, url, ids, acked)
+        assert killed[0] not in server.worker_pids() and len(server.worker_pids()) == 2
+    finally:
+        server.stop()
+
+
+def test_kill_the_whole_server_during_a_burst(tmp_path):
+    url = seeded_file(tmp_path)
+    server = ServeProcess(tmp_path, url)
+    server.start()
+    try:
+        ids = [f"s-{n}" for n in range(COUNT)]
+        acked = burst(server.port, ids, kill_after=50, kill=server.kill_all)
+        assert 50 <= len(acked) < COUNT, "the server died mid-burst"
+        server.start()
+        check_after_retry(server, url, ids, acked)
+    finally:
+        server.stop()
+
+
+def test_ten_messages_at_once_across_four_workers(seeded, db_url, tmp_path):
+    """The issue's case on the test database (PostgreSQL under make test-pg): one ticket, ten messages."""
+    server = ServeProcess(tmp_path, db_url, workers=4)
+    server.start()
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(
+                pool.map(
+                    lambda n: post_message(server.port, f"c-{n}", PHONES[0], f"DISHUB #lampu {n}"),
+                    range(10),
+                )
+            )
+    finally:
+        server.stop()
+    assert all(a is not None for a in answers)
+    assert len({a["ticket"] for a in answers}) == 1  # type: ignore[index]
+    rows = stored(db_url)
+    assert sorted(rows) == sorted(f"c-{n}" for n in range(10))
+    assert len({t for ts in rows.values() for t in ts}) == 1

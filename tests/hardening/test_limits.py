@@ -1,0 +1,83 @@
+"""Per-number rate limit through the simulator endpoint: one warning, stored not answered, others
+unaffected, answered again once the window has passed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlmodel import select
+
+from bot.config import LimitsConfig
+from bot.messages import Direction
+from store.db import session_scope
+from store.models import AuditLog, Message
+
+FLOODER, OTHER = "081234567890", "085711112222"
+
+
+@pytest.fixture
+def config(config):
+    return replace(config, limits=LimitsConfig(messages_per_minute=3, messages_per_hour=5))
+
+
+def say(client, sender: str, text: str) -> list[str]:
+    resp = client.post("/simulator/messages", json={"from": sender, "text": text})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["replies"]
+
+
+def inbound_count(engine, phone: str) -> int:
+    with session_scope(engine) as s:
+        rows = s.exec(
+            select(Message).where(Message.direction == Direction.IN, Message.address == phone)
+        ).all()
+        return len(rows)
+
+
+def test_flood_gets_one_warning_and_is_stored_not_answered(app, client, clock):
+    engine = app.extensions["aduan"].engine
+    replies = [say(client, FLOODER, f"DISHUB #lampu mati nomor {i}") for i in range(3)]
+    assert all(r for r in replies), "the first three are answered"
+    warning = say(client, FLOODER, "DISHUB #lampu mati nomor 3")
+    assert len(warning) == 1 and "terlalu banyak pesan" in warning[0]
+    for i in range(4, 8):
+        assert say(client, FLOODER, f"DISHUB #lampu mati nomor {i}") == []
+    # the others are answered as usual meanwhile
+    assert say(client, OTHER, "DINKES #puskesmas tutup")
+    assert inbound_count(engine, "+6281234567890") == 8, "every message is stored"
+    with session_scope(engine) as s:
+        warns = s.exec(select(AuditLog).where(AuditLog.action == "rate_limit.warn")).all()
+        assert len(warns) == 1
+
+
+def test_answered_again_when_the_minute_has_passed(client, clock):
+    for i in range(4):
+        say(client, FLOODER, f"DISHUB #lampu mati {i}")
+    clock.advance(minutes=2)
+    assert say(client, FLOODER, "STATUS"), "under the minute limit again (4 of 5 this hour)"
+    assert say(client, FLOODER, "STATUS") == [], "the hourly limit (5) is now passed: silent"
+    clock.advance(minutes=61)
+    assert say(client, FLOODER, "STATUS"), "a new hour"
+
+
+def test_a_second_flood_an_hour_later_is_warned_again(client, clock):
+    for i in range(4):
+        say(client, FLOODER, f"halo {i}")
+    clock.advance(minutes=90)
+    for i in range(3):
+        assert say(client, FLOODER, f"halo lagi {i}")
+    assert "terlalu banyak" in say(client, FLOODER, "halo lagi 3")[0]
+
+
+def test_zero_means_no_limit(app, client):
+    runtime = app.extensions["aduan"]
+    cfg = replace(runtime.desk.config, limits=LimitsConfig(0, 0))
+    object.__setattr__(runtime.desk, "config", cfg)
+    assert all(say(client, FLOODER, f"halo {i}") for i in range(12))
+
+
+def test_an_opted_out_number_gets_no_warning(client):
+    assert say(client, FLOODER, "STOP")
+    for i in range(6):
+        assert say(client, FLOODER, f"halo {i}") == []

@@ -1,0 +1,106 @@
+"""Retention (UU PDP): closed tickets past the policy lose personal data, statistics stay."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from click.testing import CliRunner
+from sqlmodel import select
+
+from bot.cli import main
+from bot.config import RetentionConfig
+from bot.messages import TicketStatus
+from bot.retention import REMOVED, anonymise_closed, months_before
+from store.db import make_engine, session_scope
+from store.models import Contact, ContactAddress, Draft, Message, Outbox, Ticket
+
+POLICY = RetentionConfig(anonymise_after_months=24)
+ALICE, BOB = "081234567890", "085711112222"
+
+
+def file_complaint(client, sender: str, text: str) -> str:
+    resp = client.post("/simulator/messages", json={"from": sender, "text": text})
+    assert resp.status_code == 200
+    return resp.get_json()["ticket"]
+
+
+def close(engine, number: str, at: datetime) -> None:
+    with session_scope(engine) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        ticket.status, ticket.closed_at = TicketStatus.CLOSED, at
+
+
+def test_months_before_clamps_to_the_end_of_month():
+    assert months_before(datetime(2026, 3, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert months_before(datetime(2026, 11, 24, tzinfo=UTC), 24) == datetime(
+        2024, 11, 24, tzinfo=UTC
+    )
+
+
+def test_old_closed_tickets_are_anonymised_and_statistics_kept(app, client, clock):
+    engine = app.extensions["aduan"].engine
+    old = file_complaint(client, ALICE, "DISHUB #lampu lalu lintas di simpang lima mati")
+    bob_old = file_complaint(client, BOB, "DINKES #puskesmas tutup, telepon saya 081298765432")
+    close(engine, old, clock())
+    close(engine, bob_old, clock())
+    clock.advance(days=400)
+    bob_new = file_complaint(client, BOB, "PDAM #air mati tiga hari")  # Bob's open ticket
+    clock.advance(days=400)
+    now = clock()
+
+    with session_scope(engine) as s:
+        dry = anonymise_closed(s, now=now, policy=POLICY, dry_run=True)
+    assert sorted(dry.tickets) == sorted([old, bob_old]) and dry.contacts == 1
+    with session_scope(engine) as s:
+        assert s.exec(select(Contact).where(Contact.phone == "+6281234567890")).one()
+
+    with session_scope(engine) as s:
+        report = anonymise_closed(s, now=now, policy=POLICY)
+    assert sorted(report.tickets) == sorted([old, bob_old]) and report.contacts == 1
+
+    with session_scope(engine) as s:
+        tickets = {t.number: t for t in s.exec(select(Ticket))}
+        for number in (old, bob_old):
+            t = tickets[number]
+            assert t.anonymised_at == now and t.address == "anon"
+            assert t.status is TicketStatus.CLOSED and t.received_at and t.unit_id
+            msgs = s.exec(select(Message).where(Message.ticket_id == t.id)).all()
+            assert msgs and all(m.body in (REMOVED, "") and m.address == "anon" for m in msgs)
+            for m in msgs:
+                for row in s.exec(select(Outbox).where(Outbox.message_id == m.id)):
+                    assert row.body == REMOVED
+            for d in s.exec(select(Draft).where(Draft.ticket_id == t.id)):
+                assert d.body == REMOVED
+        assert tickets[bob_new].anonymised_at is None
+        phones = {c.phone for c in s.exec(select(Contact))}
+        assert phones == {None, "+6285711112222"}, "Bob still has an open ticket: kept"
+        addresses = {a.address for a in s.exec(select(ContactAddress))}
+        assert addresses == {"+6285711112222"}
+        new_msgs = s.exec(select(Message).where(Message.ticket_id == tickets[bob_new].id)).all()
+        assert any("air mati" in m.body for m in new_msgs)
+
+    with session_scope(engine) as s:  # idempotent
+        assert anonymise_closed(s, now=now, policy=POLICY).tickets == []
+
+
+def test_recent_and_open_tickets_are_untouched_and_zero_is_off(app, client, clock):
+    engine = app.extensions["aduan"].engine
+    recent = file_complaint(client, ALICE, "DISHUB #lampu mati")
+    file_complaint(client, BOB, "DINKES #puskesmas tutup")  # open, old
+    close(engine, recent, clock() + timedelta(days=700))
+    clock.advance(days=800)
+    with session_scope(engine) as s:
+        assert anonymise_closed(s, now=clock(), policy=POLICY).tickets == []
+        off = anonymise_closed(s, now=clock(), policy=RetentionConfig(0))
+        assert off.cutoff is None and "off" in off.lines()[0]
+
+
+def test_cli_dry_run_prints_the_report(tmp_path):
+    url = f"sqlite:///{tmp_path}/cli.db"
+    env = {"DATABASE_URL": url, "ADUAN_CONFIG": ""}
+    runner = CliRunner()
+    assert runner.invoke(main, ["seed-demo"], env=env).exit_code == 0
+    result = runner.invoke(main, ["retention", "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "would anonymise 0 tickets" in result.output
+    make_engine(url).dispose()
