@@ -40,10 +40,10 @@ def free_port() -> int:
 class LiveServer:
     """The Flask app served by werkzeug on a free port in a thread (what Kannel calls)."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, port: int = 0) -> None:  # type: ignore[no-untyped-def]
         from werkzeug.serving import make_server
 
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -61,8 +61,8 @@ class LiveServer:
 def live_server_factory() -> Iterator:
     servers: list[LiveServer] = []
 
-    def start(app) -> LiveServer:  # type: ignore[no-untyped-def]
-        server = LiveServer(app).__enter__()
+    def start(app, port: int = 0) -> LiveServer:  # type: ignore[no-untyped-def]
+        server = LiveServer(app, port).__enter__()
         servers.append(server)
         return server
 
