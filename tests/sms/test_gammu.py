@@ -172,6 +172,24 @@ def test_concatenated_inbox_parts_are_one_message(seeded, gammu, smsd_sqlite, cl
     assert processed(smsd_sqlite) == ["true", "true"]
 
 
+def test_an_incomplete_concatenated_message_is_handled_after_the_grace(
+    seeded, gammu, smsd_sqlite, clock
+):
+    desk, channels = gammu
+    # Parts 1 and 3 of 3: SMSD stored them after its MultipartTimeout, part 2 never came.
+    smsd_receives(smsd_sqlite, "3 pagi", udh="0500031C0303")
+    smsd_receives(smsd_sqlite, "DINKES #puskesmas tutup jam ", udh="0500031C0301")
+    assert poll_gammu(seeded, desk, channels, now=clock()) == 0
+    clock.advance(seconds=119)
+    assert poll_gammu(seeded, desk, channels, now=clock()) == 0
+    assert processed(smsd_sqlite) == ["false", "false"]
+    clock.advance(seconds=1)
+    assert poll_gammu(seeded, desk, channels, now=clock()) == 1
+    assert [m.body for m in inbound(seeded)] == ["DINKES #puskesmas tutup jam 3 pagi"]
+    assert processed(smsd_sqlite) == ["true", "true"]
+    assert channels["gammu"].waiting == {}  # type: ignore[attr-defined]
+
+
 def test_operator_notices_are_marked_but_not_answered(seeded, gammu, smsd_sqlite, clock):
     desk, channels = gammu
     smsd_receives(smsd_sqlite, "Sisa pulsa Anda Rp 5.000", sender="TELKOMSEL")

@@ -5,6 +5,7 @@ is put in its `outbox`; `poll_gammu` (a scheduler job) reads the one and `Gammu.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.channels.base import Rejected, SendError, WebhookRequest, WebhookResponse
 from bot.channels.gammu import smsd
@@ -25,6 +26,8 @@ class Gammu:
             raise ConfigError("config key 'channels.gammu.database_url' must be set to use gammu")
         self.region = config.app.default_region
         self.smsd = smsd.make_smsd_engine(url)
+        # Incomplete concatenated messages -> when this process first saw them (see poll._due).
+        self.waiting: dict[tuple[str, int, int, int], datetime] = {}
 
     def verify(self, req: WebhookRequest) -> None:
         """Gammu has no webhook: messages arrive through poll_gammu."""

@@ -6,7 +6,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -19,6 +19,7 @@ from bot.service import Desk
 
 log = logging.getLogger(__name__)
 Parts = list[smsd.InboxRow]
+INCOMPLETE_GRACE = timedelta(minutes=2)
 
 
 def _concat_key(row: smsd.InboxRow) -> tuple[str, int, int, int] | None:
@@ -36,22 +37,42 @@ def _concat_key(row: smsd.InboxRow) -> tuple[str, int, int, int] | None:
     return row.sender, ref, total, seq
 
 
-def assemble(rows: Parts) -> list[Parts]:
-    """Single SMS alone, concatenated parts together in order; incomplete messages wait (omitted)."""
-    singles: list[Parts] = []
+def assemble(rows: Parts) -> tuple[list[Parts], dict[tuple[str, int, int, int], Parts]]:
+    """Single SMS alone, concatenated parts together in order; incomplete ones apart, by key."""
+    ready: list[Parts] = []
     groups: dict[tuple[str, int, int], dict[int, smsd.InboxRow]] = defaultdict(dict)
     for row in rows:
         key = _concat_key(row)
         if key is None or key[2] <= 1:
-            singles.append([row])
+            ready.append([row])
         else:
             groups[key[:3]].setdefault(key[3], row)
-    complete = [
-        [parts[i] for i in range(1, total + 1)]
-        for (_s, _r, total), parts in groups.items()
-        if set(parts) == set(range(1, total + 1))
-    ]
-    return sorted(singles + complete, key=lambda p: p[0].id)
+    waiting = {}
+    for (sender, ref, total), parts in groups.items():
+        ordered = [parts[i] for i in sorted(parts)]
+        if set(parts) == set(range(1, total + 1)):
+            ready.append(ordered)
+        else:
+            waiting[(sender, ref, total, ordered[0].id)] = ordered
+    return sorted(ready, key=lambda p: p[0].id), waiting
+
+
+def _due(
+    gammu: Channel, waiting: dict[tuple[str, int, int, int], Parts], now: datetime
+) -> list[Parts]:
+    """Incomplete messages handed over as they are once they waited INCOMPLETE_GRACE: SMSD stores
+    parts only when all arrived or its MultipartTimeout gave up, so what is missing may never come.
+    The grace only covers SMSD writing one part's row after another."""
+    seen: dict = gammu.waiting  # type: ignore[attr-defined]
+    for key in list(seen):
+        if key not in waiting:
+            del seen[key]
+    due = []
+    for key, parts in waiting.items():
+        if now - seen.setdefault(key, now) >= INCOMPLETE_GRACE:
+            due.append(parts)
+            del seen[key]
+    return due
 
 
 def to_message(parts: Parts, region: str) -> InboundMessage | None:
@@ -79,8 +100,9 @@ def poll_gammu(
     db = gammu.smsd  # type: ignore[attr-defined]
     with db.begin() as conn:
         rows = smsd.unprocessed(conn, limit)
+    ready, waiting = assemble(rows)
     handled = 0
-    for parts in assemble(rows):
+    for parts in sorted(ready + _due(gammu, waiting, now), key=lambda p: p[0].id):
         msg = to_message(parts, desk.config.app.default_region)
         if msg is not None:
             service.process_inbound(engine, msg, now=now, desk=desk, inline=False)
