@@ -105,7 +105,13 @@ def poll_gammu(
     for parts in sorted(ready + _due(gammu, waiting, now), key=lambda p: p[0].id):
         msg = to_message(parts, desk.config.app.default_region)
         if msg is not None:
-            service.process_inbound(engine, msg, now=now, desk=desk, inline=False)
+            try:
+                service.process_inbound(engine, msg, now=now, desk=desk, inline=False)
+            except Exception:  # left unprocessed for the next run; the others still go through
+                log.exception(
+                    "gammu: inbox %s from %s failed", parts[0].id, mask_phone(msg.phone or "")
+                )
+                continue
             handled += 1
         with db.begin() as conn:
             smsd.mark_processed(conn, [p.id for p in parts])
