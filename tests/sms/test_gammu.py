@@ -205,3 +205,46 @@ def test_gammu_has_no_webhook(seeded, gammu):
     with pytest.raises(Rejected) as info:
         channels["gammu"].verify(WebhookRequest("GET", "http://x/webhooks/gammu"))
     assert info.value.status == 404
+
+
+# gammu-smsd 1.42 moving a sent part to sentitems (its debug log; SQLite has no now(): a literal).
+SMSD_SENT = (
+    'INSERT INTO sentitems ("CreatorID", "ID", "SequencePosition", "Status", "SendingDateTime",'
+    ' "SMSCNumber", "TPMR", "SenderID", "Text", "DestinationNumber", "Coding", "UDH", "Class",'
+    ' "TextDecoded", "InsertIntoDB", "RelativeValidity", "StatusCode") VALUES (\'aduan\', ?, ?, ?,'
+    " '2026-11-23 10:00:05', '123456', 255, 'aduan', ?, ?, 'Default_No_Compression', '', -1, ?,"
+    " '2026-11-23 10:00:04', -1, -1)"
+)
+
+
+def smsd_sends(url: str, outbox_id: int, status: str, seq: int = 1) -> None:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        number, text = conn.execute(
+            'SELECT "DestinationNumber", "TextDecoded" FROM outbox WHERE "ID" = ?', (outbox_id,)
+        ).fetchone()
+        conn.execute(SMSD_SENT, (outbox_id, seq, status, ucs2_hex(text), number, text))
+
+
+def outbox_statuses(engine) -> list[tuple[str | None, OutboxStatus, str]]:
+    with session_scope(engine) as s:
+        rows = s.exec(select(Outbox).order_by(col(Outbox.id)))
+        return [(r.provider_id, r.status, r.error) for r in rows]
+
+
+def test_smsd_sentitems_statuses_reach_the_outbox(seeded, gammu, smsd_sqlite, clock):
+    desk, channels = gammu
+    smsd_receives(smsd_sqlite, TEXT)
+    smsd_receives(smsd_sqlite, "halo", sender="+6281311112222")
+    poll_gammu(seeded, desk, channels, now=clock())
+    assert [s[:2] for s in outbox_statuses(seeded)] == [("1", "sent"), ("2", "sent")]
+    smsd_sends(smsd_sqlite, 1, "SendingOK")
+    smsd_sends(smsd_sqlite, 2, "SendingError")
+    poll_gammu(seeded, desk, channels, now=clock())
+    assert outbox_statuses(seeded) == [
+        ("1", "sent", ""),
+        ("2", "failed", "SMSD SendingError"),
+    ]
+    with sqlite3.connect(smsd_sqlite.removeprefix("sqlite:///")) as conn:  # the DLR arrives
+        conn.execute('UPDATE sentitems SET "Status" = \'DeliveryOK\' WHERE "ID" = 1')
+    poll_gammu(seeded, desk, channels, now=clock())
+    assert outbox_statuses(seeded)[0] == ("1", "delivered", "")

@@ -22,6 +22,7 @@ from bot import delivery, service
 from bot.channels.gammu import poll_gammu, smsd
 from bot.channels.registry import build_channels
 from bot.config import build_config
+from bot.messages import OutboxStatus
 from bot.replies import make_env
 from bot.service import Desk
 from store.db import session_scope
@@ -177,5 +178,8 @@ def test_gammu_smsd_round_trip(smsd_daemon, smsd_pg, db_url, seeded, clock):
         assert count > 2 and [p[0] for p in parts] == list(range(1, count + 1))
         assert "".join(p[1] for p in parts) == sent.body
         assert {p[2] for p in parts} == {"SendingOKNoReport"}
+        assert poll_gammu(seeded, desk, channels, now=clock()) == 0  # also reads sentitems
+        with session_scope(seeded) as s:  # the dummy phone gives no delivery report: still "sent"
+            assert {r.status for r in s.exec(select(Outbox))} == {OutboxStatus.SENT}
     finally:
         channels["gammu"].close()  # type: ignore[attr-defined]

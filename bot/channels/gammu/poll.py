@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from bot import delivery, service
 from bot.channels.base import Channel
 from bot.channels.gammu import smsd
+from bot.channels.gammu.status import sync_statuses
 from bot.messages import InboundMessage
 from bot.parsers.phone import PhoneError, mask_phone, normalize_phone
 from bot.service import Desk
@@ -92,7 +93,8 @@ def to_message(parts: Parts, region: str) -> InboundMessage | None:
 def poll_gammu(
     engine: Engine, desk: Desk, channels: Mapping[str, Channel], *, now: datetime, limit: int = 100
 ) -> int:
-    """Hand SMSD's new inbox rows to the service, mark them processed, then send the replies queued.
+    """Hand SMSD's new inbox rows to the service, mark them processed, send the replies queued, and
+    record the delivery statuses SMSD reports in sentitems.
 
     Returns how many messages were handled. A crash between the service's commit and the marking
     only makes the next run see the rows again: the provider id deduplicates them."""
@@ -117,4 +119,5 @@ def poll_gammu(
             smsd.mark_processed(conn, [p.id for p in parts])
     if handled:
         delivery.dispatch(engine, channels, now=now, cfg=desk.config.delivery)
+    sync_statuses(engine, db, now=now)
     return handled
