@@ -95,7 +95,9 @@ class Kannel:
         try:
             phone = normalize_phone(sender, self.region)
         except PhoneError as exc:
-            raise Rejected(f"'from' is not a phone number: {mask_phone(sender)}") from exc
+            # An operator's notice from a name or short code: answered with nothing (omit-empty),
+            # because a 4xx would make smsbox send its "request failed" text back to it.
+            raise Ignored(f"sender is not a phone number: {mask_phone(sender)}") from exc
         received = _received_at(req.args)
         provider_id = _provider_id(req.args, phone, text)
         return [
