@@ -5,10 +5,17 @@ from __future__ import annotations
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from bot.channels.registry import build_channels
+from bot.config import build_config
+from bot.replies import make_env
+from bot.service import Desk
 
 SMSD_EXAMPLES = Path("/usr/share/doc/gammu-smsd/examples")
 
@@ -29,6 +36,17 @@ def smsd_sqlite(tmp_path: Path) -> str:
     conn.executescript(smsd_schema("sqlite.sql"))
     conn.close()
     return f"sqlite:///{path}"
+
+
+def wait_for(check: Callable[[], object], what: str, timeout: float = 30) -> object:
+    """Poll an external process's observable state until check() is truthy (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def free_port() -> int:
@@ -69,3 +87,14 @@ def live_server_factory() -> Iterator:
     yield start
     for server in servers:
         server.__exit__()
+
+
+@pytest.fixture
+def gammu(db_url, smsd_sqlite, seeded):
+    cfg = build_config(
+        {"channels": {"enabled": ["gammu"], "gammu": {"database_url": smsd_sqlite}}},
+        {"DATABASE_URL": db_url},
+    )
+    channels = build_channels(cfg, httpx.Client())
+    yield Desk(config=cfg, env=make_env()), channels
+    channels["gammu"].close()  # type: ignore[attr-defined]

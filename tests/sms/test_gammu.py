@@ -5,87 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 
-import httpx
 import pytest
 from sqlmodel import col, select
 
 from bot import delivery, service
 from bot.channels.gammu import poll_gammu, smsd
-from bot.channels.registry import build_channels
-from bot.config import build_config
 from bot.messages import Direction, OutboxStatus
-from bot.replies import make_env
-from bot.service import Desk
 from store.db import session_scope
 from store.models import Message, Outbox, Ticket
 
-CITIZEN = "+6281234567890"
-TEXT = "DINKES #puskesmas tutup jam 10"
-
-# gammu-smsd 1.42 (Debian), debuglevel 255: "Execute SQL: INSERT INTO inbox (...) VALUES (...)".
-SMSD_INSERT = (
-    'INSERT INTO inbox ("ReceivingDateTime", "Text", "SenderNumber", "Coding", "SMSCNumber", "UDH",'
-    ' "Class", "TextDecoded", "RecipientID", "Status") VALUES (?, ?, ?, ?, ?, ?, -1, ?, ?, 0)'
-)
-# What SMSD selects to send (SQLite flavour: its "now" is datetime('now', 'localtime')). SMSD itself
-# compares with "<", so it takes a row written this second on its next loop; "<=" avoids a sleep here.
-SMSD_OUTBOX_DUE = (
-    "SELECT \"ID\" FROM outbox WHERE \"SendingDateTime\" <= datetime('now', 'localtime')"
-    " AND \"SendingTimeOut\" <= datetime('now', 'localtime')"
-    " AND \"SendBefore\" >= time('now', 'localtime') AND \"SendAfter\" <= time('now', 'localtime')"
-    ' AND ("SenderID" is NULL OR "SenderID" = \'\' OR "SenderID" = \'aduan\')'
-    ' ORDER BY "Priority" DESC, "InsertIntoDB" ASC'
-)
-
-
-def ucs2_hex(text: str) -> str:
-    return text.encode("utf-16-be").hex().upper()
-
-
-def smsd_receives(url: str, text: str, sender: str = CITIZEN, udh: str = "") -> None:
-    """The row SMSD inserts when the modem hands it an SMS."""
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        conn.execute(
-            SMSD_INSERT,
-            ("2026-11-23 10:00:00", ucs2_hex(text), sender, "Default_No_Compression",
-             "+6281100000", udh, text, "aduan"),
-        )  # fmt: skip
-
-
-def smsd_outgoing(url: str) -> list[tuple[str, str, str]]:
-    """(number, coding, whole text) of every due outbox row, multipart rows joined as SMSD does."""
-    out = []
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        for (outbox_id,) in conn.execute(SMSD_OUTBOX_DUE).fetchall():
-            number, coding, text, multi, creator = conn.execute(
-                'SELECT "DestinationNumber", "Coding", "TextDecoded", "MultiPart", "CreatorID"'
-                ' FROM outbox WHERE "ID" = ?',
-                (outbox_id,),
-            ).fetchone()
-            assert creator == "aduan"
-            rest = conn.execute(
-                'SELECT "TextDecoded" FROM outbox_multipart WHERE "ID" = ? ORDER BY "SequencePosition"',
-                (outbox_id,),
-            ).fetchall()
-            assert (multi == "true") is bool(rest)
-            out.append((number, coding, text + "".join(r[0] for r in rest)))
-    return out
-
-
-def processed(url: str) -> list[str]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        return [r[0] for r in conn.execute('SELECT "Processed" FROM inbox ORDER BY "ID"')]
-
-
-@pytest.fixture
-def gammu(db_url, smsd_sqlite, seeded):
-    cfg = build_config(
-        {"channels": {"enabled": ["gammu"], "gammu": {"database_url": smsd_sqlite}}},
-        {"DATABASE_URL": db_url},
-    )
-    channels = build_channels(cfg, httpx.Client())
-    yield Desk(config=cfg, env=make_env()), channels
-    channels["gammu"].close()  # type: ignore[attr-defined]
+from .smsd_rows import CITIZEN, TEXT, processed, smsd_outgoing, smsd_receives
 
 
 def inbound(engine) -> list[Message]:
@@ -205,46 +134,3 @@ def test_gammu_has_no_webhook(seeded, gammu):
     with pytest.raises(Rejected) as info:
         channels["gammu"].verify(WebhookRequest("GET", "http://x/webhooks/gammu"))
     assert info.value.status == 404
-
-
-# gammu-smsd 1.42 moving a sent part to sentitems (its debug log; SQLite has no now(): a literal).
-SMSD_SENT = (
-    'INSERT INTO sentitems ("CreatorID", "ID", "SequencePosition", "Status", "SendingDateTime",'
-    ' "SMSCNumber", "TPMR", "SenderID", "Text", "DestinationNumber", "Coding", "UDH", "Class",'
-    ' "TextDecoded", "InsertIntoDB", "RelativeValidity", "StatusCode") VALUES (\'aduan\', ?, ?, ?,'
-    " '2026-11-23 10:00:05', '123456', 255, 'aduan', ?, ?, 'Default_No_Compression', '', -1, ?,"
-    " '2026-11-23 10:00:04', -1, -1)"
-)
-
-
-def smsd_sends(url: str, outbox_id: int, status: str, seq: int = 1) -> None:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        number, text = conn.execute(
-            'SELECT "DestinationNumber", "TextDecoded" FROM outbox WHERE "ID" = ?', (outbox_id,)
-        ).fetchone()
-        conn.execute(SMSD_SENT, (outbox_id, seq, status, ucs2_hex(text), number, text))
-
-
-def outbox_statuses(engine) -> list[tuple[str | None, OutboxStatus, str]]:
-    with session_scope(engine) as s:
-        rows = s.exec(select(Outbox).order_by(col(Outbox.id)))
-        return [(r.provider_id, r.status, r.error) for r in rows]
-
-
-def test_smsd_sentitems_statuses_reach_the_outbox(seeded, gammu, smsd_sqlite, clock):
-    desk, channels = gammu
-    smsd_receives(smsd_sqlite, TEXT)
-    smsd_receives(smsd_sqlite, "halo", sender="+6281311112222")
-    poll_gammu(seeded, desk, channels, now=clock())
-    assert [s[:2] for s in outbox_statuses(seeded)] == [("1", "sent"), ("2", "sent")]
-    smsd_sends(smsd_sqlite, 1, "SendingOK")
-    smsd_sends(smsd_sqlite, 2, "SendingError")
-    poll_gammu(seeded, desk, channels, now=clock())
-    assert outbox_statuses(seeded) == [
-        ("1", "sent", ""),
-        ("2", "failed", "SMSD SendingError"),
-    ]
-    with sqlite3.connect(smsd_sqlite.removeprefix("sqlite:///")) as conn:  # the DLR arrives
-        conn.execute('UPDATE sentitems SET "Status" = \'DeliveryOK\' WHERE "ID" = 1')
-    poll_gammu(seeded, desk, channels, now=clock())
-    assert outbox_statuses(seeded)[0] == ("1", "delivered", "")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,24 +27,13 @@ from bot.service import Desk
 from store.db import session_scope
 from store.models import Outbox, Ticket
 
-from .conftest import smsd_schema
+from .conftest import smsd_schema, wait_for
 
 pytestmark = pytest.mark.peer
 PG_ADMIN = (
     os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 CITIZEN = "+6281234567890"
-
-
-def wait_for(check: Callable[[], object], what: str, timeout: float = 30) -> object:
-    """Poll SMSD's observable state until check() is truthy (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
 
 import httpx
 import pytest
@@ -23,24 +21,14 @@ from bot.messages import OutboxStatus
 from store.db import session_scope
 from store.models import Message, Outbox, Ticket, Unit
 
-from .conftest import free_port
+from .conftest import free_port, wait_for
+from .fakesmsc import messages
 
 pytestmark = pytest.mark.peer
 
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
 SECRET = "peer-kannel-secret"
 CITIZEN, SHORTCODE = "6281234567890", "1708"
-
-
-def wait_for(check: Callable[[], object], what: str, timeout: float = 20) -> object:
-    """Poll an external process's observable state until check() is truthy (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def kannel_conf(d: Path, ports: dict[str, int], aduan: str) -> str:
@@ -146,37 +134,6 @@ def _get(url: str) -> str | None:
         return httpx.get(url, timeout=2).text
     except httpx.HTTPError:
         return None
-
-
-def got_messages(log: Path) -> list[str]:
-    """fakesmsc prints each MT it receives: `Got message N: <from to type text>`."""
-    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-    return [line.split(": <", 1)[1].rstrip(">") for line in lines if "Got message" in line]
-
-
-def _text(kind: str, data: str) -> str:
-    if kind in ("ucs2", "ucs-2", "data"):  # URL-encoded bytes; our UCS-2 is UTF-16BE
-        return unquote_to_bytes(data.replace("+", "%20")).decode("utf-16-be")
-    return data
-
-
-def messages(log: Path) -> list[tuple[str, str, str, str]]:
-    """(from, to, kind, text) of every whole message fakesmsc got, concatenated parts joined.
-
-    Lines are `from to text|ucs-2 <text>`, or `from to udh <udh> data <text>` for a part."""
-    whole, parts = [], {}
-    for mt in got_messages(log):
-        sender, to, kind, rest = mt.split(" ", 3)
-        if kind != "udh":
-            whole.append((sender, to, kind, _text(kind, rest)))
-            continue
-        udh, data_kind, data = rest.split(" ", 2)
-        ref, total, seq = unquote_to_bytes(udh)[3:6]
-        group = parts.setdefault(ref, {})
-        group[seq] = _text(data_kind, data)
-        if len(group) == total:
-            whole.append((sender, to, "udh", "".join(group[i] for i in range(1, total + 1))))
-    return whole
 
 
 def test_sms_through_kannel_gets_the_ack_and_later_the_answer(kannel, seeded, clock):
