@@ -125,10 +125,14 @@ class Kannel:
         """One sendsms request per "(i/n)" part; the id we put in the dlr-url is the provider id."""
         if not (self.sendsms_url and self.username and self.password):
             raise SendError("KANNEL_SENDSMS_URL, KANNEL_USERNAME or KANNEL_PASSWORD is not set")
-        provider_id = f"kannel-{msg.outbox_id}"
+        provider_id = self.planned_provider_id(msg)
         for part in split_sms(msg.text):
             self._sendsms(msg.address, part, provider_id)
         return provider_id
+
+    def planned_provider_id(self, msg: OutboundMessage) -> str:
+        """Known before sending: the dispatcher records it first, as a DLR may beat send()'s return."""
+        return f"kannel-{msg.outbox_id}"
 
     def _sendsms(self, to: str, text: str, provider_id: str) -> None:
         params = {

@@ -4,15 +4,18 @@ and the UCS-2 header on inline replies."""
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlsplit
 
 import httpx
 from sqlmodel import select
 
+from bot import service
 from bot.app import create_app
 from bot.channels.kannel import Kannel
 from bot.config import build_config
+from bot.messages import OutboxStatus
 from store.db import session_scope
-from store.models import Message, Outbox, Unit
+from store.models import Message, Outbox, Ticket, Unit
 
 SECRET = "peer-kannel-secret"
 
@@ -82,3 +85,45 @@ def test_a_reply_outside_gsm7_goes_back_to_kannel_as_ucs2(
     assert resp.headers["X-Kannel-Coding"] == "2"
     assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
     app.extensions["aduan"].engine.dispose()
+
+
+def test_a_delivery_report_that_beats_the_send_is_kept(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    """fakesmsc reports delivery before sendsms has even answered: the DLR must still count."""
+    holder: dict = {}
+
+    def kannel(request: httpx.Request) -> httpx.Response:
+        assert str(request.url).startswith("http://kannel.test:13013/cgi-bin/sendsms")
+        dlr = urlsplit(request.url.params["dlr-url"].replace("%d", "1"))
+        resp = holder["client"].get(dlr.path, query_string=dlr.query)
+        assert resp.status_code == 200
+        return httpx.Response(202, text="0: Accepted for delivery")
+
+    env = {
+        "PUBLIC_BASE_URL": "https://aduan.example.go.id",
+        "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
+        "KANNEL_USERNAME": "aduan",
+        "KANNEL_PASSWORD": "rahasia",
+    }
+    monkeypatch.chdir(tmp_path)
+    http = httpx.Client(transport=httpx.MockTransport(kannel))
+    app = create_app(kannel_config(db_url, **env), http=http, clock=clock, testing=True)
+    holder["client"] = client = app.test_client()
+    query = {"secret": SECRET, "from": "081234567890", "text": "DINKES #puskesmas tutup jam 10"}
+    assert client.get("/webhooks/kannel", query_string=query).status_code == 200
+    runtime = app.extensions["aduan"]
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        service.send_answer(
+            s, ticket, "Puskesmas buka lagi.", now=clock(), desk=runtime.desk, actor="x"
+        )
+    assert runtime.deliver_now() == 1
+    with session_scope(seeded) as s:
+        answer = s.exec(select(Outbox).where(Outbox.status != OutboxStatus.INLINE)).one()
+        assert (answer.status, answer.provider_id) == (
+            OutboxStatus.DELIVERED,
+            f"kannel-{answer.id}",
+        )
+        assert answer.sent_at is not None and answer.delivered_at is not None
+    runtime.engine.dispose()
