@@ -80,12 +80,10 @@ def _record(
         if row is None:
             return
         if error is None:
-            row.status, row.provider_id, row.sent_at, row.error = (
-                OutboxStatus.SENT,
-                provider_id,
-                now,
-                "",
-            )
+            # A delivery report may have come in while we were still sending: keep what it said.
+            status = OutboxStatus.SENT if row.status is OutboxStatus.SENDING else row.status
+            row.status, row.provider_id, row.sent_at = status, provider_id, now
+            row.error = "" if status is OutboxStatus.SENT else row.error
             message = session.get(Message, row.message_id)
             if message is not None:
                 message.provider_id = provider_id
@@ -96,6 +94,18 @@ def _record(
         else:
             backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
             row.status, row.next_attempt_at = OutboxStatus.PENDING, now + timedelta(seconds=backoff)
+
+
+def _reserve_provider_id(engine: Engine, channel: Channel, msg: OutboundMessage) -> None:
+    """A channel that makes its provider id itself (Kannel: the id in the dlr-url) records it before
+    sending, so a delivery report that beats the send's own bookkeeping still finds its row."""
+    planned = getattr(channel, "planned_provider_id", None)
+    if planned is None:
+        return
+    with session_scope(engine) as session:
+        row = session.get(Outbox, msg.outbox_id)
+        if row is not None:
+            row.provider_id = planned(msg)
 
 
 def dispatch(
@@ -117,6 +127,7 @@ def dispatch(
             error = SendError(f"channel {msg.channel} is not enabled")
         else:
             try:
+                _reserve_provider_id(engine, channel, msg)
                 provider_id = channel.send(msg)
             except SendError as exc:
                 error = exc

@@ -28,7 +28,9 @@ def webhook_request(base_url: str) -> WebhookRequest:
 
 
 def _respond(resp: WebhookResponse) -> Response:
-    return Response(resp.body, status=resp.status, content_type=resp.content_type)
+    return Response(
+        resp.body, status=resp.status, content_type=resp.content_type, headers=dict(resp.headers)
+    )
 
 
 def _channel(name: str) -> Channel:
@@ -59,9 +61,9 @@ def inbound(name: str) -> Response:
     return _respond(channel.ack(replies if channel.inline_replies else []))
 
 
-@bp.post("/<name>/status")
+@bp.route("/<name>/status", methods=["GET", "POST"])
 def status(name: str) -> Response:
-    """Delivery receipts; unknown message ids are ignored with 200."""
+    """Delivery receipts (Kannel's dlr-url is a GET); unknown message ids are ignored with 200."""
     runtime = current_app.extensions["aduan"]
     channel = _channel(name)
     req = webhook_request(runtime.desk.config.public_base_url)

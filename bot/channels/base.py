@@ -27,6 +27,7 @@ class WebhookResponse:
     body: str = ""
     status: int = 200
     content_type: str = "text/plain; charset=utf-8"
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. Kannel's X-Kannel-Coding
 
 
 class Ignored(Exception):

@@ -21,8 +21,22 @@ def _simulator(_config: Config, _http: httpx.Client) -> Channel:
     return Simulator()
 
 
+def _kannel(config: Config, http: httpx.Client) -> Channel:
+    from bot.channels.kannel import Kannel
+
+    return Kannel(config, http)
+
+
+def _gammu(config: Config, _http: httpx.Client) -> Channel:
+    from bot.channels.gammu import Gammu
+
+    return Gammu(config)
+
+
 CHANNELS: dict[str, Factory] = {
     "simulator": _simulator,
+    "kannel": _kannel,
+    "gammu": _gammu,
 }
 
 
