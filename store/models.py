@@ -250,3 +250,13 @@ class JobMark(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     at: datetime = _when(nullable=False)
+
+
+class EthicsTerm(SQLModel, table=True):
+    """One word or phrase of the ethics lexicon (pungli, "uang damai"): a match flags the ticket."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(max_length=80, unique=True)
+    active: bool = True
+    updated_by: str = Field(default="system", max_length=80)
+    updated_at: datetime = _when(nullable=False)
