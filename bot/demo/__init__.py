@@ -58,11 +58,12 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
                 created_at=now,
             )
         )
+    committee_hash = hash_password(COMMITTEE_PASSWORD)  # argon2 is slow on purpose: hash once
     for username, level, phone, full_name in DEMO_COMMITTEE:
         session.add(
             StaffUser(
                 username=username,
-                password_hash=hash_password(COMMITTEE_PASSWORD),
+                password_hash=committee_hash,
                 role=Role.COMMITTEE,
                 full_name=full_name,
                 phone=phone,
