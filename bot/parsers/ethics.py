@@ -55,9 +55,9 @@ _MIN_AFFIXED = 4  # shorter terms match only exactly
 
 def _word(token: str) -> str:
     # digits inside a word are letters in disguise; a plain number ("200") stays a number
-    if not token.isdigit():
-        token = token.translate(_LEET)
-    return _REPEATS.sub(r"\1", token)
+    if token.isdigit():
+        return token
+    return _REPEATS.sub(r"\1", token.translate(_LEET))
 
 
 def tokens(text: str) -> list[str]:
