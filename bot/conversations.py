@@ -70,6 +70,9 @@ def ask_feedback(session: Session, ticket: Ticket, *, now: datetime, desk: Desk)
     if contact is None or contact.opted_out:
         return
     conv = repo.get_conversation(session, channel=ticket.channel, address=ticket.address, now=now)
+    pending = conv.expires_at is not None and conv.expires_at > now
+    if pending and conv.state != flows.State.AWAITING_FEEDBACK.value:
+        return  # the citizen is putting another complaint together: YA/TIDAK would answer that
     conv.state, conv.data = flows.State.AWAITING_FEEDBACK.value, {"ticket": ticket.number}
     conv.updated_at, conv.expires_at = now, wait_until(now, desk)
     say(
@@ -94,7 +97,7 @@ def record_feedback(
     if satisfied:
         if ticket.status is TicketStatus.ANSWERED:
             ticket.status, ticket.closed_at = TicketStatus.CLOSED, now
-        _audit(session, ticket, "ticket.close" if satisfied else "ticket.reopen", before, now)
+        _audit(session, ticket, "ticket.close", before, now)
         return "feedback_thanks"
     if ticket.status is not TicketStatus.OPEN:
         ticket.status, ticket.reopened_count = TicketStatus.OPEN, ticket.reopened_count + 1

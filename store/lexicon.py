@@ -8,6 +8,47 @@ from sqlmodel import Session, col, select
 
 from store.models import EthicsTerm
 
+# The lexicon a new database starts with (migration 0104 seeds this same list).
+DEFAULT_TERMS = (
+    "pungli",
+    "pungutan liar",
+    "suap",
+    "menyuap",
+    "sogok",
+    "nyogok",
+    "menyogok",
+    "gratifikasi",
+    "pemerasan",
+    "memeras",
+    "diperas",
+    "calo",
+    "percaloan",
+    "pelecehan",
+    "melecehkan",
+    "dilecehkan",
+    "oknum",
+    "uang damai",
+    "uang rokok",
+    "uang pelicin",
+    "uang kopi",
+    "uang keamanan",
+    "minta uang",
+    "upeti",
+    "korupsi",
+    "kolusi",
+    "nepotisme",
+)
+
+
+def seed_default_terms(session: Session, *, now: datetime) -> int:
+    """Add the default terms missing from the table (none are switched back on); returns how many."""
+    have = {row.term for row in ethics_terms(session, include_inactive=True)}
+    missing = [term for term in DEFAULT_TERMS if term not in have]
+    for term in missing:
+        session.add(EthicsTerm(term=term, updated_at=now))
+    session.flush()
+    return len(missing)
+
 
 def _clean(term: str) -> str:
     return " ".join(term.lower().split())

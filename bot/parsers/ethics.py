@@ -4,7 +4,7 @@ Citizens write informally and sometimes dodge filters, so text and lexicon are n
 way: lower case, digits and symbols read as letters inside words (`pungl1`, `$uap`), stretched
 letters squeezed (`punglii`), letters spelled one by one joined (`p u n g l i`, `p.u.n.g.l.i`).
 A term matches whole words, with common Indonesian affixes (`dipungli`, `suapnya`), never inside
-another word (`calo` is not `calon`).
+another word (`calo` is not `calon`). The lexicon itself is data: store.lexicon keeps it.
 """
 
 from __future__ import annotations
@@ -14,35 +14,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-DEFAULT_TERMS = (
-    "pungli",
-    "pungutan liar",
-    "suap",
-    "menyuap",
-    "sogok",
-    "nyogok",
-    "menyogok",
-    "gratifikasi",
-    "pemerasan",
-    "memeras",
-    "diperas",
-    "calo",
-    "percaloan",
-    "pelecehan",
-    "melecehkan",
-    "dilecehkan",
-    "oknum",
-    "uang damai",
-    "uang rokok",
-    "uang pelicin",
-    "uang kopi",
-    "uang keamanan",
-    "minta uang",
-    "upeti",
-    "korupsi",
-    "kolusi",
-    "nepotisme",
-)
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 )

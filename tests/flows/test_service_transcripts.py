@@ -46,6 +46,12 @@ TRANSCRIPTS = {
         ("A", "airnya masih agak bau", "awaiting_feedback", ["feedback_noted"]),
         ("A", "YA", "idle", ["feedback_thanks"]),
     ],
+    "an answer while another complaint is being put together asks nothing": [
+        ("A", "PDAM #air keruh sejak kemarin", "idle", ["ack_new"]),
+        ("A", "DLH #sampah menumpuk", "awaiting_detail", ["ask_detail"]),
+        ("A", "<answer A>", "awaiting_detail", ["answer"]),
+        ("A", "ya", "idle", ["ack_new"]),
+    ],
     "STOP in the middle, then silence": [
         ("A", "DLH #sampah menumpuk", "awaiting_detail", ["ask_detail"]),
         ("A", "STOP", "idle", ["opted_out"]),
@@ -61,6 +67,9 @@ TRANSCRIPTS = {
         ("A", "PDAM #air keruh", "idle", ["ack_new"]),
     ],
 }
+
+
+_KEYS = {"Jawaban": "answer", "Apakah": "ask_feedback"}  # first words of those two templates
 
 
 def _keys(engine, phone, since):
@@ -101,8 +110,10 @@ def _turn(engine, desk, clock, who, text):
             expire_conversations(s, now=clock(), desk=desk)
         return _keys(engine, phone, since)
     if text.startswith("<answer"):
+        since = _last_id(engine)
         _answer(engine, desk, clock, phone)
-        return ["answer", "ask_feedback"]  # checked by body below
+        bodies = _keys(engine, phone, since)
+        return [_KEYS[b.split(" ", 1)[0]] for b in bodies]
     with session_scope(engine) as s:
         msg = InboundMessage("simulator", phone, text, None, phone=phone)
         return list(handle_inbound(s, msg, now=clock(), desk=desk).keys)

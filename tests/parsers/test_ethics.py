@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parsers.ethics import DEFAULT_TERMS, screen, tokens
+from bot.parsers.ethics import screen, tokens
+from store.lexicon import DEFAULT_TERMS
 
 FLAGGED = [
     ("plain", "ada pungli di kantor kecamatan", "pungli"),

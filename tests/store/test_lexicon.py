@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.messages import InboundMessage
-from bot.parsers.ethics import DEFAULT_TERMS
 from bot.service import handle_inbound
 from store import lexicon
 from store.db import session_scope
+from store.lexicon import DEFAULT_TERMS
 from store.models import Ticket
 
 TEXT = "DISHUB #petugas minta uang damai 200rb waktu razia"
@@ -66,3 +66,10 @@ def test_a_follow_up_can_flag_an_open_ticket(seeded, desk, clock):
     assert not ticket.ethics
     out, again = _file(seeded, desk, clock, "tukang parkirnya minta uang rokok juga")
     assert out.keys == ("ack_ethics",) and again.id == ticket.id and again.ethics
+
+
+def test_seeding_defaults_adds_only_what_is_missing(engine, clock):
+    with session_scope(engine) as s:
+        lexicon.remove_ethics_term(s, "calo", now=clock(), actor="admin")
+        assert lexicon.seed_default_terms(s, now=clock()) == 0
+        assert "calo" not in lexicon.active_ethics_words(s)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 import store.models
 
-# The default lexicon, as of this migration (bot.parsers.ethics.DEFAULT_TERMS; a test keeps them equal).
+# The default lexicon, as of this migration (store.lexicon.DEFAULT_TERMS; a test keeps them equal).
 DEFAULT_TERMS = (
     "pungli", "pungutan liar", "suap", "menyuap", "sogok", "nyogok", "menyogok", "gratifikasi",
     "pemerasan", "memeras", "diperas", "calo", "percaloan", "pelecehan", "melecehkan", "dilecehkan",
