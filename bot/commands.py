@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import committee, service, tickets
 from bot.messages import Direction, Role
-from bot.parsers import PhoneError, normalize_phone
+from bot.parsers import PhoneError, mask_phone, normalize_phone
 from bot.parsers.staff import StaffCommand
 from bot.replies.sms import split_text
 from store import repo
@@ -55,9 +55,11 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
     if member is None:
         if cmd.malformed:
             return False
+        _refused(turn, cmd, "not a staff number")
         turn.reply("staff_unknown")
         return True
     if member.role not in COMMITTEE_ROLES:
+        _refused(turn, cmd, f"{member.username} is not on the committee")
         turn.reply("staff_not_committee")
         return True
     if cmd.malformed:
@@ -69,6 +71,20 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
         return True
     HANDLERS[cmd.verb](turn, member, ticket, cmd)
     return True
+
+
+def _refused(turn: _Turn, cmd: StaffCommand, why: str) -> None:
+    """A command from a number that may not give it: kept on record, phone masked."""
+    repo.audit(
+        turn.session,
+        actor=mask_phone(turn.msg.address),
+        action="committee.refused",
+        entity="message",
+        entity_id=turn.inbound.id,
+        now=turn.now,
+        after={"verb": cmd.verb, "number": cmd.number},
+        reason=why,
+    )
 
 
 def _audit(turn: _Turn, member: StaffUser, ticket: Ticket, verb: str, **after: object) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from bot.committee import escalate, escalation_ladder
 from bot.config import CommitteeConfig
 from bot.messages import InboundMessage, Role
+from bot.parsers import mask_phone
 from bot.service import Desk, handle_inbound
 from store.db import session_scope
 from store.models import AuditLog, Escalation, Message, StaffUser, Ticket, Unit
@@ -190,3 +191,14 @@ def test_escalations_made_without_a_desk_are_announced_by_the_ladder(seeded, des
     with session_scope(seeded) as s:
         assert escalation_ladder(s, now=clock(), desk=desk) == 0
     assert to_phone(seeded, ANGGOTA)[0].startswith(f"ESKALASI {number} (PDAM, lewat batas waktu")
+
+
+def test_refused_commands_are_on_record_without_the_whole_number(seeded, desk, clock):
+    send(seeded, desk, clock, CITIZEN, "JAWAB 1234567 sudah beres")
+    with session_scope(seeded) as s:
+        (row,) = s.exec(select(AuditLog).where(AuditLog.action == "committee.refused")).all()
+    assert row.reason == "not a staff number" and row.after == {
+        "verb": "answer",
+        "number": "1234567",
+    }
+    assert row.actor == mask_phone(CITIZEN) and CITIZEN not in row.actor
