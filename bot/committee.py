@@ -2,19 +2,28 @@
 
 `escalate` is the one entry point every cause uses: ethics flag, SLA breach, the citizen's TIDAK,
 an officer's decision. A ticket has at most one open escalation; escalating it again returns it.
+Each member of the escalation's level gets a short summary on their phone; nobody acknowledging it
+within `[committee] ladder_hours` sends it up a level (`escalation_ladder`, a scheduler job).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from bot.messages import Role
+from bot.outbound import say
 from store import repo
-from store.models import Escalation, Ticket
+from store.models import Escalation, JobMark, Message, StaffUser, Ticket, Unit
+
+if TYPE_CHECKING:
+    from bot.service import Desk
 
 REASONS = ("ethics", "sla_breach", "citizen_no", "officer")
 LEVELS = ("anggota", "ketua", "pengarah")
+SUMMARY_CHARS = 120
 
 
 def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
@@ -27,9 +36,18 @@ def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
 
 
 def escalate(
-    session: Session, ticket: Ticket, *, reason: str, now: datetime, actor: str = "bot"
+    session: Session,
+    ticket: Ticket,
+    *,
+    reason: str,
+    now: datetime,
+    actor: str = "bot",
+    desk: Desk | None = None,
 ) -> Escalation:
-    """Record that the committee must look at the ticket (idempotent while one is open)."""
+    """Record that the committee must look at the ticket (idempotent while one is open).
+
+    With a desk the members of the first level are told at once; without one, the next
+    `escalation_ladder` run tells them."""
     if reason not in REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
     assert ticket.id is not None
@@ -51,4 +69,133 @@ def escalate(
         now=now,
         after={"reason": reason, "level": escalation.level},
     )
+    if desk is not None:
+        notify(session, escalation, now=now, desk=desk)
     return escalation
+
+
+def members(session: Session, level: str) -> list[StaffUser]:
+    """Active committee members of one level."""
+    stmt = select(StaffUser).where(
+        StaffUser.role == Role.COMMITTEE,
+        StaffUser.committee_level == level,
+        col(StaffUser.active).is_(True),
+    )
+    return list(session.exec(stmt.order_by(col(StaffUser.id))))
+
+
+def staff_address(member: StaffUser, desk: Desk) -> tuple[str, str] | None:
+    """(channel, address) where a staff member gets messages; None if they gave neither."""
+    cfg = desk.config
+    channel = member.preferred_channel or cfg.committee.default_channel or cfg.channels.enabled[0]
+    address = member.channel_address or member.phone or ""
+    return (channel, address) if address else None
+
+
+def send_to_staff(
+    session: Session, member: StaffUser, key: str, *, now: datetime, desk: Desk, **ctx: object
+) -> bool:
+    """Queue a template to a staff member's phone; their address becomes a contact (for the thread)."""
+    where = staff_address(member, desk)
+    if where is None:
+        return False
+    channel, address = where
+    phone = member.phone if address == member.phone else None
+    contact = repo.resolve_contact(session, channel=channel, address=address, phone=phone, now=now)
+    say(
+        session,
+        key=key,
+        channel=channel,
+        address=address,
+        contact=contact,
+        now=now,
+        desk=desk,
+        **ctx,
+    )
+    return True
+
+
+def _first_mark(session: Session, key: str, now: datetime) -> bool:
+    """True the first time a one-time effect is claimed (JobMark's unique key)."""
+    if session.exec(select(JobMark).where(JobMark.key == key)).first() is not None:
+        return False
+    session.add(JobMark(key=key, at=now))
+    session.flush()
+    return True
+
+
+def summary(session: Session, ticket: Ticket) -> str:
+    """The start of the citizen's first message on the ticket, cut for an SMS."""
+    stmt = (
+        select(Message.body)
+        .where(Message.ticket_id == ticket.id, Message.author == "citizen")
+        .order_by(col(Message.id))
+    )
+    text = " ".join((session.exec(stmt).first() or "").split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 3].rstrip() + "..."
+
+
+def notify(session: Session, escalation: Escalation, *, now: datetime, desk: Desk) -> int:
+    """Send the summary to each member of the escalation's current level, once per level."""
+    if not _first_mark(session, f"escalation:{escalation.id}:notify:{escalation.level}", now):
+        return 0
+    ticket = session.get(Ticket, escalation.ticket_id)
+    unit = session.get(Unit, ticket.unit_id) if ticket else None
+    assert ticket is not None and unit is not None
+    text = summary(session, ticket)
+    sent = 0
+    for member in members(session, escalation.level):
+        sent += send_to_staff(
+            session,
+            member,
+            "committee_alert",
+            now=now,
+            desk=desk,
+            ticket=ticket.number,
+            unit_code=unit.code,
+            reason=escalation.reason,
+            level=escalation.level,
+            summary=text,
+        )
+    repo.audit(
+        session,
+        actor="bot",
+        action="escalation.notify",
+        entity="escalation",
+        entity_id=escalation.id,
+        ticket_id=ticket.id,
+        now=now,
+        after={"level": escalation.level, "members": sent},
+    )
+    return sent
+
+
+def escalation_ladder(session: Session, *, now: datetime, desk: Desk) -> int:
+    """Job: move unacknowledged escalations up a level after `ladder_hours`; returns how many moved.
+
+    It also tells the members of any level not told yet (escalations made without a desk)."""
+    wait = timedelta(hours=desk.config.committee.ladder_hours)
+    stmt = select(Escalation).where(
+        col(Escalation.closed_at).is_(None), col(Escalation.acknowledged_at).is_(None)
+    )
+    moved = 0
+    for escalation in session.exec(stmt.order_by(col(Escalation.id))).all():
+        at_top = escalation.level == LEVELS[-1]
+        if not at_top and escalation.level_since + wait <= now:
+            before = escalation.level
+            escalation.level = LEVELS[LEVELS.index(before) + 1] if before in LEVELS else LEVELS[1]
+            escalation.level_since = now
+            repo.audit(
+                session,
+                actor="scheduler",
+                action="escalation.level_up",
+                entity="escalation",
+                entity_id=escalation.id,
+                ticket_id=escalation.ticket_id,
+                now=now,
+                before={"level": before},
+                after={"level": escalation.level},
+            )
+            moved += 1
+        notify(session, escalation, now=now, desk=desk)
+    return moved

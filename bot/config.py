@@ -184,6 +184,20 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class ConversationConfig:
+    wait_hours: float = 24.0  # a pending question expires after this long
+    ask_name: bool = False  # ask for the citizen's name before filing their first complaint
+    confidential_keywords: tuple[str, ...] = ("RAHASIA",)
+
+
+@dataclass(frozen=True)
+class CommitteeConfig:
+    ladder_hours: float = 4.0  # unacknowledged this long: anggota -> ketua -> pengarah
+    default_channel: str = ""  # for members without a preferred channel; "" = first enabled
+    info_part_chars: int = 459  # INFO sends the thread in parts of at most this many characters
+
+
+@dataclass(frozen=True)
 class Config:
     app: AppConfig = field(default_factory=AppConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -198,6 +212,8 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    conversation: ConversationConfig = field(default_factory=ConversationConfig)
+    committee: CommitteeConfig = field(default_factory=CommitteeConfig)
     secrets: Mapping[str, str] = field(default_factory=dict)
     public_base_url: str = ""
     source: str = "<defaults>"
@@ -280,6 +296,14 @@ def _validate(cfg: Config) -> None:
             cfg.logging.level in ("DEBUG", "INFO", "WARNING", "ERROR"),
             "logging.level",
             "DEBUG, INFO, WARNING or ERROR",
+        ),
+        (cfg.conversation.wait_hours > 0, "conversation.wait_hours", "greater than 0"),
+        (cfg.committee.ladder_hours > 0, "committee.ladder_hours", "greater than 0"),
+        (cfg.committee.info_part_chars >= 160, "committee.info_part_chars", "at least 160"),
+        (
+            cfg.committee.default_channel in ("", *CHANNEL_NAMES),
+            "committee.default_channel",
+            "empty or a known channel",
         ),
     ]
     for ok, key, expected in checks:

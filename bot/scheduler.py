@@ -63,6 +63,24 @@ def retry_outbox(ctx: JobContext) -> int:
     return delivery.dispatch(ctx.engine, ctx.channels, now=ctx.now, cfg=ctx.desk.config.delivery)
 
 
+def gammu_poll(ctx: JobContext) -> int:
+    """Read Gammu SMSD's new inbox rows when the gammu channel is enabled."""
+    if "gammu" not in ctx.channels:
+        return 0
+    from bot.channels.gammu.poll import poll_gammu
+
+    return poll_gammu(ctx.engine, ctx.desk, ctx.channels, now=ctx.now)
+
+
+def retention(ctx: JobContext) -> int:
+    """Anonymise closed tickets past the retention policy (UU PDP), a batch at a time."""
+    from bot.retention import anonymise_closed
+
+    with session_scope(ctx.engine) as session:
+        report = anonymise_closed(session, now=ctx.now, policy=ctx.desk.config.retention)
+    return len(report.tickets)
+
+
 # The one list of scheduled jobs. Time-of-day jobs (digest, recap) run often and check their own
 # local time, so a scheduler that was down catches up on its next run.
 JOBS: tuple[JobSpec, ...] = (
@@ -71,10 +89,10 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("daily_digest", "bot.digests:daily_digest", {"second": 30}),
     JobSpec("monthly_recap", "bot.digests:monthly_recap", {"minutes": 5}),
     JobSpec("retry_outbox", "bot.scheduler:retry_outbox", {"seconds": 30}, kind="runtime"),
-    JobSpec("escalation_ladder", "bot.committee:escalation_ladder", {"second": 15}, optional=True),
-    JobSpec(
-        "expire_conversations", "bot.service:expire_conversations", {"minutes": 1}, optional=True
-    ),
+    JobSpec("escalation_ladder", "bot.committee:escalation_ladder", {"second": 15}),
+    JobSpec("expire_conversations", "bot.conversations:expire_conversations", {"minutes": 1}),
+    JobSpec("retention", "bot.scheduler:retention", {"minutes": 60}, kind="runtime"),
+    JobSpec("gammu_poll", "bot.scheduler:gammu_poll", {"seconds": 10}, kind="runtime"),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import flows, limits, parsers, sla
+from bot import conversations, flows, limits, parsers, screening, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
@@ -24,8 +24,8 @@ from store.models import Contact, Conversation, Draft, Message, Ticket, Unit
 
 log = logging.getLogger(__name__)
 
-WAIT_HOURS = 24  # a pending question is forgotten after this long
 UNIT_LIST_KEYS = {"help", "codes", "unknown_code"}
+NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit"}  # they name the unit as `code` and `name`
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Outcome:
     ticket: str | None
     replies: tuple[str, ...]
     duplicate: bool = False
+    keys: tuple[str, ...] = ()  # the reply templates used, in order (transcript tests)
 
 
 @dataclass
@@ -59,6 +60,8 @@ class _Turn:
     linked: list[int] = field(default_factory=list)  # earlier messages waiting for a ticket
     ticket: Ticket | None = None
     replies: list[Message] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    feedback: str = ""  # a ticket answered during this turn: ask the citizen about it
 
     @property
     def lang(self) -> str:
@@ -66,6 +69,7 @@ class _Turn:
 
     def reply(self, key: str, **ctx: Any) -> None:
         """Render a template and queue it on the channel the citizen wrote from."""
+        self.keys.append(key)
         ctx = _with_units(key, ctx, self.units)
         cfg = self.desk.config.app
         body = render(self.desk.env, key, self.lang, now=self.now, tz=cfg.timezone, **ctx)
@@ -90,7 +94,7 @@ def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[s
         ctx = {**ctx, "units": [{"code": u.code, "name": u.name} for u in units.values()]}
     if "code" in ctx:
         unit = units[ctx.pop("code")]
-        if key == "confirm_unit":
+        if key in NAMED_UNIT_KEYS:
             ctx = {**ctx, "code": unit.code, "name": unit.name}
         else:
             ctx = {**ctx, "unit_code": unit.code, "unit_name": unit.name}
@@ -131,12 +135,26 @@ def handle_inbound(
         if verdict is limits.Verdict.WARN and not contact.opted_out:
             turn.reply("rate_limited")
         return Outcome(inbound.id, None, tuple(m.body for m in turn.replies))
-    _converse(turn)
+    if not _staff_command(turn):
+        _converse(turn)
     if len(msg.text) > limit:
         turn.reply("too_long", limit=limit)
     return Outcome(
-        inbound.id, turn.ticket.number if turn.ticket else None, tuple(m.body for m in turn.replies)
+        inbound.id,
+        turn.ticket.number if turn.ticket else None,
+        tuple(m.body for m in turn.replies),
+        keys=tuple(turn.keys),
     )
+
+
+def _staff_command(turn: _Turn) -> bool:
+    """A committee command (OK/JAWAB/ALIH/INFO <no>) is handled as one; True if it was."""
+    cmd = parsers.parse_staff_command(turn.inbound.body)
+    if cmd is None:
+        return False
+    from bot import commands  # import here: commands answer citizens through this module
+
+    return commands.run(turn, cmd)
 
 
 def process_inbound(
@@ -179,11 +197,23 @@ def _converse(turn: _Turn) -> None:
         flows.TicketRef(t.number, _code(turn, t) or "")
         for t in repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     )
-    snap = flows.Snapshot(state, text, data, open_refs, has_media=bool(turn.msg.media))
+    settings = conversations.snapshot_settings(
+        turn.session,
+        desk=turn.desk,
+        contact=turn.contact,
+        units=turn.units,
+        parsed=parsed,
+        text=text,
+    )
+    snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
     turn.linked = [int(i) for i in data.get("message_ids", [])]
     for action in result.actions:
         _apply(turn, action)
+    if turn.feedback and result.state is flows.State.IDLE:
+        # an answer went out at once (auto-send): ask whether it solved the problem
+        turn.reply("ask_feedback", ticket=turn.feedback)
+        result = flows.Step.to(flows.State.AWAITING_FEEDBACK, ticket=turn.feedback)
     _save_state(turn, conv, result)
 
 
@@ -194,26 +224,33 @@ def _code(turn: _Turn, ticket: Ticket) -> str | None:
 def _save_state(turn: _Turn, conv: Conversation, result: flows.Step) -> None:
     waiting = result.state is not flows.State.IDLE
     data = dict(result.data)
-    if waiting:
+    if waiting and result.state is not flows.State.AWAITING_FEEDBACK:
         # remember which messages belong to the complaint still being put together
         data["message_ids"] = [*turn.linked, turn.inbound.id]
     conv.state = result.state.value
     conv.data = data
     conv.updated_at = turn.now
-    conv.expires_at = turn.now + timedelta(hours=WAIT_HOURS) if waiting else None
+    conv.expires_at = conversations.wait_until(turn.now, turn.desk) if waiting else None
 
 
 def _apply(turn: _Turn, action: flows.Action) -> None:
     match action:
         case flows.Reply(key=key, ctx=ctx):
             turn.reply(key, **ctx)
-        case flows.FileComplaint(unit_code=code, text=text):
-            _file_complaint(turn, turn.units[code], text)
-        case flows.AppendToTicket(number=number):
+        case flows.FileComplaint() as complaint:
+            _file_complaint(turn, turn.units[complaint.unit_code], complaint)
+        case flows.AppendToTicket(number=number, reply=reply):
             ticket = repo.ticket_by_number(turn.session, number)
             assert ticket is not None
             _attach(turn, ticket)
-            turn.reply("ack_append", ticket=ticket.number, code=_code(turn, ticket))
+            if _screen(turn, ticket, turn.inbound.body):
+                turn.reply("ack_ethics", ticket=ticket.number)
+            elif reply:
+                turn.reply("ack_append", ticket=ticket.number, code=_code(turn, ticket))
+        case flows.RecordFeedback(number=number, satisfied=satisfied):
+            _feedback(turn, number, satisfied)
+        case flows.MarkConfidential(number=number):
+            _confidential(turn, number)
         case flows.ShowStatus(number=number):
             _status(turn, number)
         case flows.SetOptOut(opted_out=value):
@@ -239,20 +276,65 @@ def _attach(turn: _Turn, ticket: Ticket) -> None:
     turn.linked = []
 
 
-def _file_complaint(turn: _Turn, unit: Unit, text: str) -> None:
-    """Append to the citizen's open ticket for the unit, or open a new one."""
+def _file_complaint(turn: _Turn, unit: Unit, complaint: flows.FileComplaint) -> None:
+    """Append to the citizen's open ticket for the unit, or open a new one.
+
+    A complaint naming a breach of ethics goes to the committee: no draft, and the citizen is told."""
+    text = "\n".join([complaint.text, *complaint.details])
+    if complaint.name and not turn.contact.name:
+        turn.contact.name = complaint.name
     existing = next(
         (t for t in repo.open_tickets(turn.session, turn.contact.id) if t.unit_id == unit.id),  # type: ignore[arg-type]
         None,
     )
-    if existing is not None:
-        _attach(turn, existing)
-        turn.reply("ack_append", ticket=existing.number, code=unit.code)
-        return
-    ticket = _open_ticket(turn, unit)
+    ticket = existing or _open_ticket(turn, unit)
     _attach(turn, ticket)
-    turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at)
-    _draft_answer(turn, ticket, unit, text)
+    if complaint.confidential:
+        _confidential(turn, ticket.number)
+    if _screen(turn, ticket, text):
+        turn.reply("ack_ethics", ticket=ticket.number)
+    elif existing is not None:
+        turn.reply("ack_append", ticket=existing.number, code=unit.code)
+    elif not ticket.ethics:
+        turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at)
+        _draft_answer(turn, ticket, unit, complaint.text)
+
+
+def _screen(turn: _Turn, ticket: Ticket, text: str) -> bool:
+    return screening.flag_if_ethics(
+        turn.session, ticket, text, now=turn.now, desk=turn.desk, actor="citizen"
+    )
+
+
+def _feedback(turn: _Turn, number: str, satisfied: bool) -> None:
+    ticket = repo.ticket_by_number(turn.session, number)
+    if ticket is None or ticket.contact_id != turn.contact.id:
+        turn.reply("help")
+        return
+    turn.ticket = ticket
+    key = conversations.record_feedback(
+        turn.session, ticket, satisfied=satisfied, now=turn.now, desk=turn.desk
+    )
+    turn.reply(key, ticket=ticket.number)
+
+
+def _confidential(turn: _Turn, number: str) -> None:
+    """RAHASIA: the unit will not see who complained (the admin masks the contact)."""
+    ticket = repo.ticket_by_number(turn.session, number)
+    if ticket is None or ticket.contact_id != turn.contact.id or ticket.confidential:
+        return
+    ticket.confidential = True
+    repo.audit(
+        turn.session,
+        actor="citizen",
+        action="ticket.confidential",
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=turn.now,
+        before={"confidential": False},
+        after={"confidential": True},
+    )
 
 
 def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
@@ -305,6 +387,7 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
         best.usage_count += 1
         turn.reply("answer", ticket=ticket.number, code=unit.code, body=best.body)
         mark_answered(turn.session, ticket, now=turn.now, actor="bot")
+        turn.feedback = ticket.number
 
 
 def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
@@ -359,6 +442,8 @@ def send_answer(
     unit = session.get(Unit, ticket.unit_id)
     assert contact is not None and unit is not None
     lang = contact.language or desk.config.app.language
+    # The feedback question rides in the same message: one SMS per answer, never out of order.
+    asks = conversations.ask_feedback(session, ticket, now=now, desk=desk)
     text = render(
         desk.env,
         "answer",
@@ -368,6 +453,7 @@ def send_answer(
         ticket=ticket.number,
         unit_code=unit.code,
         body=body,
+        ask_feedback=asks,
     )
     message = repo.queue_reply(
         session,

@@ -258,3 +258,13 @@ class SlaPause(SQLModel, table=True):
 
     ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
     since: datetime = _when(nullable=False)
+
+
+class EthicsTerm(SQLModel, table=True):
+    """One word or phrase of the ethics lexicon (pungli, "uang damai"): a match flags the ticket."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(max_length=80, unique=True)
+    active: bool = True
+    updated_by: str = Field(default="system", max_length=80)
+    updated_at: datetime = _when(nullable=False)

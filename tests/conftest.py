@@ -21,6 +21,7 @@ from bot.config import Config, DatabaseConfig, SimulatorConfig
 from bot.replies import make_env
 from bot.service import Desk
 from store.db import init_db, make_engine, session_scope
+from store.lexicon import seed_default_terms
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -94,6 +95,8 @@ def engine(db_url: str) -> Iterator[Engine]:
         tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
         with engine.begin() as conn:
             conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        with session_scope(engine) as session:  # rows the migrations seed, as a new database has
+            seed_default_terms(session, now=START)
     engine.dispose()
 
 

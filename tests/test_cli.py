@@ -36,7 +36,13 @@ def test_init_db_then_seed_demo_once(tmp_path):
         "PDAM",
         "SATPOLPP",
     } == codes
-    assert users == {"admin": "admin", "petugas": "officer"}
+    assert users == {
+        "admin": "admin",
+        "petugas": "officer",
+        "anggota": "committee",
+        "ketua": "committee",
+        "pengarah": "committee",
+    }
 
 
 def test_chat_answers_in_the_terminal(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: nine units of a kabupaten, their prepared answers, two staff logins."""
+"""Demo data for `make run`: nine units of a kabupaten, their prepared answers, two staff logins, three committee phones."""
 
 from __future__ import annotations
 
@@ -19,6 +19,15 @@ DEMO_LOGINS = (
     ("admin", "admin-demo", Role.ADMIN, [], "Admin Demo"),
     ("petugas", "petugas-demo", Role.OFFICER, ["DISHUB", "DPUPR"], "Petugas SMS Demo"),
 )
+
+
+# The oversight committee: escalations reach their phones (the simulator stands in for them).
+DEMO_COMMITTEE = (
+    ("anggota", "anggota", "+6281100000001", "Anggota Komite Demo"),
+    ("ketua", "ketua", "+6281100000002", "Ketua Komite Demo"),
+    ("pengarah", "pengarah", "+6281100000003", "Pengarah Komite Demo"),
+)
+COMMITTEE_PASSWORD = "komite-demo"
 
 
 def _load(name: str) -> list[dict]:
@@ -46,6 +55,20 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
                 role=role,
                 units=unit_codes,
                 full_name=full_name,
+                created_at=now,
+            )
+        )
+    committee_hash = hash_password(COMMITTEE_PASSWORD)  # argon2 is slow on purpose: hash once
+    for username, level, phone, full_name in DEMO_COMMITTEE:
+        session.add(
+            StaffUser(
+                username=username,
+                password_hash=committee_hash,
+                role=Role.COMMITTEE,
+                full_name=full_name,
+                phone=phone,
+                committee_level=level,
+                preferred_channel="simulator",
                 created_at=now,
             )
         )

@@ -1,10 +1,12 @@
 """Conversation flows: pure functions from (state, parsed message, snapshot, now) to a Step."""
 
-from bot.flows.complaint import step
+from bot.flows.dispatch import expire, step
 from bot.flows.engine import (
     Action,
     AppendToTicket,
     FileComplaint,
+    MarkConfidential,
+    RecordFeedback,
     Reply,
     SetOptOut,
     ShowStatus,
@@ -18,6 +20,8 @@ __all__ = [
     "Action",
     "AppendToTicket",
     "FileComplaint",
+    "MarkConfidential",
+    "RecordFeedback",
     "Reply",
     "SetOptOut",
     "ShowStatus",
@@ -25,5 +29,6 @@ __all__ = [
     "State",
     "Step",
     "TicketRef",
+    "expire",
     "step",
 ]

@@ -1,17 +1,18 @@
-"""The complaint conversation as a state table of pure steps (DESIGN §5)."""
+"""The complaint conversation as a state table of pure steps (DESIGN §5).
+
+A complaint being put together lives in the step data: `unit`, `text`, `details` (answers to the
+unit's follow-up questions), `confidential`, and in `awaiting_unit` the numbered `choices`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from bot.flows.engine import (
-    Action,
     AppendToTicket,
     FileComplaint,
+    RecordFeedback,
     Reply,
-    SetOptOut,
-    ShowStatus,
     Snapshot,
     State,
     Step,
@@ -19,83 +20,144 @@ from bot.flows.engine import (
 from bot.parsers import Keyword, Kind, Parsed
 
 Handler = Callable[[Snapshot, Parsed], Step]
+NEW_COMPLAINT = (Kind.COMPLAINT, Kind.CODE_ONLY)  # a unit code in a waiting state starts afresh
+NAME_CHARS = 80
 
 
-def _free_text(snap: Snapshot, text: str) -> Step:
-    """Uncoded text: add it to the open ticket, or explain the format."""
+def _secret(snap: Snapshot) -> bool:
+    return bool(snap.data.get("confidential"))
+
+
+def proceed(
+    snap: Snapshot, unit: str, text: str, details: tuple[str, ...] = (), name: str = ""
+) -> Step:
+    """The next question for a complaint whose unit is known, or file it when none is left."""
+    secret = _secret(snap)
+    pending = {"unit": unit, "text": text, "details": list(details), "confidential": secret}
+    if not text:
+        return Step.to(State.AWAITING_TEXT, Reply("ask_text", {"code": unit}), **pending)
+    appending = any(t.unit_code == unit for t in snap.open_tickets)
+    questions = () if appending else snap.questions.get(unit, ())
+    if len(details) < len(questions):
+        ask = Reply("ask_detail", {"code": unit, "question": questions[len(details)]})
+        return Step.to(State.AWAITING_DETAIL, ask, **pending)
+    if snap.ask_name and not name and not appending:
+        return Step.to(State.AWAITING_NAME, Reply("ask_name"), **pending)
+    return Step.idle(FileComplaint(unit, text, details, name, secret))
+
+
+def _pending(snap: Snapshot) -> tuple[str, str, tuple[str, ...]]:
+    data = snap.data
+    return str(data.get("unit", "")), str(data.get("text", "")), tuple(data.get("details", ()))
+
+
+def _free_text(snap: Snapshot, text: str, uncoded: bool) -> Step:
+    """Uncoded text: add it to the open ticket, suggest a unit, or explain the format."""
     if snap.open_tickets and (text or snap.has_media):
         return Step.idle(AppendToTicket(snap.open_tickets[0].number))
+    if uncoded and text and snap.suggested:
+        choices = [code for code in snap.units if code != snap.suggested]
+        ask = Reply("suggest_unit", {"code": snap.suggested, "choices": choices})
+        return Step.to(
+            State.AWAITING_UNIT,
+            ask,
+            unit=snap.suggested,
+            text=text,
+            choices=choices,
+            confidential=_secret(snap),
+        )
     return Step.idle(Reply("help"))
 
 
-def _idle(snap: Snapshot, parsed: Parsed) -> Step:
+def idle(snap: Snapshot, parsed: Parsed) -> Step:
     match parsed.kind:
         case Kind.COMPLAINT:
-            return Step.idle(FileComplaint(parsed.code or "", parsed.text))
+            return proceed(snap, parsed.code or "", parsed.text)
         case Kind.CODE_ONLY:
-            return Step.to(
-                State.AWAITING_TEXT, Reply("ask_text", {"code": parsed.code}), unit=parsed.code
-            )
+            return proceed(snap, parsed.code or "", "")
         case Kind.NEAR_MISS:
             reply = Reply("confirm_unit", {"code": parsed.suggestion})
-            return Step.to(State.AWAITING_UNIT, reply, unit=parsed.suggestion, text=parsed.text)
+            secret = _secret(snap)
+            return Step.to(
+                State.AWAITING_UNIT,
+                reply,
+                unit=parsed.suggestion,
+                text=parsed.text,
+                confidential=secret,
+            )
         case Kind.UNKNOWN_CODE:
             return Step.idle(Reply("unknown_code", {"typed": parsed.code}))
         case Kind.EMPTY:
-            return _free_text(snap, "")
+            return _free_text(snap, "", uncoded=False)
+        case Kind.NO_CODE:
+            return _free_text(snap, snap.text, uncoded=True)
         case _:
-            return _free_text(snap, snap.text)
+            return _free_text(snap, snap.text, uncoded=False)
 
 
 def _awaiting_unit(snap: Snapshot, parsed: Parsed) -> Step:
-    unit = str(snap.data.get("unit", ""))
+    unit, text, _ = _pending(snap)
+    choices = [str(c) for c in snap.data.get("choices", ())]
     if parsed.keyword is Keyword.YES and unit:
-        text = str(snap.data.get("text", ""))
-        if text:
-            return Step.idle(FileComplaint(unit, text))
-        return Step.to(State.AWAITING_TEXT, Reply("ask_text", {"code": unit}), unit=unit)
+        return proceed(snap, unit, text)
+    if parsed.keyword is Keyword.NUMBER and choices:
+        pick = int(parsed.arg)
+        if 1 <= pick <= len(choices):
+            return proceed(snap, choices[pick - 1], text)
+    if parsed.keyword in (Keyword.NO, Keyword.NUMBER, Keyword.YES) and choices:
+        data = {**snap.data, "unit": ""}
+        return Step(State.AWAITING_UNIT, data, (Reply("choose_unit", {"choices": choices}),))
     if parsed.keyword is Keyword.NO:
         return Step.idle(Reply("help"))
-    return _idle(snap, parsed)  # anything else starts afresh
+    return idle(snap, parsed)  # anything else starts afresh
 
 
 def _awaiting_text(snap: Snapshot, parsed: Parsed) -> Step:
-    unit = str(snap.data.get("unit", ""))
+    unit, _, _ = _pending(snap)
     if parsed.kind in (Kind.NO_CODE, Kind.KEYWORD) and snap.text and unit:
-        return Step.idle(FileComplaint(unit, snap.text))
+        return proceed(snap, unit, snap.text)
     if parsed.kind is Kind.EMPTY:
-        return Step.to(State.AWAITING_TEXT, Reply("ask_text", {"code": unit}), unit=unit)
-    return _idle(snap, parsed)
+        return Step.to(State.AWAITING_TEXT, Reply("ask_text", {"code": unit}), **snap.data)
+    return idle(snap, parsed)
+
+
+def _awaiting_detail(snap: Snapshot, parsed: Parsed) -> Step:
+    unit, text, details = _pending(snap)
+    if parsed.kind in NEW_COMPLAINT:
+        return idle(snap, parsed)
+    answer = snap.text or ("(media)" if snap.has_media else "")
+    if not answer:
+        return proceed(snap, unit, text, details)  # asks the same question again
+    return proceed(snap, unit, text, (*details, answer))
+
+
+def _awaiting_name(snap: Snapshot, parsed: Parsed) -> Step:
+    unit, text, details = _pending(snap)
+    if parsed.kind in NEW_COMPLAINT:
+        return idle(snap, parsed)
+    if parsed.kind is Kind.KEYWORD or not snap.text:
+        return Step(State.AWAITING_NAME, snap.data, (Reply("ask_name"),))
+    return proceed(snap, unit, text, details, snap.text[:NAME_CHARS])
+
+
+def _awaiting_feedback(snap: Snapshot, parsed: Parsed) -> Step:
+    number = str(snap.data.get("ticket", ""))
+    if parsed.keyword in (Keyword.YES, Keyword.NO):
+        return Step.idle(RecordFeedback(number, parsed.keyword is Keyword.YES))
+    if parsed.kind in (*NEW_COMPLAINT, Kind.NEAR_MISS, Kind.UNKNOWN_CODE):
+        return idle(snap, parsed)
+    if parsed.kind is Kind.NO_CODE or snap.has_media:
+        # a comment instead of YA/TIDAK: keep it on the ticket and keep the question open
+        noted = Reply("feedback_noted", {"ticket": number})
+        return Step(State.AWAITING_FEEDBACK, snap.data, (AppendToTicket(number, False), noted))
+    return Step(State.AWAITING_FEEDBACK, snap.data, (Reply("ask_feedback", {"ticket": number}),))
 
 
 STATES: dict[State, Handler] = {
-    State.IDLE: _idle,
+    State.IDLE: idle,
     State.AWAITING_UNIT: _awaiting_unit,
     State.AWAITING_TEXT: _awaiting_text,
+    State.AWAITING_DETAIL: _awaiting_detail,
+    State.AWAITING_NAME: _awaiting_name,
+    State.AWAITING_FEEDBACK: _awaiting_feedback,
 }
-
-
-def _cancel(snap: Snapshot, _parsed: Parsed) -> Step:
-    return Step.idle(Reply("cancelled" if snap.state is not State.IDLE else "nothing_to_cancel"))
-
-
-def _keep(snap: Snapshot, *actions: Action) -> Step:
-    """Answer a global keyword without losing the pending question."""
-    return Step(snap.state, snap.data, tuple(actions))
-
-
-FALLBACKS: dict[Keyword, Handler] = {
-    Keyword.HELP: lambda s, _p: _keep(s, Reply("help")),
-    Keyword.CODES: lambda s, _p: _keep(s, Reply("codes")),
-    Keyword.STATUS: lambda s, p: _keep(s, ShowStatus(p.arg)),
-    Keyword.CANCEL: _cancel,
-    Keyword.STOP: lambda _s, _p: Step.idle(SetOptOut(True), Reply("opted_out")),
-    Keyword.START: lambda s, _p: _keep(s, SetOptOut(False), Reply("opted_in")),
-}
-
-
-def step(snap: Snapshot, parsed: Parsed, now: datetime) -> Step:  # noqa: ARG001 (now: expiry, later flows)
-    """The next state and actions for one parsed message. Global keywords first."""
-    if parsed.kind is Kind.KEYWORD and parsed.keyword in FALLBACKS:
-        return FALLBACKS[parsed.keyword](snap, parsed)
-    return STATES[snap.state](snap, parsed)

@@ -10,8 +10,11 @@ from typing import Any
 
 class State(StrEnum):
     IDLE = "idle"
-    AWAITING_UNIT = "awaiting_unit"  # "Maksud Anda DISHUB? Balas YA"
+    AWAITING_UNIT = "awaiting_unit"  # "Maksud Anda DISHUB? Balas YA" / "ketik angka: 1 DISHUB ..."
     AWAITING_TEXT = "awaiting_text"  # a code arrived without the complaint
+    AWAITING_DETAIL = "awaiting_detail"  # the unit's follow-up questions (e.g. the location)
+    AWAITING_NAME = "awaiting_name"  # the desk asks for the citizen's name
+    AWAITING_FEEDBACK = "awaiting_feedback"  # "Apakah jawaban ini menyelesaikan masalah Anda?"
 
 
 @dataclass(frozen=True)
@@ -22,13 +25,22 @@ class TicketRef:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a step may know: the conversation and a read-only view of the citizen's tickets."""
+    """What a step may know: the conversation and a read-only view of the citizen's tickets.
+
+    The service fills the desk's settings in: units ordered by how likely the text belongs to them
+    (`suggested` is the routing's best guess, "" if it has none), each unit's follow-up questions,
+    whether a name is still needed, and the words that ask for confidentiality."""
 
     state: State
     text: str  # the normalised message, for keywords that are not answers here
     data: Mapping[str, Any] = field(default_factory=dict)
     open_tickets: tuple[TicketRef, ...] = ()
     has_media: bool = False
+    suggested: str = ""
+    units: tuple[str, ...] = ()
+    questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ask_name: bool = False
+    secrecy_words: tuple[str, ...] = ("RAHASIA",)
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,15 @@ class FileComplaint:
 
     unit_code: str
     text: str
+    details: tuple[str, ...] = ()  # answers to the unit's follow-up questions, in order
+    name: str = ""
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
 class AppendToTicket:
     number: str
+    reply: bool = True  # False: the step sends its own reply
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,30 @@ class SetOptOut:
     opted_out: bool
 
 
-Action = Reply | FileComplaint | AppendToTicket | ShowStatus | SetOptOut
+@dataclass(frozen=True)
+class RecordFeedback:
+    """The citizen's answer to "did this solve it?": YA closes the ticket, TIDAK reopens it."""
+
+    number: str
+    satisfied: bool
+
+
+@dataclass(frozen=True)
+class MarkConfidential:
+    """Hide the citizen's identity from the unit on this ticket ("" : nothing to mark yet)."""
+
+    number: str = ""
+
+
+Action = (
+    Reply
+    | FileComplaint
+    | AppendToTicket
+    | ShowStatus
+    | SetOptOut
+    | RecordFeedback
+    | MarkConfidential
+)
 
 
 @dataclass(frozen=True)

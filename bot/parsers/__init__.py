@@ -3,16 +3,19 @@
 from bot.parsers.grammar import Kind, Parsed, UnitRef, normalize_text, parse_message
 from bot.parsers.keywords import Keyword, parse_keyword
 from bot.parsers.phone import PhoneError, mask_phone, normalize_phone
+from bot.parsers.staff import StaffCommand, parse_staff_command
 
 __all__ = [
     "Keyword",
     "Kind",
     "Parsed",
     "PhoneError",
+    "StaffCommand",
     "UnitRef",
     "mask_phone",
     "normalize_phone",
     "normalize_text",
     "parse_keyword",
     "parse_message",
+    "parse_staff_command",
 ]

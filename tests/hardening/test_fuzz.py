@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.registry import CHANNELS
-from bot.config import CHANNEL_NAMES, SECRET_ENV, ChannelsConfig
+from bot.config import CHANNEL_NAMES, SECRET_ENV, ChannelsConfig, GammuConfig
 from bot.parsers import (
     PhoneError,
     UnitRef,
@@ -124,8 +124,9 @@ def requests(draw):
 
 
 @pytest.fixture
-def config(config):
-    channels = replace(ChannelsConfig(), enabled=tuple(NAMES))
+def config(config, tmp_path):
+    gammu = GammuConfig(database_url=f"sqlite:///{tmp_path}/smsd.db")  # no webhook, but enabled
+    channels = replace(ChannelsConfig(), enabled=tuple(NAMES), gammu=gammu)
     secrets = {name: f"fuzz-{name.lower()}-value" for name in SECRET_ENV}
     return replace(
         config, channels=channels, secrets=secrets, public_base_url="https://aduan.example.test"

@@ -75,6 +75,47 @@ SAMPLES: dict[str, dict[str, object]] = {
     "too_long": {"limit": 1000},
     "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
     "rate_limited": {},
+    "suggest_unit": {
+        "code": "DPUPR",
+        "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "choices": [u["code"] for u in UNITS if u["code"] != "DPUPR"],
+    },
+    "choose_unit": {"choices": [u["code"] for u in UNITS]},
+    "ask_detail": {
+        "unit_code": "DLH",
+        "question": "Di mana lokasinya? Sebutkan jalan, desa/kelurahan dan kecamatan.",
+    },
+    "ask_name": {},
+    "ask_feedback": {"ticket": "4827193"},
+    "feedback_noted": {"ticket": "4827193"},
+    "feedback_thanks": {"ticket": "4827193"},
+    "reopened": {"ticket": "4827193"},
+    "confidential": {"ticket": "4827193"},
+    "expired": {},
+    "ack_ethics": {"ticket": "4827193"},
+    "transferred": {
+        "ticket": "4827193",
+        "unit_code": "DISHUB",
+        "unit_name": "Dinas Perhubungan",
+        "due": NOW + timedelta(hours=5),
+    },
+    "committee_alert": {
+        "ticket": "4827193",
+        "unit_code": "DISDUKCAPIL",
+        "reason": "citizen_no",
+        "level": "pengarah",
+        "summary": "x" * 120,
+    },
+    "staff_unknown": {},
+    "staff_not_committee": {},
+    "staff_usage": {},
+    "staff_no_ticket": {"number": "4827193"},
+    "staff_no_escalation": {"number": "4827193"},
+    "staff_ok": {"number": "4827193", "name": "Ketua Komite Pengawas Etik"},
+    "staff_answered": {"number": "4827193"},
+    "staff_unknown_unit": {"typed": "DISHB"},
+    "staff_transferred": {"number": "4827193", "unit_code": "DISDUKCAPIL"},
+    "staff_info": {"number": "4827193", "text": "(1/2) " + "y" * 430},
 }
 # Most segments each reply may cost with the samples above (GSM-7, 160 / 153 per part).
 BUDGET = {
@@ -96,12 +137,37 @@ BUDGET = {
     "too_long": 1,
     "auto_closed": 1,
     "rate_limited": 2,
+    "suggest_unit": 2,  # grows with the unit list
+    "choose_unit": 2,
+    "ask_detail": 1,
+    "ask_name": 1,
+    "ask_feedback": 1,
+    "feedback_noted": 1,
+    "feedback_thanks": 1,
+    "reopened": 1,
+    "confidential": 1,
+    "expired": 1,
+    "ack_ethics": 2,
+    "transferred": 2,
+    "committee_alert": 2,  # the summary is cut to 120 characters
+    "staff_unknown": 1,
+    "staff_not_committee": 1,
+    "staff_usage": 1,
+    "staff_no_ticket": 1,
+    "staff_no_escalation": 1,
+    "staff_ok": 1,
+    "staff_answered": 1,
+    "staff_unknown_unit": 1,
+    "staff_transferred": 1,
+    "staff_info": 3,  # [committee] info_part_chars = 459 by default
 }
 UNIT_KEYS = {  # replies that name one unit: must keep their budget for the longest unit name
     "ack_new": ("unit_code", "unit_name"),
     "ack_append": ("unit_code", "unit_name"),
     "confirm_unit": ("code", "name"),
     "ask_text": ("unit_code", "unit_name"),
+    "suggest_unit": ("code", "name"),
+    "transferred": ("unit_code", "unit_name"),
 }
 CASES = [(key, lang) for key in sorted(SAMPLES) for lang in LANGUAGES]
 MISSING = [(key, name) for key in sorted(SAMPLES) for name in SAMPLES[key]]

@@ -1,0 +1,145 @@
+"""Conversation work around the pure flows: what a Snapshot needs from the desk, the feedback
+question after an answer, the citizen's YA/TIDAK to it, and the expiry job."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from bot import committee, flows, parsers
+from bot.answers.routing import UnitProfile, suggest_units
+from bot.messages import TicketStatus
+from bot.outbound import say
+from store import repo
+from store.models import Answer, Contact, Conversation, Ticket, Unit
+
+if TYPE_CHECKING:
+    from bot.service import Desk
+
+SUGGEST_LIMIT = 20
+
+
+def unit_profiles(session: Session, units: Mapping[str, Unit]) -> list[UnitProfile]:
+    """Each unit's name, description and aliases plus its library titles, keywords and examples."""
+    texts: dict[int | None, list[str]] = {}
+    for answer in session.exec(select(Answer).where(col(Answer.active).is_(True))):
+        texts.setdefault(answer.unit_id, []).extend(
+            [answer.title, *answer.keywords, *answer.examples]
+        )
+    return [
+        UnitProfile(u.code, u.name, u.description, tuple(u.aliases), tuple(texts.get(u.id, ())))
+        for u in units.values()
+    ]
+
+
+def snapshot_settings(
+    session: Session,
+    *,
+    desk: Desk,
+    contact: Contact,
+    units: Mapping[str, Unit],
+    parsed: parsers.Parsed,
+    text: str,
+) -> dict[str, Any]:
+    """The desk's part of a Snapshot: unit order and best guess, questions, identity, secrecy."""
+    suggested, order = "", list(units)
+    if parsed.kind is parsers.Kind.NO_CODE:
+        ranked = [c for c, _ in suggest_units(text, unit_profiles(session, units), SUGGEST_LIMIT)]
+        suggested = ranked[0] if ranked else ""
+        order = ranked + [c for c in units if c not in ranked]
+    cfg = desk.config.conversation
+    return {
+        "suggested": suggested,
+        "units": tuple(order),
+        "questions": {c: tuple(u.questions) for c, u in units.items() if u.questions},
+        "ask_name": cfg.ask_name and not contact.name,
+        "secrecy_words": cfg.confidential_keywords,
+    }
+
+
+def wait_until(now: datetime, desk: Desk) -> datetime:
+    return now + timedelta(hours=desk.config.conversation.wait_hours)
+
+
+def ask_feedback(session: Session, ticket: Ticket, *, now: datetime, desk: Desk) -> bool:
+    """After an answer: wait for the citizen to say whether it solved the problem
+    (awaiting_feedback). True when the answer should end with the question."""
+    contact = session.get(Contact, ticket.contact_id)
+    if contact is None or contact.opted_out:
+        return False
+    conv = repo.get_conversation(session, channel=ticket.channel, address=ticket.address, now=now)
+    pending = conv.expires_at is not None and conv.expires_at > now
+    if pending and conv.state != flows.State.AWAITING_FEEDBACK.value:
+        return (
+            False  # the citizen is putting another complaint together: YA/TIDAK would answer that
+        )
+    conv.state, conv.data = flows.State.AWAITING_FEEDBACK.value, {"ticket": ticket.number}
+    conv.updated_at, conv.expires_at = now, wait_until(now, desk)
+    return True
+
+
+def record_feedback(
+    session: Session, ticket: Ticket, *, satisfied: bool, now: datetime, desk: Desk
+) -> str:
+    """YA closes an answered ticket; TIDAK reopens it and escalates. Returns the reply key."""
+    before = ticket.status.value
+    ticket.satisfied, ticket.updated_at = satisfied, now
+    if satisfied:
+        if ticket.status is TicketStatus.ANSWERED:
+            ticket.status, ticket.closed_at = TicketStatus.CLOSED, now
+        _audit(session, ticket, "ticket.close", before, now)
+        return "feedback_thanks"
+    if ticket.status is not TicketStatus.OPEN:
+        ticket.status, ticket.reopened_count = TicketStatus.OPEN, ticket.reopened_count + 1
+        ticket.resolved_at = ticket.closed_at = None
+    _audit(session, ticket, "ticket.reopen", before, now)
+    committee.escalate(session, ticket, reason="citizen_no", now=now, actor="citizen", desk=desk)
+    return "reopened"
+
+
+def _audit(session: Session, ticket: Ticket, action: str, before: str, now: datetime) -> None:
+    repo.audit(
+        session,
+        actor="citizen",
+        action=action,
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        before={"status": before},
+        after={"status": ticket.status.value, "satisfied": ticket.satisfied},
+        reason="feedback",
+    )
+
+
+def expire_conversations(session: Session, *, now: datetime, desk: Desk) -> int:
+    """Job: close the conversations whose question went unanswered; returns how many closed."""
+    stmt = select(Conversation).where(
+        col(Conversation.expires_at).is_not(None),
+        col(Conversation.expires_at) <= now,
+        Conversation.state != flows.State.IDLE.value,
+    )
+    closed = 0
+    for conv in session.exec(stmt.order_by(col(Conversation.id))).all():
+        snap = flows.Snapshot(flows.State(conv.state), "", dict(conv.data))
+        result = flows.expire(snap)
+        contact = repo.contact_by_address(session, channel=conv.channel, address=conv.address)
+        for action in result.actions:
+            if isinstance(action, flows.Reply) and contact is not None and not contact.opted_out:
+                say(
+                    session,
+                    key=action.key,
+                    channel=conv.channel,
+                    address=conv.address,
+                    contact=contact,
+                    now=now,
+                    desk=desk,
+                    **action.ctx,
+                )
+        conv.state, conv.data = result.state.value, dict(result.data)
+        conv.updated_at, conv.expires_at = now, None
+        closed += 1
+    return closed

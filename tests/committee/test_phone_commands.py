@@ -1,0 +1,204 @@
+"""Committee members act from their phones: OK, JAWAB, ALIH, INFO; strangers and mistakes are told.
+Through bot.service.handle_inbound on the real database with the demo desk."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from bot.committee import escalate, escalation_ladder
+from bot.config import CommitteeConfig
+from bot.messages import InboundMessage, Role
+from bot.parsers import mask_phone
+from bot.service import Desk, handle_inbound
+from store.db import session_scope
+from store.models import AuditLog, Escalation, Message, StaffUser, Ticket, Unit
+
+CITIZEN = "+6281234567890"
+ANGGOTA, KETUA, PENGARAH = "+6281100000001", "+6281100000002", "+6281100000003"
+ETHICS = "DISHUB #petugas minta uang damai 200rb waktu razia"
+
+
+def send(engine, desk, clock, phone, text):
+    with session_scope(engine) as s:
+        msg = InboundMessage("simulator", phone, text, None, phone=phone)
+        return handle_inbound(s, msg, now=clock(), desk=desk)
+
+
+def to_phone(engine, phone):
+    """Bodies queued to a phone, oldest first."""
+    with session_scope(engine) as s:
+        stmt = select(Message.body).where(Message.address == phone, Message.direction == "out")
+        return list(s.exec(stmt.order_by(col(Message.id))))
+
+
+def ticket(engine, number):
+    with session_scope(engine) as s:
+        return s.exec(select(Ticket).where(Ticket.number == number)).one()
+
+
+def escalation(engine):
+    with session_scope(engine) as s:
+        return s.exec(select(Escalation)).one()
+
+
+@pytest.fixture
+def ethics_ticket(seeded, desk, clock):
+    out = send(seeded, desk, clock, CITIZEN, ETHICS)
+    assert out.keys == ("ack_ethics",)
+    return out.ticket
+
+
+def test_the_first_level_gets_the_summary(seeded, ethics_ticket):
+    (alert,) = to_phone(seeded, ANGGOTA)
+    assert alert.startswith(f"ESKALASI {ethics_ticket} (DISHUB, dugaan pelanggaran etika, anggota)")
+    assert to_phone(seeded, KETUA) == [] and to_phone(seeded, PENGARAH) == []
+
+
+def test_ok_acknowledges_and_is_audited(seeded, desk, clock, ethics_ticket):
+    out = send(seeded, desk, clock, ANGGOTA, f"ok {ethics_ticket}")
+    assert out.keys == ("staff_ok",)
+    found = escalation(seeded)
+    assert found.acknowledged_by == "anggota" and found.closed_at is None
+    with session_scope(seeded) as s:
+        actions = [
+            a.actor for a in s.exec(select(AuditLog).where(AuditLog.action == "committee.ok"))
+        ]
+    assert actions == ["anggota"]
+
+
+def test_jawab_answers_the_citizen_and_closes_the_escalation(seeded, desk, clock, ethics_ticket):
+    out = send(
+        seeded, desk, clock, KETUA, f"JAWAB {ethics_ticket} Petugas tersebut sudah diperiksa."
+    )
+    assert out.keys == ("staff_answered",)
+    got = to_phone(seeded, CITIZEN)
+    assert f"Jawaban aduan {ethics_ticket} (DISHUB): Petugas tersebut sudah diperiksa." in got
+    assert got[-1].startswith(f"Apakah jawaban untuk aduan {ethics_ticket}")
+    assert ticket(seeded, ethics_ticket).status.value == "answered"
+    assert escalation(seeded).closed_at is not None
+
+
+def test_alih_transfers_restarts_the_clock_and_tells_the_citizen(
+    seeded, desk, clock, ethics_ticket
+):
+    clock.advance(hours=2)
+    out = send(seeded, desk, clock, ANGGOTA, f"ALIH {ethics_ticket} dinkes")
+    assert out.keys == ("staff_transferred",)
+    moved = ticket(seeded, ethics_ticket)
+    assert moved.transferred_count == 1 and not moved.ethics
+    assert moved.due_at == clock() + timedelta(hours=5)
+    with session_scope(seeded) as s:
+        assert s.get(Unit, moved.unit_id).code == "DINKES"
+    assert to_phone(seeded, CITIZEN)[-1].startswith(
+        f"Aduan {ethics_ticket} dialihkan ke Dinas Kesehatan"
+    )
+    assert escalation(seeded).closed_at is not None
+
+
+def test_info_sends_the_thread_in_parts(seeded, desk, clock, ethics_ticket):
+    small = Desk(replace(desk.config, committee=CommitteeConfig(info_part_chars=160)), desk.env)
+    for i in range(3):
+        send(
+            seeded,
+            small,
+            clock,
+            CITIZEN,
+            f"tambahan keterangan nomor {i} tentang kejadian razia itu",
+        )
+    out = send(seeded, small, clock, PENGARAH, f"INFO {ethics_ticket}")
+    assert set(out.keys) == {"staff_info"} and len(out.keys) >= 2
+    assert all(len(body) <= 160 for body in out.replies)
+    assert out.replies[0].startswith(f"INFO {ethics_ticket}: (1/")
+
+
+@pytest.mark.parametrize(
+    ("sender", "text", "keys"),
+    [
+        (CITIZEN, "JAWAB 1234567 sudah beres", ("staff_unknown",)),
+        (CITIZEN, "OK 1234567", ("staff_unknown",)),
+        (ANGGOTA, "JAWAB 1234567 sudah beres", ("staff_no_ticket",)),
+        (ANGGOTA, "ALIH 1234567", ("staff_usage",)),
+        (ANGGOTA, "JAWAB", ("staff_usage",)),
+        (ANGGOTA, "INFO 9999999", ("staff_no_ticket",)),
+    ],
+    ids=[
+        "stranger-jawab",
+        "stranger-ok",
+        "unknown-ticket",
+        "alih-no-code",
+        "jawab-bare",
+        "info-unknown",
+    ],
+)
+def test_strangers_and_mistakes_get_a_clear_reply(seeded, desk, clock, sender, text, keys):
+    assert send(seeded, desk, clock, sender, text).keys == keys
+
+
+def test_unknown_unit_and_no_escalation(seeded, desk, clock, ethics_ticket):
+    assert send(seeded, desk, clock, ANGGOTA, f"ALIH {ethics_ticket} XYZ").keys == (
+        "staff_unknown_unit",
+    )
+    plain = send(seeded, desk, clock, "+6285711112222", "PDAM #air keruh").ticket
+    assert send(seeded, desk, clock, ANGGOTA, f"OK {plain}").keys == ("staff_no_escalation",)
+
+
+def test_an_officer_phone_cannot_command(seeded, desk, clock, ethics_ticket):
+    with session_scope(seeded) as s:
+        officer = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        officer.phone = "+6285600000009"
+        assert officer.role is Role.OFFICER
+    out = send(seeded, desk, clock, "+6285600000009", f"JAWAB {ethics_ticket} tidak benar")
+    assert out.keys == ("staff_not_committee",)
+    assert ticket(seeded, ethics_ticket).status.value == "open"
+
+
+def test_unacknowledged_escalations_climb_the_ladder(seeded, desk, clock, ethics_ticket):
+    start = clock()
+    with session_scope(seeded) as s:
+        assert escalation_ladder(s, now=start + timedelta(hours=3, minutes=59), desk=desk) == 0
+    with session_scope(seeded) as s:
+        assert escalation_ladder(s, now=start + timedelta(hours=4), desk=desk) == 1
+    assert escalation(seeded).level == "ketua"
+    assert to_phone(seeded, KETUA)[0].startswith(
+        f"ESKALASI {ethics_ticket} (DISHUB, dugaan pelanggaran etika, ketua)"
+    )
+    with session_scope(seeded) as s:
+        assert escalation_ladder(s, now=start + timedelta(hours=5), desk=desk) == 0
+        assert escalation_ladder(s, now=start + timedelta(hours=8), desk=desk) == 1
+        assert escalation_ladder(s, now=start + timedelta(hours=40), desk=desk) == 0
+    assert escalation(seeded).level == "pengarah"
+    assert len(to_phone(seeded, KETUA)) == 1 and len(to_phone(seeded, PENGARAH)) == 1
+    assert len(to_phone(seeded, ANGGOTA)) == 1
+
+
+def test_an_acknowledged_escalation_stays(seeded, desk, clock, ethics_ticket):
+    send(seeded, desk, clock, ANGGOTA, f"OK {ethics_ticket}")
+    with session_scope(seeded) as s:
+        assert escalation_ladder(s, now=clock() + timedelta(days=3), desk=desk) == 0
+    assert escalation(seeded).level == "anggota"
+
+
+def test_escalations_made_without_a_desk_are_announced_by_the_ladder(seeded, desk, clock):
+    number = send(seeded, desk, clock, CITIZEN, "PDAM #air keruh").ticket
+    with session_scope(seeded) as s:
+        found = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        escalate(s, found, reason="sla_breach", now=clock(), actor="scheduler")
+    assert to_phone(seeded, ANGGOTA) == []
+    with session_scope(seeded) as s:
+        assert escalation_ladder(s, now=clock(), desk=desk) == 0
+    assert to_phone(seeded, ANGGOTA)[0].startswith(f"ESKALASI {number} (PDAM, lewat batas waktu")
+
+
+def test_refused_commands_are_on_record_without_the_whole_number(seeded, desk, clock):
+    send(seeded, desk, clock, CITIZEN, "JAWAB 1234567 sudah beres")
+    with session_scope(seeded) as s:
+        (row,) = s.exec(select(AuditLog).where(AuditLog.action == "committee.refused")).all()
+    assert row.reason == "not a staff number" and row.after == {
+        "verb": "answer",
+        "number": "1234567",
+    }
+    assert row.actor == mask_phone(CITIZEN) and CITIZEN not in row.actor
