@@ -6,7 +6,7 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import DraftStatus, Role, TicketStatus
+from bot.messages import DraftStatus, Priority, Role, TicketStatus
 from bot.parsers.phone import mask_phone
 from store.models import Contact, Ticket
 
@@ -18,6 +18,12 @@ TICKET_STATUS = {
     TicketStatus.CLOSED: "Ditutup",
 }
 ROLE = {Role.ADMIN: "admin", Role.OFFICER: "petugas", Role.COMMITTEE: "komite"}
+PRIORITY = {
+    Priority.LOW: "rendah",
+    Priority.NORMAL: "biasa",
+    Priority.HIGH: "tinggi",
+    Priority.URGENT: "mendesak",
+}
 DRAFT_STATUS = {
     DraftStatus.PENDING: "Menunggu",
     DraftStatus.APPROVED: "Disetujui",

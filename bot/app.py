@@ -16,6 +16,7 @@ from bot.replies import make_env
 from bot.runtime import Runtime, utcnow
 from bot.service import Desk
 from store.db import db_state, make_engine
+from store.templates import load_overrides
 
 
 def _secret_key(config: Config, instance: Path) -> str:
@@ -48,9 +49,14 @@ def create_app(
         SESSION_COOKIE_SECURE=config.public_base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=256 * 1024,
     )
+    engine = make_engine(config.database.url)
     runtime = Runtime(
-        desk=Desk(config=config, env=make_env()),
-        engine=make_engine(config.database.url),
+        desk=Desk(
+            config=config,
+            env=make_env(overrides=load_overrides(engine)),
+            link_secret=app.config["SECRET_KEY"],
+        ),
+        engine=engine,
         channels=build_channels(config, http or httpx.Client(timeout=10)),
         clock=clock or utcnow,
         sync_delivery=testing,
@@ -58,11 +64,13 @@ def create_app(
     app.extensions["aduan"] = runtime
 
     from admin import bp as admin_bp
+    from admin.progress import bp as progress_bp
     from bot.simulator import bp as simulator_bp
     from bot.webhooks import bp as webhooks_bp
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(progress_bp)
     if config.simulator.enabled:
         app.register_blueprint(simulator_bp)
 

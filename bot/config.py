@@ -129,6 +129,12 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    progress_link: bool = True  # acknowledgements carry a /t/<token> link (only if public_base_url)
+    progress_link_days: int = 90  # how long such a link keeps working
+
+
+@dataclass(frozen=True)
 class Config:
     app: AppConfig = field(default_factory=AppConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -138,6 +144,7 @@ class Config:
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
     secrets: Mapping[str, str] = field(default_factory=dict)
     public_base_url: str = ""
     source: str = "<defaults>"

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import flows, parsers
+from bot import flows, parsers, progress
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, TicketStatus
@@ -33,6 +33,7 @@ class Desk:
 
     config: Config
     env: SandboxedEnvironment
+    link_secret: str = ""  # signs the citizen's progress links (bot.progress); "" means no links
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def _file_complaint(turn: _Turn, unit: Unit, text: str) -> None:
         return
     ticket = _open_ticket(turn, unit)
     _attach(turn, ticket)
-    turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at)
+    link = progress.link_for(turn.desk.config, turn.desk.link_secret, ticket.number)
+    turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at, link=link)
     _draft_answer(turn, ticket, unit, text)
 
 

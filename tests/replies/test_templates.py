@@ -73,6 +73,12 @@ SAMPLES: dict[str, dict[str, object]] = {
     "opted_out": {},
     "opted_in": {},
     "too_long": {"limit": 1000},
+    "transferred": {
+        "ticket": "4827193",
+        "unit_code": "DPUPR",
+        "unit_name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "due": NOW + timedelta(hours=5),
+    },
 }
 # Most segments each reply may cost with the samples above (GSM-7, 160 / 153 per part).
 BUDGET = {
@@ -92,12 +98,14 @@ BUDGET = {
     "opted_out": 1,
     "opted_in": 1,
     "too_long": 1,
+    "transferred": 1,
 }
 UNIT_KEYS = {  # replies that name one unit: must keep their budget for the longest unit name
     "ack_new": ("unit_code", "unit_name"),
     "ack_append": ("unit_code", "unit_name"),
     "confirm_unit": ("code", "name"),
     "ask_text": ("unit_code", "unit_name"),
+    "transferred": ("unit_code", "unit_name"),
 }
 CASES = [(key, lang) for key in sorted(SAMPLES) for lang in LANGUAGES]
 MISSING = [(key, name) for key in sorted(SAMPLES) for name in SAMPLES[key]]
