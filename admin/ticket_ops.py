@@ -43,10 +43,10 @@ def claim(number: str) -> ResponseReturnValue:
 def transfer(number: str) -> ResponseReturnValue:
     """Send the ticket to another unit; the citizen hears of it with the new deadline."""
     rt, code, reason = runtime(), _field("unit", 20).upper(), _field("reason")
-    if not reason:
-        return _back(number, "Tuliskan alasan pengalihan.", "error")
     with session_scope(rt.engine) as db:
         ticket, unit, _ = visible_ticket(db, number)
+        if not reason:
+            return _back(number, "Tuliskan alasan pengalihan.", "error")
         target = repo.unit_by_code(db, code)
         if target is None or not target.active or target.id == unit.id:
             return _back(number, "Pilih unit tujuan yang lain dan aktif.", "error")
@@ -99,10 +99,10 @@ def reopen(number: str) -> ResponseReturnValue:
 def priority(number: str) -> ResponseReturnValue:
     """Change the ticket's priority."""
     rt, value = runtime(), _field("priority", 10)
-    if value not in set(Priority):
-        return _back(number, "Prioritas tidak dikenal.", "error")
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        if value not in set(Priority):
+            return _back(number, "Prioritas tidak dikenal.", "error")
         tickets.set_priority(db, ticket, Priority(value), now=rt.now(), actor=me().username)
     return _back(number, f"Prioritas tiket {number} diubah.")
 
@@ -111,9 +111,9 @@ def priority(number: str) -> ResponseReturnValue:
 def note(number: str) -> ResponseReturnValue:
     """An internal note: never sent to the citizen."""
     rt, body = runtime(), _field("body", 2000)
-    if not body:
-        return _back(number, "Catatan kosong tidak disimpan.", "error")
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        if not body:
+            return _back(number, "Catatan kosong tidak disimpan.", "error")
         tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
     return _back(number, "Catatan internal disimpan.")
