@@ -24,6 +24,20 @@ PRIORITY = {
     Priority.HIGH: "tinggi",
     Priority.URGENT: "mendesak",
 }
+ACTION = {  # the audit log's actions as the ticket page's history shows them
+    "ticket.open": "tiket dibuka",
+    "ticket.answer": "dijawab",
+    "ticket.claim": "diambil",
+    "ticket.transfer": "dialihkan",
+    "ticket.close": "ditutup",
+    "ticket.reopen": "dibuka kembali",
+    "ticket.priority": "prioritas diubah",
+    "ticket.note": "catatan internal",
+    "ticket.escalate": "dieskalasi ke komite",
+    "ticket.intake": "dicatat petugas (aduan langsung)",
+    "draft.approve": "draf disetujui",
+    "draft.reject": "draf ditolak",
+}
 DRAFT_STATUS = {
     DraftStatus.PENDING: "Menunggu",
     DraftStatus.APPROVED: "Disetujui",

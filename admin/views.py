@@ -51,6 +51,7 @@ def _helpers() -> dict[str, Any]:
         "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
         "role": lambda r: display.ROLE.get(r, str(r)),
         "priority_label": lambda p: display.PRIORITY.get(p, str(p)),
+        "action_label": lambda a: display.ACTION.get(a, a),
         "_": i18n.tr,
         "lang": i18n.lang(),
         "desk_name": runtime().desk.config.app.desk_name,
