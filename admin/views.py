@@ -4,6 +4,7 @@ and admin.ticket_ops."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -74,7 +75,9 @@ def set_lang(code: str) -> ResponseReturnValue:
     """Switch the interface language (kept in the session)."""
     if code in i18n.LANGS:
         session["lang"] = code
-    return redirect(request.referrer or url_for("admin.inbox"))
+    back = urlsplit(request.referrer or "")
+    same_site = back.netloc == request.host and back.path.startswith("/admin")
+    return redirect(back.path if same_site else url_for("admin.inbox"))
 
 
 @bp.get("/")
