@@ -46,7 +46,6 @@ def _playwright() -> Any:
 @pytest.fixture
 def server(app) -> Iterator[str]:
     """The app on 127.0.0.1:<free port>, served from a thread like `make run` serves it."""
-    app.extensions["aduan"].sync_delivery = True
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -110,6 +109,9 @@ def test_officer_approves_an_edited_draft_and_the_citizen_receives_it(server, ch
     officer.locator("tbody a").first.click()
     officer.get_by_text(EDITED).first.wait_for(timeout=WAIT)
     shot(officer, "ticket")
+    officer.goto(officer.url + "/print")
+    officer.get_by_text("Diteruskan kepada").wait_for(timeout=WAIT)
+    shot(officer, "print")
     officer.goto(f"{server}/admin/dashboard")
     shot(officer, "dashboard")
 
