@@ -144,3 +144,38 @@ def test_walk_in_intake_files_a_ticket_and_acknowledges_by_sms(browser, db):
         )
     bad = browser.post("/admin/intake", {"phone": "12", "text": "x", "channel": "simulator"})
     assert bad.status_code == 400
+
+
+def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pending_draft):
+    browser.login("petugas")
+    number = dishub
+    for path, data in [
+        ("claim", {}),
+        ("priority", {"priority": "urgent"}),
+        ("note", {"body": "cek ke lapangan, jangan dikirim"}),
+        ("escalate", {"reason": "dugaan pungli"}),
+        ("close", {}),
+        ("reopen", {}),
+    ]:
+        assert browser.post(f"/admin/tickets/{number}/{path}", data).status_code == 303, path
+    assert (
+        browser.post(f"/admin/tickets/{number}/priority", {"priority": "kilat"}).status_code == 303
+    )
+    html = browser.page(f"/admin/tickets/{number}")
+    for label in (
+        "diambil",
+        "prioritas diubah",
+        "dieskalasi ke komite",
+        "ditutup",
+        "dibuka kembali",
+    ):
+        assert label in html, label
+    assert "Prioritas tidak dikenal" in html  # the bad value was refused, with a message
+    assert not any("jangan dikirim" in b for b in citizen_sees(browser))
+    approve = f"/admin/tickets/{number}/drafts/{pending_draft}/approve"
+    assert browser.post(approve, {"next": "drafts"}).headers["Location"].endswith("/admin/drafts")
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.priority == "urgent" and ticket.reopened_count == 1
+        answer = s.get(Answer, s.get(Draft, pending_draft).answer_id)
+        assert answer.usage_count == 1
