@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from admin import bp, queries
+from admin import bp, queries, stats
 from admin.auth import me
 from admin.views import local_zone, runtime
 from store.db import read_session
@@ -49,8 +49,8 @@ def dashboard() -> ResponseReturnValue:
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, time(0), tz)
     with read_session(rt.engine) as db:
-        received, answered = queries.daily_activity(db, me(), since=since)
-        counts = queries.desk_counts(db, me(), now=now)
+        received, answered = stats.daily_activity(db, me(), since=since)
+        counts = stats.desk_counts(db, me(), now=now)
         queue = len(queries.draft_queue(db, me(), limit=1000))
         late = queries.inbox(db, me(), overdue_at=now, limit=10)
     by_day: dict[date, list[int]] = {first + timedelta(days=i): [0, 0] for i in range(DAYS)}

@@ -1,6 +1,6 @@
 """What the admin reads and writes besides bot.service: (session, ...) functions that never commit.
 
-Who sees what is decided here, once for SQL (`_visible`) and once for a loaded ticket (`can_see`):
+Who sees what is decided here, once for SQL (`visible`) and once for a loaded ticket (`can_see`):
 admin sees every ticket; the committee sees ethics tickets and escalated ones; an officer sees the
 tickets of their units, never ethics ones.
 """
@@ -45,7 +45,7 @@ def can_see(viewer: Viewer, ticket: Ticket, unit_code: str, *, escalated: bool =
     return viewer.role is Role.OFFICER and unit_code in viewer.units and not ticket.ethics
 
 
-def _visible(stmt: Any, viewer: Viewer) -> Any:
+def visible(stmt: Any, viewer: Viewer) -> Any:
     """Restrict a select that joins Ticket and Unit to the tickets the viewer may open."""
     if viewer.role in FULL_VIEW:
         return stmt
@@ -80,7 +80,7 @@ def inbox(
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
         .join(Contact, col(Contact.id) == col(Ticket.contact_id))
     )
-    stmt = _visible(stmt, viewer)
+    stmt = visible(stmt, viewer)
     if status is not None:
         stmt = stmt.where(col(Ticket.status) == status)
     if unit_code:
@@ -159,7 +159,7 @@ def draft_queue(
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
         .where(col(Draft.status) == DraftStatus.PENDING)
     )
-    stmt = _visible(stmt, viewer).order_by(col(Ticket.due_at), col(Draft.id)).limit(limit)
+    stmt = visible(stmt, viewer).order_by(col(Ticket.due_at), col(Draft.id)).limit(limit)
     return [(d, t, u) for d, t, u in session.exec(stmt)]
 
 
@@ -220,29 +220,6 @@ def ticket_history(session: Session, ticket_id: int) -> list[AuditLog]:
 def staff_name(session: Session, staff_id: int | None) -> str:
     user = session.get(StaffUser, staff_id) if staff_id else None
     return (user.full_name or user.username) if user else ""
-
-
-def daily_activity(
-    session: Session, viewer: Viewer, *, since: datetime
-) -> tuple[list[datetime], list[datetime]]:
-    """When visible tickets were received, and first answered, since a moment."""
-    base = select(Ticket.received_at, Ticket.first_answer_at).join(
-        Unit, col(Unit.id) == col(Ticket.unit_id)
-    )
-    got = _visible(base.where(col(Ticket.received_at) >= since), viewer)
-    received = [r for r, _ in session.exec(got)]
-    done = _visible(base.where(col(Ticket.first_answer_at) >= since), viewer)
-    return received, [a for _, a in session.exec(done)]
-
-
-def desk_counts(session: Session, viewer: Viewer, *, now: datetime) -> dict[str, int]:
-    """Open and overdue visible tickets."""
-    base = (
-        select(sa.func.count()).select_from(Ticket).join(Unit, col(Unit.id) == col(Ticket.unit_id))
-    )
-    opened = _visible(base.where(col(Ticket.status) == TicketStatus.OPEN), viewer)
-    late = _visible(base.where(*overdue(now)), viewer)
-    return {"open": int(session.exec(opened).one()), "overdue": int(session.exec(late).one())}
 
 
 def count_use(session: Session, answer_id: int | None) -> None:
