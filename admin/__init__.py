@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp = Blueprint(
+    "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static"
+)
 
 # The modules attach their routes, guards and the record_once setup to `bp`.
-from admin import actions, auth, recap, views  # noqa: E402,F401
+from admin import (  # noqa: E402,F401
+    actions,
+    auth,
+    dashboard,
+    intake,
+    library,
+    recap,
+    settings,
+    ticket_ops,
+    views,
+)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from admin import bp, display, queries
 from admin.auth import me
 from admin.views import local_zone, runtime, visible_ticket
-from bot import service
+from bot import service, tickets
 from bot.messages import DraftStatus, TicketStatus
 from store.db import session_scope
 from store.models import Draft, Ticket
@@ -73,6 +73,7 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
         if problem is None:
             edited = None if text is None or text == draft.body.strip() else text
             service.approve_draft(db, draft, now=rt.now(), desk=rt.desk, actor=actor, body=edited)
+            queries.count_use(db, draft.answer_id)
     if problem:
         flash(problem, "error")
         return _back(number)
@@ -107,7 +108,7 @@ def reply(number: str) -> ResponseReturnValue:
         ticket, _, _ = visible_ticket(db, number)
         closed = ticket.status is TicketStatus.CLOSED
         if not closed:
-            service.send_answer(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
+            tickets.reply(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
     if closed:
         flash(CLOSED.format(number=number), "error")
         return _back(number)

@@ -19,7 +19,7 @@ from admin.accounts import THROTTLED, Staff, authenticate, record
 from store.db import read_session, session_scope
 from store.models import StaffUser
 
-PUBLIC_ENDPOINTS = {"admin.login"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.static", "admin.set_lang"}
 
 
 def me() -> Staff:

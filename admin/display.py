@@ -6,7 +6,7 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import DraftStatus, Role, TicketStatus
+from bot.messages import DraftStatus, Priority, Role, TicketStatus
 from bot.parsers.phone import mask_phone
 from store.models import Contact, Ticket
 
@@ -18,6 +18,26 @@ TICKET_STATUS = {
     TicketStatus.CLOSED: "Ditutup",
 }
 ROLE = {Role.ADMIN: "admin", Role.OFFICER: "petugas", Role.COMMITTEE: "komite"}
+PRIORITY = {
+    Priority.LOW: "rendah",
+    Priority.NORMAL: "biasa",
+    Priority.HIGH: "tinggi",
+    Priority.URGENT: "mendesak",
+}
+ACTION = {  # the audit log's actions as the ticket page's history shows them
+    "ticket.open": "tiket dibuka",
+    "ticket.answer": "dijawab",
+    "ticket.claim": "diambil",
+    "ticket.transfer": "dialihkan",
+    "ticket.close": "ditutup",
+    "ticket.reopen": "dibuka kembali",
+    "ticket.priority": "prioritas diubah",
+    "ticket.note": "catatan internal",
+    "ticket.escalate": "dieskalasi ke komite",
+    "ticket.intake": "dicatat petugas (aduan langsung)",
+    "draft.approve": "draf disetujui",
+    "draft.reject": "draf ditolak",
+}
 DRAFT_STATUS = {
     DraftStatus.PENDING: "Menunggu",
     DraftStatus.APPROVED: "Disetujui",

@@ -1,7 +1,8 @@
 """What the admin reads and writes besides bot.service: (session, ...) functions that never commit.
 
-Who sees what is decided here, once for SQL (`_visible`) and once for a loaded ticket (`can_see`):
-admin and committee see every ticket; an officer sees the tickets of their units, never ethics ones.
+Who sees what is decided here, once for SQL (`visible`) and once for a loaded ticket (`can_see`):
+admin sees every ticket; the committee sees ethics tickets and escalated ones; an officer sees the
+tickets of their units, never ethics ones.
 """
 
 from __future__ import annotations
@@ -15,9 +16,19 @@ from sqlmodel import Session, col, select
 
 from bot.messages import DraftStatus, Role, TicketStatus
 from store import repo
-from store.models import AuditLog, Contact, Draft, Message, StaffUser, Ticket, Unit
+from store.models import (
+    Answer,
+    AuditLog,
+    Contact,
+    Draft,
+    Escalation,
+    Message,
+    StaffUser,
+    Ticket,
+    Unit,
+)
 
-FULL_VIEW = {Role.ADMIN, Role.COMMITTEE}
+FULL_VIEW = {Role.ADMIN}
 
 
 class Viewer(Protocol):
@@ -25,17 +36,22 @@ class Viewer(Protocol):
     units: tuple[str, ...]
 
 
-def can_see(viewer: Viewer, ticket: Ticket, unit_code: str) -> bool:
+def can_see(viewer: Viewer, ticket: Ticket, unit_code: str, *, escalated: bool = False) -> bool:
     """Whether this staff member may open the ticket."""
     if viewer.role in FULL_VIEW:
         return True
+    if viewer.role is Role.COMMITTEE:
+        return ticket.ethics or escalated
     return viewer.role is Role.OFFICER and unit_code in viewer.units and not ticket.ethics
 
 
-def _visible(stmt: Any, viewer: Viewer) -> Any:
+def visible(stmt: Any, viewer: Viewer) -> Any:
     """Restrict a select that joins Ticket and Unit to the tickets the viewer may open."""
     if viewer.role in FULL_VIEW:
         return stmt
+    if viewer.role is Role.COMMITTEE:
+        escalated = sa.exists().where(col(Escalation.ticket_id) == col(Ticket.id))
+        return stmt.where(sa.or_(col(Ticket.ethics).is_(True), escalated))
     if viewer.role is not Role.OFFICER:
         return stmt.where(sa.false())
     return stmt.where(col(Unit.code).in_(viewer.units), col(Ticket.ethics).is_(False))
@@ -47,6 +63,9 @@ def inbox(
     *,
     status: TicketStatus | None = None,
     unit_code: str | None = None,
+    channel: str | None = None,
+    overdue_at: datetime | None = None,
+    search: str = "",
     limit: int = 50,
     offset: int = 0,
 ) -> list[tuple[Ticket, Unit, Contact, bool]]:
@@ -61,13 +80,39 @@ def inbox(
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
         .join(Contact, col(Contact.id) == col(Ticket.contact_id))
     )
-    stmt = _visible(stmt, viewer)
+    stmt = visible(stmt, viewer)
     if status is not None:
         stmt = stmt.where(col(Ticket.status) == status)
     if unit_code:
         stmt = stmt.where(col(Unit.code) == unit_code)
+    if channel:
+        stmt = stmt.where(col(Ticket.channel) == channel)
+    if overdue_at is not None:
+        stmt = stmt.where(*overdue(overdue_at))
+    if search:
+        stmt = stmt.where(_matches(search))
     stmt = stmt.order_by(col(Ticket.received_at).desc(), col(Ticket.id).desc())
     return [tuple(row) for row in session.exec(stmt.limit(limit).offset(offset))]  # type: ignore[misc]
+
+
+def overdue(now: datetime) -> tuple[Any, ...]:
+    """Conditions of an open, unanswered ticket past its deadline."""
+    return (
+        col(Ticket.status) == TicketStatus.OPEN,
+        col(Ticket.first_answer_at).is_(None),
+        col(Ticket.due_at) < now,
+    )
+
+
+def _matches(search: str) -> Any:
+    """The ticket number, or a word in one of the citizen's messages on it (case-insensitive)."""
+    pattern = f"%{search.lower()}%"
+    in_text = sa.exists().where(
+        col(Message.ticket_id) == col(Ticket.id),
+        col(Message.is_note).is_(False),
+        sa.func.lower(col(Message.body)).like(pattern),
+    )
+    return sa.or_(col(Ticket.number) == search.strip(), in_text)
 
 
 def filter_units(session: Session, viewer: Viewer) -> list[Unit]:
@@ -114,7 +159,7 @@ def draft_queue(
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
         .where(col(Draft.status) == DraftStatus.PENDING)
     )
-    stmt = _visible(stmt, viewer).order_by(col(Ticket.due_at), col(Draft.id)).limit(limit)
+    stmt = visible(stmt, viewer).order_by(col(Ticket.due_at), col(Draft.id)).limit(limit)
     return [(d, t, u) for d, t, u in session.exec(stmt)]
 
 
@@ -158,3 +203,27 @@ def login_attempts(session: Session, username: str, *, since: datetime) -> list[
         .order_by(col(AuditLog.at), col(AuditLog.id))
     )
     return list(session.exec(stmt))
+
+
+def has_escalation(session: Session, ticket_id: int) -> bool:
+    """Whether the ticket was ever put before the committee."""
+    stmt = select(Escalation.id).where(Escalation.ticket_id == ticket_id).limit(1)
+    return session.exec(stmt).first() is not None
+
+
+def ticket_history(session: Session, ticket_id: int) -> list[AuditLog]:
+    """Everything done on the ticket, oldest first."""
+    stmt = select(AuditLog).where(AuditLog.ticket_id == ticket_id).order_by(col(AuditLog.id))
+    return list(session.exec(stmt))
+
+
+def staff_name(session: Session, staff_id: int | None) -> str:
+    user = session.get(StaffUser, staff_id) if staff_id else None
+    return (user.full_name or user.username) if user else ""
+
+
+def count_use(session: Session, answer_id: int | None) -> None:
+    """One more citizen got this library answer (through an approved draft)."""
+    answer = session.get(Answer, answer_id) if answer_id else None
+    if answer is not None:
+        answer.usage_count += 1

@@ -14,6 +14,7 @@ from admin import bp, queries
 from admin.auth import me
 from admin.views import runtime
 from bot import report
+from bot.messages import Role
 from bot.recap import Figures, Recap, previous_month
 from store.db import read_session
 from store.models import AuditLog, Ticket, Unit
@@ -24,7 +25,7 @@ SLA_ACTIONS = ("sla.reminder", "sla.breach")
 
 def _recap() -> tuple[Recap, ZoneInfo]:
     """The recap of ?month=YYYY-MM (last month by default); admin and committee only."""
-    if me().role not in queries.FULL_VIEW:
+    if me().role not in (Role.ADMIN, Role.COMMITTEE):
         abort(403)
     rt = runtime()
     tz = rt.desk.config.app.timezone

@@ -1,19 +1,24 @@
-"""The admin's pages: inbox, ticket and approval queue. The forms they post to are in admin.actions."""
+"""The admin's pages: inbox, ticket, print view and approval queue. Their forms are in admin.actions
+and admin.ticket_ops."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
-from admin import bp, display, queries
+from admin import bp, display, i18n, queries
 from admin.auth import me
-from bot.messages import TicketStatus
+from bot import committee
+from bot.answers import AnswerDoc, rank
+from bot.messages import Direction, Priority, Role, TicketStatus
 from bot.runtime import Runtime
+from store import repo
 from store.db import read_session
 from store.models import Contact, Ticket, Unit
 
@@ -28,34 +33,61 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(runtime().desk.config.app.timezone)
 
 
+def _phone(ticket: Ticket, contact: Contact | None) -> str:
+    """Masked; a confidential ticket hides even that from officers."""
+    if ticket.confidential and me().role is Role.OFFICER:
+        return i18n.tr("(dirahasiakan)")
+    return display.citizen_phone(ticket, contact)
+
+
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    """Formatting for the admin templates, bound to the desk's time zone and clock."""
+    """Formatting for the admin templates, bound to the desk's time zone, clock and language."""
     tz, now = local_zone(), runtime().now()
     return {
         "when": lambda dt: display.local_time(dt, tz),
         "sla": lambda ticket: display.sla(ticket, now),
-        "phone": display.citizen_phone,
-        "ticket_status": lambda s: display.TICKET_STATUS.get(s, str(s)),
+        "phone": _phone,
+        "ticket_status": lambda s: i18n.tr(display.TICKET_STATUS.get(s, str(s))),
         "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
         "role": lambda r: display.ROLE.get(r, str(r)),
+        "priority_label": lambda p: display.PRIORITY.get(p, str(p)),
+        "action_label": lambda a: display.ACTION.get(a, a),
+        "_": i18n.tr,
+        "lang": i18n.lang(),
+        "desk_name": runtime().desk.config.app.desk_name,
     }
 
 
 @bp.errorhandler(403)
 @bp.errorhandler(404)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    messages = {403: "Tiket ini bukan untuk unit Anda.", 404: "Halaman atau tiket tidak ditemukan."}
+    messages = {
+        403: "Halaman atau tiket ini bukan untuk Anda.",
+        404: "Halaman atau tiket tidak ditemukan.",
+    }
     code = exc.code or 500
     return render_template("admin/error.html", code=code, message=messages.get(code, "")), code
 
 
+@bp.get("/lang/<code>")
+def set_lang(code: str) -> ResponseReturnValue:
+    """Switch the interface language (kept in the session)."""
+    if code in i18n.LANGS:
+        session["lang"] = code
+    back = urlsplit(request.referrer or "")
+    same_site = back.netloc == request.host and back.path.startswith("/admin")
+    return redirect(back.path if same_site else url_for("admin.inbox"))
+
+
 @bp.get("/")
 def inbox() -> ResponseReturnValue:
-    """Tickets, newest first; ?status=open|answered|closed&unit=CODE&page=N."""
-    status = request.args.get("status", "")
-    unit = request.args.get("unit", "").strip().upper()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    """Tickets, newest first; ?status=&unit=&channel=&overdue=1&q=&page=N."""
+    args = request.args
+    status, unit = args.get("status", ""), args.get("unit", "").strip().upper()
+    channel, q = args.get("channel", "").strip(), args.get("q", "").strip()[:100]
+    overdue = args.get("overdue") == "1"
+    page = max(args.get("page", 1, type=int) or 1, 1)
     chosen = TicketStatus(status) if status in set(TicketStatus) else None
     with read_session(runtime().engine) as db:
         rows = queries.inbox(
@@ -63,17 +95,23 @@ def inbox() -> ResponseReturnValue:
             me(),
             status=chosen,
             unit_code=unit or None,
+            channel=channel or None,
+            overdue_at=runtime().now() if overdue else None,
+            search=q,
             limit=PAGE_SIZE + 1,
             offset=(page - 1) * PAGE_SIZE,
         )
         units = queries.filter_units(db, me())
+    filters = {"status": chosen.value if chosen else "", "unit": unit, "channel": channel, "q": q}
+    filters["overdue"] = "1" if overdue else ""
     return render_template(
         "admin/inbox.html",
         rows=rows[:PAGE_SIZE],
         units=units,
         statuses=display.TICKET_STATUS,
-        status=chosen.value if chosen else "",
-        unit=unit,
+        channels=sorted(runtime().channels),
+        f=filters,
+        query={k: v for k, v in filters.items() if v},
         page=page,
         more=len(rows) > PAGE_SIZE,
     )
@@ -85,27 +123,56 @@ def visible_ticket(db: Session, number: str) -> tuple[Ticket, Unit, Contact]:
     if found is None:
         abort(404)
     ticket, unit, _ = found
-    if not queries.can_see(me(), ticket, unit.code):
+    escalated = queries.has_escalation(db, ticket.id)  # type: ignore[arg-type]
+    if not queries.can_see(me(), ticket, unit.code, escalated=escalated):
         abort(403)
     return found
 
 
+def _suggestions(db: Session, ticket: Ticket, messages: list[Any]) -> list[tuple[Any, float]]:
+    """The library answers that best fit what the citizen wrote, with their scores."""
+    text = " ".join(m.body for m in messages if m.direction is Direction.IN)
+    answers = {a.id: a for a in repo.answers_for_unit(db, ticket.unit_id)}
+    docs = [
+        AnswerDoc(a.id, a.title, a.body, tuple(a.keywords), tuple(a.examples))
+        for a in answers.values()
+    ]  # type: ignore[arg-type]
+    return [(answers[m.answer_id], m.score) for m in rank(text, docs, limit=3)] if text else []
+
+
+def _ticket_context(db: Session, number: str) -> dict[str, Any]:
+    ticket, unit, contact = visible_ticket(db, number)
+    messages = list(queries.ticket_messages(db, ticket.id))  # type: ignore[arg-type]
+    return {
+        "ticket": ticket,
+        "unit": unit,
+        "contact": contact,
+        "messages": messages,
+        "drafts": queries.ticket_drafts(db, ticket.id),  # type: ignore[arg-type]
+        "suggestions": _suggestions(db, ticket, messages),
+        "history": queries.ticket_history(db, ticket.id),  # type: ignore[arg-type]
+        "assignee": queries.staff_name(db, ticket.assigned_to),
+        "escalation": committee.open_escalation(db, ticket.id),  # type: ignore[arg-type]
+        "units": [u for u in repo.active_units(db) if u.id != unit.id],
+        "closed": ticket.status is TicketStatus.CLOSED,
+        "priorities": list(Priority),
+    }
+
+
 @bp.get("/tickets/<number>")
 def ticket(number: str) -> ResponseReturnValue:
-    """The thread, the pending drafts and the answer forms."""
+    """The thread, the citizen, suggestions, drafts and every action on the ticket."""
     with read_session(runtime().engine) as db:
-        ticket, unit, contact = visible_ticket(db, number)
-        messages = queries.ticket_messages(db, ticket.id)  # type: ignore[arg-type]
-        drafts = queries.ticket_drafts(db, ticket.id)  # type: ignore[arg-type]
-    return render_template(
-        "admin/ticket.html",
-        ticket=ticket,
-        unit=unit,
-        contact=contact,
-        messages=messages,
-        drafts=drafts,
-        closed=ticket.status is TicketStatus.CLOSED,
-    )
+        ctx = _ticket_context(db, number)
+    return render_template("admin/ticket.html", **ctx)
+
+
+@bp.get("/tickets/<number>/print")
+def ticket_print(number: str) -> ResponseReturnValue:
+    """The ticket as a lembar disposisi (forwarding form), laid out for paper."""
+    with read_session(runtime().engine) as db:
+        ctx = _ticket_context(db, number)
+    return render_template("admin/print.html", **ctx)
 
 
 @bp.get("/drafts")

@@ -17,6 +17,7 @@ from bot.replies import make_env
 from bot.runtime import Runtime, utcnow
 from bot.service import Desk
 from store.db import db_state, make_engine
+from store.templates import load_overrides
 
 
 def _secret_key(config: Config, instance: Path) -> str:
@@ -50,9 +51,14 @@ def create_app(
         MAX_CONTENT_LENGTH=config.limits.max_request_bytes,
     )
     install_masking([*config.secrets.values(), app.config["SECRET_KEY"]])
+    engine = make_engine(config.database.url)
     runtime = Runtime(
-        desk=Desk(config=config, env=make_env()),
-        engine=make_engine(config.database.url),
+        desk=Desk(
+            config=config,
+            env=make_env(overrides=load_overrides(engine)),
+            link_secret=app.config["SECRET_KEY"],
+        ),
+        engine=engine,
         channels=build_channels(config, http or httpx.Client(timeout=10)),
         clock=clock or utcnow,
         sync_delivery=testing,
@@ -65,11 +71,13 @@ def create_app(
         start_background(Node(runtime.engine, runtime.desk, runtime.channels, clock=runtime.clock))
 
     from admin import bp as admin_bp
+    from admin.progress import bp as progress_bp
     from bot.simulator import bp as simulator_bp
     from bot.webhooks import bp as webhooks_bp
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(progress_bp)
     if config.simulator.enabled:
         app.register_blueprint(simulator_bp)
 

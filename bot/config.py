@@ -198,6 +198,12 @@ class CommitteeConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    progress_link: bool = True  # acknowledgements carry a /t/<token> link (only if public_base_url)
+    progress_link_days: int = 90  # how long such a link keeps working
+
+
+@dataclass(frozen=True)
 class Config:
     app: AppConfig = field(default_factory=AppConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -214,6 +220,7 @@ class Config:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     conversation: ConversationConfig = field(default_factory=ConversationConfig)
     committee: CommitteeConfig = field(default_factory=CommitteeConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
     secrets: Mapping[str, str] = field(default_factory=dict)
     public_base_url: str = ""
     source: str = "<defaults>"

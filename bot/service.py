@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import conversations, flows, limits, parsers, screening, sla
+from bot import conversations, flows, limits, parsers, progress, screening, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
@@ -34,6 +34,7 @@ class Desk:
 
     config: Config
     env: SandboxedEnvironment
+    link_secret: str = ""  # signs the citizen's progress links (bot.progress); "" means no links
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,8 @@ def _file_complaint(turn: _Turn, unit: Unit, complaint: flows.FileComplaint) -> 
     elif existing is not None:
         turn.reply("ack_append", ticket=existing.number, code=unit.code)
     elif not ticket.ethics:
-        turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at)
+        link = progress.link_for(turn.desk.config, turn.desk.link_secret, ticket.number)
+        turn.reply("ack_new", ticket=ticket.number, code=unit.code, due=ticket.due_at, link=link)
         _draft_answer(turn, ticket, unit, complaint.text)
 
 

@@ -1,18 +1,61 @@
-"""Changing a ticket's unit (ALIH from a committee phone, or the admin's transfer button)."""
+"""What staff do to a ticket: claim, transfer, close, reopen, priority, notes, replies. No Flask.
+
+Each function changes the ticket in the caller's transaction, writes one audit line (who, when,
+before/after, why) and, when the citizen must be told, queues the message in the same transaction.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlmodel import Session
 
+from bot import service, sla
+from bot.messages import Direction, Priority, TicketStatus
 from bot.outbound import say
+from bot.service import Desk
 from store import repo
-from store.models import Contact, Ticket, Unit
+from store.models import Contact, Message, Ticket, Unit
 
-if TYPE_CHECKING:
-    from bot.service import Desk
+
+def _audit(
+    session: Session,
+    ticket: Ticket,
+    action: str,
+    *,
+    actor: str,
+    now: datetime,
+    before: dict[str, object],
+    after: dict[str, object],
+    reason: str = "",
+) -> None:
+    repo.audit(
+        session,
+        actor=actor,
+        action=action,
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def claim(session: Session, ticket: Ticket, *, staff_id: int, now: datetime, actor: str) -> None:
+    """The officer takes the ticket on: it is assigned to them."""
+    before = {"assigned_to": ticket.assigned_to}
+    ticket.assigned_to, ticket.updated_at = staff_id, now
+    _audit(
+        session,
+        ticket,
+        "ticket.claim",
+        actor=actor,
+        now=now,
+        before=before,
+        after={"assigned_to": staff_id},
+    )
 
 
 def transfer(
@@ -24,38 +67,153 @@ def transfer(
     now: datetime,
     desk: Desk,
     actor: str,
-) -> None:
-    """Move the ticket to another unit: its SLA restarts there, and the citizen is told."""
+) -> Message:
+    """Move the ticket to another unit with a new deadline; the citizen is told both.
+
+    The new unit gets its full target from the transfer (office hours and priority apply), since
+    it learns of the complaint only now; the citizen is told the new deadline."""
     old = session.get(Unit, ticket.unit_id)
-    hours = unit.sla_hours or desk.config.sla.default_hours
     before = {"unit": old.code if old else None, "due_at": ticket.due_at.isoformat()}
     ticket.unit_id = unit.id  # type: ignore[assignment]
-    ticket.due_at = now + timedelta(hours=hours)
+    ticket.due_at = sla.due_at(
+        desk.config, received=now, unit_hours=unit.sla_hours, priority=ticket.priority
+    )
     ticket.transferred_count += 1
+    ticket.assigned_to = None  # the new unit's officers claim it afresh
     ticket.updated_at = now
-    repo.audit(
+    _audit(
         session,
+        ticket,
+        "ticket.transfer",
         actor=actor,
-        action="ticket.transfer",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=now,
         before=before,
         after={"unit": unit.code, "due_at": ticket.due_at.isoformat()},
         reason=reason,
     )
-    say(
+    return _tell(
         session,
-        key="transferred",
+        ticket,
+        desk,
+        "transferred",
+        now=now,
+        actor=actor,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        due=ticket.due_at,
+    )
+
+
+def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = "") -> None:
+    """Resolve and close: nothing more is expected on this ticket."""
+    before = {"status": ticket.status.value}
+    ticket.status = TicketStatus.CLOSED
+    ticket.resolved_at = ticket.resolved_at or now
+    ticket.closed_at = ticket.updated_at = now
+    _audit(
+        session,
+        ticket,
+        "ticket.close",
+        actor=actor,
+        now=now,
+        before=before,
+        after={"status": "closed"},
+        reason=reason,
+    )
+
+
+def reopen(
+    session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = ""
+) -> None:
+    """Open a resolved or closed ticket again (the problem persists)."""
+    before = {"status": ticket.status.value}
+    ticket.status = TicketStatus.OPEN
+    ticket.closed_at = None
+    ticket.reopened_count += 1
+    ticket.updated_at = now
+    _audit(
+        session,
+        ticket,
+        "ticket.reopen",
+        actor=actor,
+        now=now,
+        before=before,
+        after={"status": "open"},
+        reason=reason,
+    )
+
+
+def set_priority(
+    session: Session, ticket: Ticket, priority: Priority, *, now: datetime, actor: str
+) -> None:
+    """Change how urgent the ticket is."""
+    before = {"priority": ticket.priority.value}
+    ticket.priority, ticket.updated_at = priority, now
+    _audit(
+        session,
+        ticket,
+        "ticket.priority",
+        actor=actor,
+        now=now,
+        before=before,
+        after={"priority": priority.value},
+    )
+
+
+def add_note(session: Session, ticket: Ticket, body: str, *, now: datetime, actor: str) -> Message:
+    """An internal note on the thread: staff see it, the citizen never does."""
+    note = repo.add_message(
+        session,
+        ticket_id=ticket.id,
+        contact_id=ticket.contact_id,
+        direction=Direction.OUT,
+        channel=ticket.channel,
+        address=ticket.address,
+        body=body,
+        author=actor,
+        is_note=True,
+        created_at=now,
+    )
+    _audit(
+        session,
+        ticket,
+        "ticket.note",
+        actor=actor,
+        now=now,
+        before={},
+        after={"message_id": note.id},
+    )
+    return note
+
+
+def reply(
+    session: Session, ticket: Ticket, body: str, *, now: datetime, desk: Desk, actor: str
+) -> Message:
+    """An answer in the officer's own words, sent on the ticket's channel."""
+    return service.send_answer(session, ticket, body, now=now, desk=desk, actor=actor)
+
+
+def _tell(
+    session: Session,
+    ticket: Ticket,
+    desk: Desk,
+    key: str,
+    *,
+    now: datetime,
+    actor: str,
+    **ctx: object,
+) -> Message:
+    """Queue a templated notice to the citizen on the ticket's channel (not if they opted out)."""
+    return say(
+        session,
+        key=key,
         channel=ticket.channel,
         address=ticket.address,
         contact=session.get(Contact, ticket.contact_id),
         now=now,
         desk=desk,
         ticket_id=ticket.id,
+        author=actor,
         ticket=ticket.number,
-        unit_code=unit.code,
-        unit_name=unit.name,
-        due=ticket.due_at,
+        **ctx,
     )

@@ -268,3 +268,15 @@ class EthicsTerm(SQLModel, table=True):
     active: bool = True
     updated_by: str = Field(default="system", max_length=80)
     updated_at: datetime = _when(nullable=False)
+
+
+class TemplateOverride(SQLModel, table=True):
+    """A reply template's wording as edited in the admin; it replaces the shipped file."""
+
+    __table_args__ = (sa.UniqueConstraint("key", "lang", name="uq_template_override"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40)
+    lang: str = Field(max_length=5)
+    source: str = Field(sa_type=sa.Text)
+    updated_by: str = Field(max_length=80)
+    updated_at: datetime = _when(nullable=False)

@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Undefined,
+    pass_context,
+)
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -104,10 +112,16 @@ def _datetime_local(context: Context, moment: datetime) -> str:
     return style["full"].format(**_fields(style, local, tz))
 
 
-def make_env(template_dir: Path | None = None) -> SandboxedEnvironment:
-    """Sandboxed, strict, plain-text Jinja environment over the reply templates, with time filters."""
+def make_env(
+    template_dir: Path | None = None, overrides: dict[str, str] | None = None
+) -> SandboxedEnvironment:
+    """Sandboxed, strict, plain-text Jinja environment over the reply templates, with time filters.
+
+    `overrides` maps "<lang>/<key>.txt.j2" to a source edited in the admin; it wins over the file."""
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(template_dir or _TEMPLATE_DIR),
+        loader=ChoiceLoader(
+            [DictLoader(dict(overrides or {})), FileSystemLoader(template_dir or _TEMPLATE_DIR)]
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -117,6 +131,27 @@ def make_env(template_dir: Path | None = None) -> SandboxedEnvironment:
     env.filters["deadline"] = _deadline
     env.filters["datetime_local"] = _datetime_local
     return env
+
+
+def template_name(key: str, lang: str) -> str:
+    """The loader name of a reply template, e.g. "id/ack_new.txt.j2"."""
+    return f"{lang}/{key}{_SUFFIX}"
+
+
+def set_overrides(env: Environment, overrides: dict[str, str]) -> None:
+    """Replace the edited templates of an env made by make_env, and forget compiled ones."""
+    loader = env.loader
+    assert isinstance(loader, ChoiceLoader) and isinstance(loader.loaders[0], DictLoader)
+    mapping = loader.loaders[0].mapping
+    mapping.clear()
+    mapping.update(overrides)
+    if env.cache is not None:
+        env.cache.clear()
+
+
+def file_source(key: str, lang: str) -> str:
+    """The shipped wording of a template (before any override)."""
+    return (_TEMPLATE_DIR / template_name(key, lang)).read_text(encoding="utf-8")
 
 
 def _language(lang: str) -> str:

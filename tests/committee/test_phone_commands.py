@@ -76,8 +76,9 @@ def test_jawab_answers_the_citizen_and_closes_the_escalation(seeded, desk, clock
     )
     assert out.keys == ("staff_answered",)
     got = to_phone(seeded, CITIZEN)
-    assert f"Jawaban aduan {ethics_ticket} (DISHUB): Petugas tersebut sudah diperiksa." in got
-    assert got[-1].startswith(f"Apakah jawaban untuk aduan {ethics_ticket}")
+    answer, question = got[-1].split("\n")  # one message: the answer, then the question
+    assert answer == f"Jawaban aduan {ethics_ticket} (DISHUB): Petugas tersebut sudah diperiksa."
+    assert question.startswith(f"Apakah jawaban untuk aduan {ethics_ticket}")
     assert ticket(seeded, ethics_ticket).status.value == "answered"
     assert escalation(seeded).closed_at is not None
 

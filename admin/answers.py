@@ -1,0 +1,145 @@
+"""The answer library's writes and its CSV/XLSX form. (session, ...) functions; they never commit.
+
+Every change is one `answer.*` line in the audit log with the fields before and after: that log is the
+library's history of changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from sqlmodel import Session, col, select
+
+from store import repo
+from store.models import Answer, Unit
+
+COLUMNS = ("id", "unit", "title", "keywords", "examples", "body", "auto_send", "active")
+FIELDS = ("unit_id", "title", "keywords", "examples", "body", "auto_send", "active")
+
+
+def snapshot(answer: Answer) -> dict[str, Any]:
+    return {f: getattr(answer, f) for f in FIELDS}
+
+
+def save(
+    session: Session, answer: Answer | None, values: dict[str, Any], *, now: datetime, actor: str
+) -> Answer:
+    """Create (answer None) or change a library answer and record the change."""
+    before = snapshot(answer) if answer else {}
+    if answer is None:
+        answer = Answer(updated_at=now, updated_by=actor, **values)
+        session.add(answer)
+    else:
+        for key, value in values.items():
+            setattr(answer, key, value)
+    answer.updated_at, answer.updated_by = now, actor
+    session.flush()
+    after = snapshot(answer)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        repo.audit(
+            session,
+            actor=actor,
+            action="answer.create" if not before else "answer.update",
+            entity="answer",
+            entity_id=answer.id,
+            now=now,
+            before={k: before[k] for k in changed if k in before},
+            after=changed,
+        )
+    return answer
+
+
+def search(
+    session: Session, *, unit_ids: Iterable[int] | None, text: str = "", inactive: bool = False
+) -> list[Answer]:
+    """Library answers (of these units and for all units; every unit when None), by title."""
+    stmt = select(Answer)
+    if unit_ids is not None:
+        stmt = stmt.where(col(Answer.unit_id).in_(list(unit_ids)) | col(Answer.unit_id).is_(None))
+    if not inactive:
+        stmt = stmt.where(col(Answer.active).is_(True))
+    rows = list(session.exec(stmt.order_by(col(Answer.title))))
+    needle = text.lower().strip()
+    if needle:
+        rows = [
+            a
+            for a in rows
+            if needle in " ".join([a.title, a.body, *a.keywords, *a.examples]).lower()
+        ]
+    return rows
+
+
+def to_row(answer: Answer, codes: dict[int, str]) -> list[Any]:
+    return [
+        answer.id,
+        codes.get(answer.unit_id, "") if answer.unit_id else "",
+        answer.title,
+        "; ".join(answer.keywords),
+        "\n".join(answer.examples),
+        answer.body,
+        "ya" if answer.auto_send else "tidak",
+        "ya" if answer.active else "tidak",
+    ]
+
+
+def export_csv(answers: list[Answer], codes: dict[int, str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(to_row(a, codes) for a in answers)
+    return out.getvalue()
+
+
+def export_xlsx(answers: list[Answer], codes: dict[int, str]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "jawaban"
+    sheet.append(COLUMNS)
+    for answer in answers:
+        sheet.append(to_row(answer, codes))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
+    """The rows of an uploaded .csv or .xlsx file as {column: text}; ValueError if unreadable."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True).active
+        except Exception as exc:  # openpyxl raises many kinds for a bad file
+            raise ValueError("berkas XLSX tidak dapat dibaca") from exc
+        rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        except UnicodeDecodeError as exc:
+            raise ValueError("berkas CSV harus UTF-8") from exc
+    if not rows or [h.strip().lower() for h in rows[0][: len(COLUMNS)]] != list(COLUMNS):
+        raise ValueError("baris pertama harus: " + ", ".join(COLUMNS))
+    return [dict(zip(COLUMNS, r, strict=False)) for r in rows[1:] if any(c.strip() for c in r)]
+
+
+def values_of(row: dict[str, str], units: dict[str, Unit]) -> dict[str, Any]:
+    """A row's fields as Answer values; ValueError with the reason when a field is wrong."""
+    code = (row.get("unit") or "").strip().upper()
+    if code and code not in units:
+        raise ValueError(f"unit {code} tidak dikenal")
+    title, body = (row.get("title") or "").strip(), (row.get("body") or "").strip()
+    if not title or not body:
+        raise ValueError("judul dan teks jawaban wajib diisi")
+    return {
+        "unit_id": units[code].id if code else None,
+        "title": title[:200],
+        "keywords": [k.strip() for k in (row.get("keywords") or "").split(";") if k.strip()],
+        "examples": [e.strip() for e in (row.get("examples") or "").splitlines() if e.strip()],
+        "body": body,
+        "auto_send": (row.get("auto_send") or "").strip().lower() in {"ya", "yes", "true", "1"},
+        "active": (row.get("active") or "ya").strip().lower() not in {"tidak", "no", "false", "0"},
+    }

@@ -1,0 +1,111 @@
+"""The admin's two languages: Indonesian in the templates, English from this dictionary.
+
+A plain dictionary keyed by the Indonesian text rather than Flask-Babel: the admin has a few hundred
+words, no plural rules to speak of, and no translators' tooling to feed. A missing entry shows Indonesian.
+"""
+
+from __future__ import annotations
+
+from flask import session
+
+LANGS = ("id", "en")
+
+EN = {
+    "Beranda": "Dashboard",
+    "Kotak masuk": "Inbox",
+    "Antrean persetujuan": "Approval queue",
+    "Pustaka jawaban": "Answer library",
+    "Pengaturan": "Settings",
+    "Aduan langsung": "Walk-in intake",
+    "Keluar": "Log out",
+    "Masuk": "Log in",
+    "Nama pengguna": "Username",
+    "Kata sandi": "Password",
+    "Status": "Status",
+    "Unit": "Unit",
+    "Saluran": "Channel",
+    "Semua": "All",
+    "Saring": "Filter",
+    "Cari": "Search",
+    "Hanya yang lewat tenggat": "Overdue only",
+    "No. tiket": "Ticket no.",
+    "Pelapor": "Citizen",
+    "Diterima": "Received",
+    "Tenggat": "Deadline",
+    "Tidak ada tiket.": "No tickets.",
+    "Terbuka": "Open",
+    "Terjawab": "Answered",
+    "Ditutup": "Closed",
+    "Percakapan": "Conversation",
+    "Warga": "Citizen",
+    "catatan internal": "internal note",
+    "Draf jawaban": "Draft answer",
+    "Setujui & kirim": "Approve & send",
+    "Tolak": "Reject",
+    "Jawab langsung": "Reply",
+    "Kirim jawaban": "Send answer",
+    "Catatan internal": "Internal note",
+    "Simpan catatan": "Save note",
+    "Ambil tiket": "Claim",
+    "Alihkan ke unit lain": "Transfer to another unit",
+    "Alihkan": "Transfer",
+    "Alasan": "Reason",
+    "Eskalasi ke komite": "Escalate to the committee",
+    "Eskalasi": "Escalate",
+    "Selesaikan & tutup": "Resolve & close",
+    "Buka kembali": "Reopen",
+    "Prioritas": "Priority",
+    "Ubah": "Change",
+    "Cetak lembar disposisi": "Print forwarding form",
+    "Saran jawaban": "Suggested answers",
+    "Riwayat": "History",
+    "Tidak ada draf yang menunggu persetujuan.": "No drafts waiting for approval.",
+    "Hari ini": "Today",
+    "Tiket baru": "New tickets",
+    "Dijawab": "Answered",
+    "Masih terbuka": "Still open",
+    "Lewat tenggat": "Overdue",
+    "Menunggu persetujuan": "Awaiting approval",
+    "Tiket 30 hari terakhir": "Tickets, last 30 days",
+    "Judul": "Title",
+    "Kata kunci": "Keywords",
+    "Contoh pertanyaan": "Example questions",
+    "Teks jawaban": "Answer text",
+    "Kirim otomatis": "Send automatically",
+    "Aktif": "Active",
+    "Dipakai": "Used",
+    "Simpan": "Save",
+    "Pratinjau": "Preview",
+    "Jawaban baru": "New answer",
+    "Nonaktifkan": "Deactivate",
+    "Aktifkan": "Activate",
+    "Impor": "Import",
+    "Ekspor": "Export",
+    "Semua unit": "All units",
+    "segmen SMS": "SMS segments",
+    "Unit dan pertanyaan lanjutan": "Units and follow-up questions",
+    "Pengguna": "Staff users",
+    "Komite": "Committee",
+    "Templat balasan": "Reply templates",
+    "Nomor HP warga": "Citizen's phone number",
+    "Isi aduan": "Complaint",
+    "Catat aduan": "Record complaint",
+    "Sunting": "Edit",
+    "Bahasa": "Language",
+    "Simpan templat": "Save template",
+    "Kembalikan bawaan": "Restore default",
+    "Tambah": "Add",
+    "Peran": "Role",
+    "Nama lengkap": "Full name",
+}
+
+
+def lang() -> str:
+    """The language chosen in this session (Indonesian by default)."""
+    chosen = session.get("lang", "id")
+    return chosen if chosen in LANGS else "id"
+
+
+def tr(text: str) -> str:
+    """The text in the session's language."""
+    return EN.get(text, text) if lang() == "en" else text

@@ -1,0 +1,99 @@
+"""Walk-in and telephone complaints: the officer types what the citizen said, with their phone number.
+
+The complaint goes through bot.service exactly like an inbound SMS from that number (same parsing,
+ticket, draft and replies), on an SMS channel, so the acknowledgement and the answer reach the citizen's
+phone. Which channel: the officer picks one of the enabled SMS channels (kannel, gammu, twilio),
+the first one by default; the simulator is offered when it is enabled (demo).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from admin import bp
+from admin.access import STAFF, roles
+from admin.auth import me
+from admin.views import runtime
+from bot.messages import InboundMessage
+from bot.parsers.phone import PhoneError, normalize_phone
+from store import repo
+from store.db import read_session, session_scope
+
+SMS_CHANNELS = ("kannel", "gammu", "twilio", "simulator")
+
+
+def intake_channels() -> list[str]:
+    """The enabled channels a typed-in complaint may be answered on, SMS gateways first."""
+    return [c for c in SMS_CHANNELS if c in runtime().channels]
+
+
+@bp.route("/intake", methods=["GET", "POST"])
+@roles(*STAFF)
+def intake() -> ResponseReturnValue:
+    """The intake form; on POST the complaint is filed as if the citizen had sent it."""
+    rt, channels = runtime(), intake_channels()
+    with read_session(rt.engine) as db:
+        units = repo.active_units(db)
+    page = {"units": units, "channels": channels, "form": request.form}
+    if request.method == "GET":
+        return render_template("admin/intake.html", **page)
+    f = request.form
+    text, code, channel = (
+        f.get("text", "").strip(),
+        f.get("unit", "").strip().upper(),
+        f.get("channel", ""),
+    )
+    try:
+        phone = normalize_phone(f.get("phone", ""))
+    except PhoneError:
+        phone = ""
+    problem = (
+        "Nomor HP warga tidak sah."
+        if not phone
+        else "Isi aduan tidak boleh kosong."
+        if not text
+        else "Pilih saluran SMS yang aktif."
+        if channel not in channels
+        else "Unit tidak dikenal."
+        if code and code not in {u.code for u in units}
+        else ""
+    )
+    if problem:
+        flash(problem, "error")
+        return render_template("admin/intake.html", **page), 400
+    body = f"{code} #{text}" if code else text
+    msg = InboundMessage(
+        channel,
+        phone,
+        body,
+        provider_id=f"intake-{uuid.uuid4().hex}",
+        phone=phone,
+        name=f.get("name", "").strip()[:80],
+    )
+    outcome = rt.receive(msg, inline=False)
+    with session_scope(rt.engine) as db:
+        ticket = repo.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
+        repo.audit(
+            db,
+            actor=me().username,
+            action="ticket.intake",
+            entity="message",
+            entity_id=outcome.message_id,
+            ticket_id=ticket.id if ticket else None,
+            now=rt.now(),
+            after={"channel": channel, "ticket": outcome.ticket, "via": f.get("via", "walk-in")},
+        )
+    if outcome.ticket:
+        flash(
+            f"Aduan dicatat sebagai tiket {outcome.ticket}; warga menerima SMS tanda terima.", "ok"
+        )
+        return redirect(url_for("admin.ticket", number=outcome.ticket), 303)
+    flash(
+        "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas). Balasan bot: "
+        + " / ".join(outcome.replies),
+        "info",
+    )
+    return redirect(url_for("admin.intake"), 303)

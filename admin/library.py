@@ -1,0 +1,205 @@
+"""The answer library pages: search, create, edit, (de)activate, preview, history, import/export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session, col, select
+
+from admin import answers, bp
+from admin.access import STAFF, roles
+from admin.auth import me
+from admin.views import runtime
+from bot.messages import Role
+from bot.replies import render
+from bot.replies.sms import encoding, segments
+from store import repo
+from store.db import read_session, session_scope
+from store.models import Answer, AuditLog, Unit
+
+SAMPLE_TICKET = "1234567"
+MAX_UPLOAD = 200 * 1024
+
+
+def _units(db: Session) -> dict[str, Unit]:
+    return {u.code: u for u in repo.active_units(db)}
+
+
+def _mine(db: Session) -> list[Unit]:
+    """The units whose answers the viewer may change (admin: all)."""
+    units = repo.active_units(db)
+    return units if me().role is Role.ADMIN else [u for u in units if u.code in me().units]
+
+
+def _may_edit(db: Session, unit_id: int | None) -> bool:
+    return me().role is Role.ADMIN or unit_id in {u.id for u in _mine(db)}
+
+
+def preview(body: str, unit_code: str) -> dict[str, Any]:
+    """The answer as the citizen receives it, with its SMS cost."""
+    desk = runtime().desk
+    text = render(
+        desk.env,
+        "answer",
+        desk.config.app.language,
+        now=runtime().now(),
+        tz=desk.config.app.timezone,
+        ticket=SAMPLE_TICKET,
+        unit_code=unit_code or "UNIT",
+        body=body,
+    )
+    return {
+        "text": text,
+        "segments": segments(text),
+        "encoding": encoding(text),
+        "chars": len(text),
+    }
+
+
+@bp.get("/library")
+@roles(*STAFF)
+def library() -> ResponseReturnValue:
+    """The library, searchable; inactive answers on request."""
+    q, inactive = request.args.get("q", "").strip()[:100], request.args.get("inactive") == "1"
+    with read_session(runtime().engine) as db:
+        scope = None if me().role is Role.ADMIN else [u.id for u in _mine(db)]
+        rows = answers.search(db, unit_ids=scope, text=q, inactive=inactive)  # type: ignore[arg-type]
+        codes = {u.id: u.code for u in repo.active_units(db)}
+    return render_template("admin/library.html", rows=rows, codes=codes, q=q, inactive=inactive)
+
+
+def _form_values(db: Session) -> dict[str, Any]:
+    form = request.form
+    row = {
+        "unit": form.get("unit", ""),
+        "title": form.get("title", ""),
+        "keywords": form.get("keywords", "").replace(",", ";"),
+        "examples": form.get("examples", "").replace("\r\n", "\n"),
+        "body": form.get("body", "").replace("\r\n", "\n"),
+        "auto_send": "ya" if form.get("auto_send") else "tidak",
+        "active": "ya" if form.get("active") else "tidak",
+    }
+    values = answers.values_of(row, _units(db))
+    if not _may_edit(db, values["unit_id"]):
+        raise ValueError("Anda hanya dapat menyimpan jawaban untuk unit Anda.")
+    return values
+
+
+def _history(db: Session, answer_id: int) -> list[AuditLog]:
+    stmt = select(AuditLog).where(AuditLog.entity == "answer", AuditLog.entity_id == answer_id)
+    return list(db.exec(stmt.order_by(col(AuditLog.id).desc())))
+
+
+def _edit_page(db: Session, answer: Answer | None, form: dict[str, Any], status: int = 200) -> Any:
+    code = next((u.code for u in repo.active_units(db) if u.id == form.get("unit_id")), "")
+    return render_template(
+        "admin/answer.html",
+        answer=answer,
+        form=form,
+        units=_mine(db),
+        unit_code=code,
+        preview=preview(form.get("body", ""), code) if form.get("body") else None,
+        history=_history(db, answer.id) if answer and answer.id else [],  # type: ignore[arg-type]
+    ), status
+
+
+@bp.route("/library/new", methods=["GET", "POST"])
+@bp.route("/library/<int:answer_id>", methods=["GET", "POST"])
+@roles(*STAFF)
+def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
+    """Create or edit an answer; the "Pratinjau" button shows the citizen's view without saving."""
+    rt = runtime()
+    with session_scope(rt.engine) as db:
+        answer = db.get(Answer, answer_id) if answer_id else None
+        if answer_id and answer is None:
+            abort(404)
+        if answer is not None and not _may_edit(db, answer.unit_id):
+            abort(403)
+        if request.method == "GET":
+            form = answers.snapshot(answer) if answer else {"active": True, "unit_id": None}
+            return _edit_page(db, answer, form)
+        try:
+            values = _form_values(db)
+        except ValueError as exc:
+            flash(str(exc), "error")
+            return _edit_page(db, answer, {**request.form, "unit_id": None}, 400)
+        if request.form.get("action") == "preview":
+            return _edit_page(db, answer, values)
+        saved = answers.save(db, answer, values, now=rt.now(), actor=me().username)
+        saved_id = saved.id
+    flash("Jawaban disimpan. Draf berikutnya memakai teks ini.", "ok")
+    return redirect(url_for("admin.library_edit", answer_id=saved_id), 303)
+
+
+@bp.post("/library/<int:answer_id>/active")
+@roles(*STAFF)
+def library_toggle(answer_id: int) -> ResponseReturnValue:
+    """Deactivate (or activate again) an answer: inactive answers are never drafted."""
+    rt = runtime()
+    with session_scope(rt.engine) as db:
+        answer = db.get(Answer, answer_id)
+        if answer is None:
+            abort(404)
+        if not _may_edit(db, answer.unit_id):
+            abort(403)
+        answers.save(db, answer, {"active": not answer.active}, now=rt.now(), actor=me().username)
+        state = "diaktifkan" if answer.active else "dinonaktifkan"
+    flash(f"Jawaban “{answer.title}” {state}.", "ok")
+    return redirect(url_for("admin.library"), 303)
+
+
+@bp.get("/library/export.<fmt>")
+@roles(*STAFF)
+def library_export(fmt: str) -> ResponseReturnValue:
+    """Every answer the viewer may change, as CSV or XLSX."""
+    if fmt not in {"csv", "xlsx"}:
+        abort(404)
+    with read_session(runtime().engine) as db:
+        scope = None if me().role is Role.ADMIN else [u.id for u in _mine(db)]
+        rows = answers.search(db, unit_ids=scope, inactive=True)  # type: ignore[arg-type]
+        codes = {u.id: u.code for u in repo.active_units(db)}
+    if fmt == "csv":
+        body, mime = answers.export_csv(rows, codes).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    else:
+        body = answers.export_xlsx(rows, codes)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f"attachment; filename=pustaka-jawaban.{fmt}"}
+    return Response(body, mimetype=mime, headers=headers)
+
+
+@bp.post("/library/import")
+@roles(*STAFF)
+def library_import() -> ResponseReturnValue:
+    """Rows with a known id update that answer; rows without one add answers. All or nothing."""
+    rt, upload = runtime(), request.files.get("file")
+    data = upload.read(MAX_UPLOAD + 1) if upload else b""
+    if not upload or not data or len(data) > MAX_UPLOAD:
+        flash("Pilih berkas CSV atau XLSX (maksimal 200 KB).", "error")
+        return redirect(url_for("admin.library"), 303)
+    try:
+        with session_scope(rt.engine) as db:
+            count = _import(db, answers.read_rows(upload.filename or "", data))
+    except ValueError as exc:
+        flash(f"Impor dibatalkan: {exc}", "error")
+        return redirect(url_for("admin.library"), 303)
+    flash(f"{count} jawaban diimpor.", "ok")
+    return redirect(url_for("admin.library"), 303)
+
+
+def _import(db: Session, rows: list[dict[str, str]]) -> int:
+    units, rt = _units(db), runtime()
+    for number, row in enumerate(rows, start=2):
+        try:
+            values = answers.values_of(row, units)
+        except ValueError as exc:
+            raise ValueError(f"baris {number}: {exc}") from None
+        if not _may_edit(db, values["unit_id"]):
+            raise ValueError(f"baris {number}: unit ini bukan unit Anda")
+        raw_id = (row.get("id") or "").strip()
+        existing = db.get(Answer, int(raw_id)) if raw_id.isdigit() else None
+        if existing is not None and not _may_edit(db, existing.unit_id):
+            raise ValueError(f"baris {number}: jawaban ini bukan milik unit Anda")
+        answers.save(db, existing, values, now=rt.now(), actor=me().username)
+    return len(rows)

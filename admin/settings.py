@@ -1,0 +1,182 @@
+"""Settings (admin only): units and their follow-up questions, staff users and committee members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session, col, select
+
+from admin import bp, reply_templates  # noqa: F401  (attaches the template routes)
+from admin.access import roles
+from admin.auth import me
+from admin.views import runtime
+from bot.messages import Role
+from bot.parsers.phone import PhoneError, normalize_phone
+from bot.passwords import hash_password
+from store import repo
+from store.db import read_session, session_scope
+from store.models import StaffUser, Unit
+
+LEVELS = ("anggota", "ketua", "pengarah")
+MIN_PASSWORD = 10
+
+
+@bp.get("/settings")
+@roles(Role.ADMIN)
+def settings() -> ResponseReturnValue:
+    """Units, staff and committee at a glance."""
+    with read_session(runtime().engine) as db:
+        units = list(db.exec(select(Unit).order_by(col(Unit.code))))
+        staff = list(
+            db.exec(select(StaffUser).order_by(col(StaffUser.role), col(StaffUser.username)))
+        )
+    return render_template("admin/settings.html", units=units, staff=staff)
+
+
+def _lines(name: str) -> list[str]:
+    return [x.strip() for x in request.form.get(name, "").splitlines() if x.strip()]
+
+
+def _audit(
+    db: Session, entity: str, entity_id: int | None, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        repo.audit(
+            db,
+            actor=me().username,
+            action=f"{entity}.save",
+            entity=entity,
+            entity_id=entity_id,
+            now=runtime().now(),
+            before={k: before.get(k) for k in changed},
+            after=changed,
+        )
+
+
+@bp.route("/settings/units/new", methods=["GET", "POST"])
+@bp.route("/settings/units/<int:unit_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
+    """A unit: name, aliases, description (used for routing), SLA hours, follow-up questions."""
+    with session_scope(runtime().engine) as db:
+        unit = db.get(Unit, unit_id) if unit_id else None
+        if unit_id and unit is None:
+            abort(404)
+        if request.method == "GET":
+            return render_template("admin/unit.html", unit=unit)
+        f = request.form
+        code = (unit.code if unit else f.get("code", "")).strip().upper()
+        try:
+            hours = float(f.get("sla_hours", "5"))
+        except ValueError:
+            hours = -1
+        if (
+            not code.isalnum()
+            or len(code) > 20
+            or not f.get("name", "").strip()
+            or not 0 < hours <= 720
+        ):
+            flash("Kode (huruf/angka), nama dan jam SLA (0–720) wajib benar.", "error")
+            return render_template("admin/unit.html", unit=unit), 400
+        if unit is None and repo.unit_by_code(db, code):
+            flash(f"Unit {code} sudah ada.", "error")
+            return render_template("admin/unit.html", unit=None), 400
+        before = unit.model_dump() if unit else {}
+        unit = unit or Unit(code=code, name="")
+        unit.name, unit.description = (
+            f.get("name", "").strip()[:200],
+            f.get("description", "").strip(),
+        )
+        unit.aliases = [a.upper() for a in _lines("aliases")]
+        unit.questions, unit.sla_hours = _lines("questions"), hours
+        unit.active = bool(f.get("active"))
+        db.add(unit)
+        db.flush()
+        _audit(db, "unit", unit.id, before, unit.model_dump())
+    flash(f"Unit {code} disimpan.", "ok")
+    return redirect(url_for("admin.settings"), 303)
+
+
+def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
+    """The form's staff fields, or the reason they cannot be saved."""
+    f = request.form
+    role = f.get("role", "")
+    if role not in set(Role):
+        return "Peran tidak dikenal."
+    known = {u.code for u in repo.active_units(db)}
+    units = [c for c in f.getlist("units") if c in known]
+    phone = f.get("phone", "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except PhoneError:
+            return "Nomor HP tidak sah."
+    level = f.get("committee_level", "")
+    values = {
+        "full_name": f.get("full_name", "").strip()[:120],
+        "role": Role(role),
+        "units": units if role == Role.OFFICER else [],
+        "phone": phone or None,
+        "committee_level": level if role == Role.COMMITTEE and level in LEVELS else None,
+        "preferred_channel": f.get("preferred_channel", "").strip()[:20],
+        "active": bool(f.get("active")),
+    }
+    if role == Role.OFFICER and not units:
+        return "Petugas harus melayani minimal satu unit."
+    if role == Role.COMMITTEE and (not values["committee_level"] or not phone):
+        return "Anggota komite perlu tingkat (anggota/ketua/pengarah) dan nomor HP."
+    password = f.get("password", "")
+    if password or user is None:
+        if len(password) < MIN_PASSWORD:
+            return f"Kata sandi minimal {MIN_PASSWORD} karakter."
+        values["password_hash"] = hash_password(password)
+    return values
+
+
+@bp.route("/settings/staff/new", methods=["GET", "POST"])
+@bp.route("/settings/staff/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
+    """A staff account: officer (units), committee member (level, phone, channel) or admin."""
+    with session_scope(runtime().engine) as db:
+        user = db.get(StaffUser, user_id) if user_id else None
+        if user_id and user is None:
+            abort(404)
+        units = repo.active_units(db)
+        page = {"user": user, "units": units, "levels": LEVELS, "roles": list(Role)}
+        if request.method == "GET":
+            return render_template("admin/staff.html", **page)
+        username = user.username if user else request.form.get("username", "").strip().lower()[:80]
+        values = _staff_values(db, user)
+        if user is None and (
+            not username.replace(".", "").replace("_", "").isalnum()
+            or db.exec(select(StaffUser).where(StaffUser.username == username)).first()
+        ):
+            values = "Nama pengguna kosong, tidak sah, atau sudah dipakai."
+        if isinstance(values, str):
+            flash(values, "error")
+            return render_template("admin/staff.html", **page), 400
+        if user is not None and user.id == me().id and not values["active"]:
+            flash("Anda tidak dapat menonaktifkan akun Anda sendiri.", "error")
+            return render_template("admin/staff.html", **page), 400
+        before = _public(user) if user else {}
+        user = user or StaffUser(username=username, created_at=runtime().now())
+        for key, value in values.items():
+            setattr(user, key, value)
+        db.add(user)
+        db.flush()
+        _audit(
+            db, "staff", user.id, before, {**_public(user), "password": "password_hash" in values}
+        )
+    flash(f"Akun {username} disimpan.", "ok")
+    return redirect(url_for("admin.settings"), 303)
+
+
+def _public(user: StaffUser) -> dict[str, Any]:
+    """What the audit log may keep of an account (never the hash)."""
+    data = user.model_dump(exclude={"password_hash", "created_at", "last_login_at"})
+    data["role"] = str(data["role"])
+    return data

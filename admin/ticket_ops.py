@@ -1,0 +1,119 @@
+"""The ticket page's other forms: claim, transfer, escalate, close, reopen, priority, internal note.
+
+Each runs one bot.tickets (or bot.committee) function in one transaction as the logged-in officer,
+then sends the officer back to the ticket with a message (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from admin import bp
+from admin.auth import me
+from admin.views import runtime, visible_ticket
+from bot import committee, tickets
+from bot.messages import Priority, TicketStatus
+from store import repo
+from store.db import session_scope
+
+REASON_MAX = 300
+
+
+def _field(name: str, limit: int = REASON_MAX) -> str:
+    return request.form.get(name, "").replace("\r\n", "\n").strip()[:limit]
+
+
+def _back(number: str, message: str, category: str = "ok") -> ResponseReturnValue:
+    flash(message, category)
+    return redirect(url_for("admin.ticket", number=number), 303)
+
+
+@bp.post("/tickets/<number>/claim")
+def claim(number: str) -> ResponseReturnValue:
+    """Take the ticket on."""
+    rt, staff = runtime(), me()
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        tickets.claim(db, ticket, staff_id=staff.id, now=rt.now(), actor=staff.username)
+    return _back(number, f"Tiket {number} sekarang ditangani {staff.full_name or staff.username}.")
+
+
+@bp.post("/tickets/<number>/transfer")
+def transfer(number: str) -> ResponseReturnValue:
+    """Send the ticket to another unit; the citizen hears of it with the new deadline."""
+    rt, code, reason = runtime(), _field("unit", 20).upper(), _field("reason")
+    with session_scope(rt.engine) as db:
+        ticket, unit, _ = visible_ticket(db, number)
+        if not reason:
+            return _back(number, "Tuliskan alasan pengalihan.", "error")
+        target = repo.unit_by_code(db, code)
+        if target is None or not target.active or target.id == unit.id:
+            return _back(number, "Pilih unit tujuan yang lain dan aktif.", "error")
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(number, "Tiket yang sudah ditutup tidak dapat dialihkan.", "error")
+        tickets.transfer(
+            db, ticket, target, reason=reason, now=rt.now(), desk=rt.desk, actor=me().username
+        )
+    rt.kick_delivery()
+    return _back(number, f"Tiket {number} dialihkan ke {code}; warga sudah diberi tahu.")
+
+
+@bp.post("/tickets/<number>/escalate")
+def escalate(number: str) -> ResponseReturnValue:
+    """Put the ticket before the committee."""
+    rt, note = runtime(), _field("reason")
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        found = committee.escalate(db, ticket, reason="officer", now=rt.now(), actor=me().username)
+        if note and not found.note:
+            found.note = note
+    return _back(number, f"Tiket {number} dieskalasi ke komite.")
+
+
+@bp.post("/tickets/<number>/close")
+def close(number: str) -> ResponseReturnValue:
+    """Resolve and close."""
+    rt = runtime()
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(number, f"Tiket {number} sudah ditutup.", "info")
+        tickets.close(db, ticket, now=rt.now(), actor=me().username, reason=_field("reason"))
+    return _back(number, f"Tiket {number} diselesaikan dan ditutup.")
+
+
+@bp.post("/tickets/<number>/reopen")
+def reopen(number: str) -> ResponseReturnValue:
+    """Open a resolved or closed ticket again."""
+    rt = runtime()
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        if ticket.status is TicketStatus.OPEN:
+            return _back(number, f"Tiket {number} masih terbuka.", "info")
+        tickets.reopen(db, ticket, now=rt.now(), actor=me().username, reason=_field("reason"))
+    return _back(number, f"Tiket {number} dibuka kembali.")
+
+
+@bp.post("/tickets/<number>/priority")
+def priority(number: str) -> ResponseReturnValue:
+    """Change the ticket's priority."""
+    rt, value = runtime(), _field("priority", 10)
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        if value not in set(Priority):
+            return _back(number, "Prioritas tidak dikenal.", "error")
+        tickets.set_priority(db, ticket, Priority(value), now=rt.now(), actor=me().username)
+    return _back(number, f"Prioritas tiket {number} diubah.")
+
+
+@bp.post("/tickets/<number>/note")
+def note(number: str) -> ResponseReturnValue:
+    """An internal note: never sent to the citizen."""
+    rt, body = runtime(), _field("body", 2000)
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        if not body:
+            return _back(number, "Catatan kosong tidak disimpan.", "error")
+        tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
+    return _back(number, "Catatan internal disimpan.")

@@ -1,0 +1,181 @@
+"""The desk's work through the admin: transfer, library edits reaching the next draft, search, intake,
+dashboard, confidential tickets. Everything goes through the real app and database."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.messages import TicketStatus
+from store.db import session_scope
+from store.models import Answer, AuditLog, Draft, Ticket
+
+from .conftest import CITIZEN, DISHUB_TEXT, OTHER_CITIZEN
+
+
+def citizen_sees(browser, phone: str = CITIZEN) -> list[str]:
+    """What the simulator page shows the citizen (the messages the phone received)."""
+    data = browser.client.get(f"/simulator/messages?from={phone}").get_json()
+    return [m["body"] for m in data["messages"] if m["direction"] == "out"]
+
+
+def test_transfer_tells_the_citizen_the_new_unit_and_deadline(browser, db, dishub, clock):
+    browser.login("petugas")
+    clock.advance(hours=1)
+    resp = browser.post(f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan"})
+    assert resp.status_code == 303
+    assert any(
+        "dialihkan" in b and "DPUPR" in b and "16.00 WIB" in b for b in citizen_sees(browser)
+    )
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        assert ticket.transferred_count == 1
+    # no reason: refused, nothing changes
+    resp = browser.post(f"/admin/tickets/{dishub}/transfer", {"unit": "DLH", "reason": ""})
+    assert "alasan" in browser.page(f"/admin/tickets/{dishub}").lower()
+    with session_scope(db) as s:
+        assert s.exec(select(Ticket).where(Ticket.number == dishub)).one().transferred_count == 1
+
+
+def test_a_library_edit_shows_in_the_next_draft(browser, db, dishub, pending_draft):
+    browser.login("petugas")
+    with session_scope(db) as s:
+        draft = s.get(Draft, pending_draft)
+        answer = s.get(Answer, draft.answer_id)
+        form = {
+            "title": answer.title,
+            "unit": "DISHUB",
+            "keywords": ", ".join(answer.keywords),
+            "examples": "\n".join(answer.examples),
+            "body": "Teks baru: petugas kami meluncur ke lokasi hari ini.",
+            "active": "1",
+        }
+        answer_id = answer.id
+    preview = browser.post(f"/admin/library/{answer_id}", {**form, "action": "preview"})
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "Jawaban aduan 1234567 (DISHUB): Teks baru" in html and "segmen SMS" in html
+    assert (
+        browser.post(f"/admin/library/{answer_id}", {**form, "action": "save"}).status_code == 303
+    )
+    number = browser.say(DISHUB_TEXT, sender=OTHER_CITIZEN)
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        new = s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).one()
+        assert new.body.startswith("Teks baru")
+        history = s.exec(select(AuditLog).where(AuditLog.action == "answer.update")).one()
+        assert history.before["body"] != history.after["body"] and history.actor == "petugas"
+    assert "answer.update" in browser.page(f"/admin/library/{answer_id}")
+
+
+def test_library_deactivate_export_and_import(browser, db):
+    browser.login("petugas")
+    csv_text = browser.client.get("/admin/library/export.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("id,unit,title,keywords,examples,body")
+    assert "DINKES" not in csv_text  # the officer's units only (DISHUB, DPUPR)
+    xlsx = browser.client.get("/admin/library/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    upload = "id,unit,title,keywords,examples,body,auto_send,active\n,DISHUB,Halte rusak,halte; atap,Halte bocor,Halte akan diperbaiki.,tidak,ya\n"
+    resp = browser.post(
+        "/admin/library/import",
+        {"file": (__import__("io").BytesIO(upload.encode()), "baru.csv")},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 303
+    bad = upload.replace(",DISHUB,", ",DINKES,")  # not the officer's unit: all or nothing
+    browser.post(
+        "/admin/library/import",
+        {"file": (__import__("io").BytesIO(bad.encode()), "x.csv")},
+        content_type="multipart/form-data",
+    )
+    with session_scope(db) as s:
+        rows = s.exec(select(Answer).where(Answer.title == "Halte rusak")).all()
+        assert len(rows) == 1 and rows[0].keywords == ["halte", "atap"]
+        answer_id = rows[0].id
+    assert browser.post(f"/admin/library/{answer_id}/active").status_code == 303
+    with session_scope(db) as s:
+        assert s.get(Answer, answer_id).active is False
+
+
+def test_inbox_search_channel_overdue_and_confidential(browser, dishub, dinkes, set_ticket, clock):
+    browser.login("admin")
+    assert dishub in browser.page("/admin/?q=simpang") and dinkes not in browser.page(
+        "/admin/?q=simpang"
+    )
+    assert dinkes in browser.page(f"/admin/?q={dinkes}")
+    assert dishub not in browser.page("/admin/?channel=kannel")
+    set_ticket(dinkes, status=TicketStatus.ANSWERED, first_answer_at=clock())
+    clock.advance(hours=6)
+    overdue = browser.page("/admin/?overdue=1")
+    assert dishub in overdue and dinkes not in overdue  # answered in time: not overdue
+    browser.logout()
+    set_ticket(dishub, confidential=True)
+    browser.login("petugas")
+    html = browser.page(f"/admin/tickets/{dishub}")
+    assert "dirahasiakan" in html and "+62812*****890" not in html
+
+
+def test_dashboard_counts_today_overdue_and_queue(browser, dishub, dinkes, clock):
+    browser.login("admin")
+    clock.advance(hours=6)
+    html = browser.page("/admin/dashboard")
+    assert '<div class="n">2</div><div class="l">Tiket baru' in html
+    assert "<rect" in html and dishub in html  # the overdue list and the chart
+
+
+def test_walk_in_intake_files_a_ticket_and_acknowledges_by_sms(browser, db):
+    browser.login("petugas")
+    resp = browser.post(
+        "/admin/intake",
+        {
+            "phone": "0813 9999 0000",
+            "unit": "DPUPR",
+            "text": "jalan berlubang di depan pasar",
+            "channel": "simulator",
+            "via": "phone",
+        },
+    )
+    assert resp.status_code == 303
+    number = resp.headers["Location"].rsplit("/", 1)[-1]
+    assert any(number in body for body in citizen_sees(browser, "081399990000"))
+    with session_scope(db) as s:
+        assert (
+            s.exec(select(AuditLog).where(AuditLog.action == "ticket.intake")).one().actor
+            == "petugas"
+        )
+    bad = browser.post("/admin/intake", {"phone": "12", "text": "x", "channel": "simulator"})
+    assert bad.status_code == 400
+
+
+def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pending_draft):
+    browser.login("petugas")
+    number = dishub
+    for path, data in [
+        ("claim", {}),
+        ("priority", {"priority": "urgent"}),
+        ("note", {"body": "cek ke lapangan, jangan dikirim"}),
+        ("escalate", {"reason": "dugaan pungli"}),
+        ("close", {}),
+        ("reopen", {}),
+    ]:
+        assert browser.post(f"/admin/tickets/{number}/{path}", data).status_code == 303, path
+    assert (
+        browser.post(f"/admin/tickets/{number}/priority", {"priority": "kilat"}).status_code == 303
+    )
+    html = browser.page(f"/admin/tickets/{number}")
+    for label in (
+        "diambil",
+        "prioritas diubah",
+        "dieskalasi ke komite",
+        "ditutup",
+        "dibuka kembali",
+    ):
+        assert label in html, label
+    assert "Prioritas tidak dikenal" in html  # the bad value was refused, with a message
+    assert not any("jangan dikirim" in b for b in citizen_sees(browser))
+    approve = f"/admin/tickets/{number}/drafts/{pending_draft}/approve"
+    assert browser.post(approve, {"next": "drafts"}).headers["Location"].endswith("/admin/drafts")
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.priority == "urgent" and ticket.reopened_count == 1
+        answer = s.get(Answer, s.get(Draft, pending_draft).answer_id)
+        assert answer.usage_count == 1

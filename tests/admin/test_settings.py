@@ -1,0 +1,75 @@
+"""Settings: units and their follow-up questions, staff and committee accounts; the language switch."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.passwords import verify_password
+from store.db import session_scope
+from store.models import AuditLog, StaffUser, Unit
+
+
+def test_units_staff_and_committee_members_are_saved_and_audited(browser, db):
+    browser.login("admin")
+    with session_scope(db) as s:
+        dishub = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
+    form = {
+        "name": "Dinas Perhubungan",
+        "sla_hours": "4",
+        "active": "1",
+        "questions": "Di mana lokasinya?\r\nSejak kapan?",
+        "aliases": "PERHUBUNGAN",
+    }
+    assert browser.post(f"/admin/settings/units/{dishub.id}", form).status_code == 303
+    assert browser.post("/admin/settings/units/new", {**form, "code": "dis hub"}).status_code == 400
+    officer = {
+        "username": "budi",
+        "full_name": "Budi",
+        "role": "officer",
+        "units": "DLH",
+        "password": "rahasia-panjang",
+        "active": "1",
+    }
+    assert browser.post("/admin/settings/staff/new", officer).status_code == 303
+    assert (
+        browser.post(
+            "/admin/settings/staff/new", {**officer, "username": "budi2", "password": "pendek"}
+        ).status_code
+        == 400
+    )
+    member = {
+        "username": "ketua.baru",
+        "role": "committee",
+        "committee_level": "ketua",
+        "phone": "0812 1111 2222",
+        "preferred_channel": "whatsapp",
+        "password": "rahasia-panjang",
+        "active": "1",
+    }
+    assert browser.post("/admin/settings/staff/new", {**member, "phone": ""}).status_code == 400
+    assert browser.post("/admin/settings/staff/new", member).status_code == 303
+    with session_scope(db) as s:
+        unit = s.get(Unit, dishub.id)
+        assert unit.questions == ["Di mana lokasinya?", "Sejak kapan?"] and unit.sla_hours == 4
+        budi = s.exec(select(StaffUser).where(StaffUser.username == "budi")).one()
+        assert budi.units == ["DLH"] and verify_password(budi.password_hash, "rahasia-panjang")
+        ketua = s.exec(select(StaffUser).where(StaffUser.username == "ketua.baru")).one()
+        assert ketua.phone == "+6281211112222" and ketua.committee_level == "ketua"
+        saved = s.exec(select(AuditLog).where(AuditLog.action == "staff.save")).all()
+        assert len(saved) == 2 and all("password_hash" not in a.after for a in saved)
+        assert (
+            s.exec(select(AuditLog).where(AuditLog.action == "unit.save")).one().after["sla_hours"]
+            == 4
+        )
+
+
+def test_the_interface_switches_to_english_and_back(browser):
+    browser.login("petugas")
+    resp = browser.client.get(
+        "/admin/lang/en", headers={"Referer": "http://localhost/admin/drafts"}
+    )
+    assert resp.headers["Location"].endswith("/admin/drafts")
+    assert "Approval queue" in browser.page("/admin/drafts")
+    evil = browser.client.get("/admin/lang/id", headers={"Referer": "https://evil.example/admin/x"})
+    assert evil.headers["Location"].endswith("/admin/")
+    assert "Antrean persetujuan" in browser.page("/admin/drafts")
