@@ -34,6 +34,9 @@ from bot.replies.sms import split_text
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
+# Telegram's own commands: /start is what every new chat sends first, so it asks for the help (the
+# START keyword would mean "opt in again"); other commands lose the slash (/status -> STATUS).
+COMMANDS = {"start": "BANTUAN", "help": "BANTUAN"}
 SHARE_PHONE = "📱 Bagikan nomor HP / Share phone number"
 
 
@@ -71,6 +74,7 @@ class Telegram:
 
     def __init__(self, cfg: TelegramConfig, *, token: str, secret: str, http: httpx.Client):
         self.secret = secret
+        self.configured = bool(token)
         request = HttpxRequest(http)
         self.bot = Bot(
             token or "0:unset",
@@ -98,7 +102,7 @@ class Telegram:
         sender = message.from_user
         phone = _own_phone(message)
         media = _media(message)
-        text = message.text or message.caption or ""
+        text = _command(message.text) if message.text else message.caption or ""
         if not text and not media and phone is None:
             raise Ignored("nothing Aduan can read (sticker, poll, ...)")
         return [
@@ -130,6 +134,8 @@ class Telegram:
         return ids[0]
 
     def _send_part(self, msg: OutboundMessage, text: str, *, first: bool) -> str:
+        if not self.configured:
+            raise SendError("Telegram: TELEGRAM_BOT_TOKEN not set", permanent=True)
         markup = None
         if first and not msg.phone_known:
             # offered until the citizen shares it: the phone joins their SMS/WhatsApp history
@@ -157,6 +163,15 @@ def _update(body: bytes) -> Update:
         return Update.de_json(payload, None)
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise Rejected(f"malformed Update: {type(exc).__name__}") from exc
+
+
+def _command(text: str) -> str:
+    """'/start' -> 'BANTUAN', '/status@AduanBot 1234567' -> 'STATUS 1234567'; other text unchanged."""
+    if not text.startswith("/"):
+        return text
+    head, _, rest = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return f"{COMMANDS.get(name, name.upper())} {rest}".strip()
 
 
 def _own_phone(message: Message) -> str | None:

@@ -103,6 +103,7 @@ class Twilio:
         http: httpx.Client,
     ) -> None:
         self.cfg = cfg
+        self.configured = bool(account_sid and auth_token)
         self.auth_token = auth_token
         self.status_url = f"{public_base_url}/webhooks/twilio/status" if public_base_url else ""
         self.client = Client(account_sid, auth_token, http_client=HttpxClient(http))
@@ -181,6 +182,8 @@ class Twilio:
         )
 
     def _create(self, msg: OutboundMessage, **fields: str) -> str:
+        if not self.configured:
+            raise SendError("Twilio: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", permanent=True)
         sender = self.cfg.whatsapp_from if msg.address.startswith(WA) else self.cfg.sms_from
         if sender.startswith("MG"):
             fields["messaging_service_sid"] = sender
@@ -192,6 +195,8 @@ class Twilio:
             created = self.client.messages.create(to=msg.address, **fields)
         except TwilioRestException as exc:
             raise _send_error(exc, msg.address) from exc
+        except httpx.HTTPError as exc:  # network trouble: try again later
+            raise SendError(f"Twilio: {type(exc).__name__}") from exc
         return str(created.sid)
 
 

@@ -125,6 +125,9 @@ class WhatsApp:
         return self._post(msg, {"type": "template", "template": template})
 
     def _post(self, msg: OutboundMessage, content: dict[str, Any]) -> str:
+        if not (self.access_token and self.phone_number_id):
+            reason = "WhatsApp: WHATSAPP_ACCESS_TOKEN/WHATSAPP_PHONE_NUMBER_ID not set"
+            raise SendError(reason, permanent=True)
         url = f"{self.cfg.api_base}/{self.cfg.api_version}/{self.phone_number_id}/messages"
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual"}
         payload["to"] = msg.address.lstrip("+")

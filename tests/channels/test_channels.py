@@ -77,6 +77,8 @@ class FakeProvider:
         ):
             self.unexpected.append(f"{request.method} {request.url} (expected {want['url']})")
             raise httpx.ConnectError("request does not match the case", request=request)
+        if want.get("raise") == "connect":  # the provider cannot be reached
+            raise httpx.ConnectError("connection refused", request=request)
         if "json" in want:
             return httpx.Response(want.get("status", 200), json=want["json"])
         return httpx.Response(want.get("status", 200), text=want.get("text", ""))

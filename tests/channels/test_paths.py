@@ -3,6 +3,10 @@ from, and the officer's later answer leaves on that same channel. Real database,
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from sqlmodel import col, select
 
 from bot.service import approve_draft
@@ -106,3 +110,15 @@ def test_a_wrong_signature_stores_nothing(gateway):
     assert resp.status_code == 403
     with session_scope(gateway.runtime.engine) as s:
         assert list(s.exec(select(Message))) == []
+
+
+def test_twilio_signature_covers_the_public_url_not_the_proxied_one(gateway):
+    """Behind a TLS proxy Flask sees http://localhost/...; Twilio signed PUBLIC_BASE_URL's URL."""
+    form = {"MessageSid": "SM" + "4" * 32, "From": "+6281234567890", "Body": COMPLAINT}
+    internal = "http://localhost/webhooks/twilio" + "".join(k + form[k] for k in sorted(form))
+    key = b"test-twilio-auth-token"
+    sig = base64.b64encode(hmac.new(key, internal.encode(), hashlib.sha1).digest()).decode()
+    client = gateway.app.test_client()
+    resp = client.post("/webhooks/twilio", data=form, headers={"X-Twilio-Signature": sig})
+    assert resp.status_code == 403
+    assert gateway.twilio("+6281234567890", COMPLAINT, "SM" + "4" * 32).status_code == 200
