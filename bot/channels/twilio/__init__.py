@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from twilio.base.exceptions import TwilioRestException
-from twilio.http import HttpClient
-from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
@@ -28,13 +26,16 @@ from bot.channels.base import (
     WebhookResponse,
     header,
 )
+from bot.channels.twilio.form import WA
+from bot.channels.twilio.form import address as form_address
+from bot.channels.twilio.form import media as form_media
+from bot.channels.twilio.rest import HttpxClient
 from bot.config import TwilioConfig
-from bot.messages import InboundMessage, Media, OutboundMessage, OutboxStatus, StatusUpdate
-from bot.parsers import PhoneError, mask_phone, normalize_phone
+from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
+from bot.parsers import mask_phone
 from bot.replies.sms import split_sms, split_text
 
 log = logging.getLogger(__name__)
-WA = "whatsapp:"
 WINDOW = timedelta(hours=24)
 BODY_LIMIT = 1600  # Twilio's maximum Body length
 OPTED_OUT = "21610"  # "Attempt to send to unsubscribed recipient"
@@ -55,38 +56,6 @@ NO_TEMPLATE = (
     "(channels.twilio.whatsapp_template_sid); hubungi warga lewat kanal lain. "
     "(Outside WhatsApp's 24-hour window and no approved template configured.)"
 )
-
-
-class HttpxClient(HttpClient):
-    """The twilio library's HTTP hook backed by Aduan's httpx.Client (tests fake it at HTTP)."""
-
-    def __init__(self, http: httpx.Client) -> None:
-        super().__init__(logger=log, is_async=False, timeout=None)
-        self.http = http
-
-    def request(  # type: ignore[override]
-        self,
-        method: str,
-        uri: str,
-        params: Mapping[str, object] | None = None,
-        data: Mapping[str, object] | None = None,
-        headers: Mapping[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> Response:
-        """Send one Twilio REST request through httpx."""
-        resp = self.http.request(
-            method,
-            uri,
-            params=params,  # type: ignore[arg-type]
-            data=data,  # type: ignore[arg-type]
-            headers=headers,
-            auth=auth,
-            timeout=timeout or httpx.USE_CLIENT_DEFAULT,
-            follow_redirects=allow_redirects,
-        )
-        return Response(resp.status_code, resp.text, resp.headers)
 
 
 class Twilio:
@@ -126,8 +95,8 @@ class Twilio:
         sender = form.get("From", "")
         if not sid or not sender:
             raise Rejected("MessageSid and From are required")
-        address, phone = _address(sender)
-        media = _media(form)
+        address, phone = form_address(sender)
+        media = form_media(form)
         text = form.get("Body", "") or form.get("ButtonText", "")
         return [
             InboundMessage(
@@ -215,36 +184,3 @@ def _window_open(msg: OutboundMessage) -> bool:
     if msg.last_inbound_at is None:
         return False
     return (msg.attempt_at or datetime.now(UTC)) - msg.last_inbound_at < WINDOW
-
-
-def _address(sender: str) -> tuple[str, str | None]:
-    """The reply address (prefix kept) and the E.164 phone behind it, if it is one."""
-    prefix = WA if sender.startswith(WA) else ""
-    raw = sender.removeprefix(WA)
-    try:
-        phone = normalize_phone(raw)
-    except PhoneError:
-        return sender, None  # a WhatsApp BSUID or an alphanumeric sender: no phone to join on
-    return prefix + phone, phone
-
-
-def _media(form: Mapping[str, str]) -> tuple[Media, ...]:
-    media = []
-    try:
-        count = int(form.get("NumMedia", "0") or 0)
-    except ValueError as exc:
-        raise Rejected("NumMedia must be a number") from exc
-    for i in range(count):
-        kind_type = form.get(f"MediaContentType{i}", "")
-        media.append(Media(_kind(kind_type), form.get(f"MediaUrl{i}", ""), kind_type))
-    if form.get("Latitude") and form.get("Longitude"):
-        extra = {"latitude": form["Latitude"], "longitude": form["Longitude"]}
-        if form.get("Address"):
-            extra["address"] = form["Address"]
-        media.append(Media("location", extra=extra))
-    return tuple(media)
-
-
-def _kind(content_type: str) -> str:
-    major = content_type.split("/", 1)[0]
-    return major if major in ("image", "audio", "video") else "document"

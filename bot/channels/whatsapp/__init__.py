@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -22,9 +21,10 @@ from bot.channels.base import (
     WebhookResponse,
     header,
 )
+from bot.channels.whatsapp.payload import change_values, items, message
 from bot.config import WhatsAppConfig
-from bot.messages import InboundMessage, Media, OutboundMessage, OutboxStatus, StatusUpdate
-from bot.parsers import PhoneError, mask_phone, normalize_phone
+from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
+from bot.parsers import mask_phone
 from bot.replies.sms import split_text
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ STATUS_MAP = {
     "read": OutboxStatus.DELIVERED,  # read implies delivered; Meta may skip 'delivered'
     "failed": OutboxStatus.FAILED,
 }
-MEDIA_TYPES = ("image", "document", "audio", "voice", "video")
 RETRY_CODES = {4, 80007, 130429, 131048, 131056, 133016, 131053}  # throttling, media upload
 NO_TEMPLATE = (
     "WhatsApp: jendela 24 jam sudah tertutup dan tidak ada template yang disetujui "
@@ -78,13 +77,13 @@ class WhatsApp:
         if req.method == "GET":
             raise Handshake(WebhookResponse(req.args.get("hub.challenge", "")))
         found = []
-        for value in self._values(req.body):
+        for value in change_values(req.body, self.phone_number_id):
             names = {
                 c.get("wa_id"): c.get("profile", {}).get("name", "")
-                for c in _list(value, "contacts")
+                for c in items(value, "contacts")
             }
-            for item in _list(value, "messages"):
-                msg = _message(item, names)
+            for item in items(value, "messages"):
+                msg = message(item, names)
                 if msg is not None:
                     found.append(msg)
         if not found:
@@ -94,8 +93,8 @@ class WhatsApp:
     def parse_status(self, req: WebhookRequest) -> list[StatusUpdate]:
         """Delivery statuses (sent, delivered, read, failed); others such as 'deleted' skipped."""
         updates = []
-        for value in self._values(req.body):
-            for item in _list(value, "statuses"):
+        for value in change_values(req.body, self.phone_number_id):
+            for item in items(value, "statuses"):
                 status = STATUS_MAP.get(str(item.get("status", "")))
                 if status is None or not item.get("id"):
                     continue
@@ -146,87 +145,6 @@ class WhatsApp:
             return str(body["messages"][0]["id"])
         except (KeyError, IndexError, TypeError) as exc:
             raise SendError("WhatsApp: no message id in the response") from exc
-
-    def _values(self, body: bytes) -> list[dict[str, Any]]:
-        """The `value` objects of a webhook for our phone number id; 400 when malformed."""
-        try:
-            payload = json.loads(body or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise Rejected("body is not JSON") from exc
-        if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
-            raise Rejected("not a WhatsApp webhook (entry missing)")
-        values = []
-        for entry in payload["entry"]:
-            for change in _list(entry, "changes"):
-                value = change.get("value") if isinstance(change, dict) else None
-                if not isinstance(value, dict):
-                    raise Rejected("change without a value")
-                number_id = str(value.get("metadata", {}).get("phone_number_id", ""))
-                if not self.phone_number_id or number_id == self.phone_number_id:
-                    values.append(value)
-        return values
-
-
-def _list(obj: Any, key: str) -> list[Any]:
-    if not isinstance(obj, dict):
-        raise Rejected(f"expected an object holding {key!r}")
-    items = obj.get(key, [])
-    if not isinstance(items, list):
-        raise Rejected(f"{key!r} must be a list")
-    return [i for i in items if isinstance(i, dict)]
-
-
-def _message(item: dict[str, Any], names: dict[Any, str]) -> InboundMessage | None:
-    """One inbound WhatsApp message, or None for types Aduan does not read (unsupported, reaction)."""
-    kind, sender, wamid = item.get("type"), item.get("from"), item.get("id")
-    if not isinstance(sender, str) or not isinstance(wamid, str):
-        raise Rejected("message without from or id")
-    text, media = _content(kind, item)
-    if text is None:
-        return None
-    try:
-        phone = normalize_phone(sender if sender.startswith("+") else f"+{sender}")
-    except PhoneError:
-        log.info("whatsapp message from a non-phone id %s ignored", mask_phone(sender))
-        return None
-    try:
-        received = datetime.fromtimestamp(int(item.get("timestamp", "")), UTC)
-    except (TypeError, ValueError):
-        received = None
-    return InboundMessage(
-        "whatsapp",
-        phone,
-        text,
-        wamid,
-        phone=phone,
-        name=names.get(sender, ""),
-        media=media,
-        received_at=received,
-    )
-
-
-def _content(kind: Any, item: dict[str, Any]) -> tuple[str | None, tuple[Media, ...]]:
-    body = item.get(kind) if isinstance(kind, str) else None
-    body = body if isinstance(body, dict) else {}
-    if kind == "text":
-        return str(body.get("body", "")), ()
-    if kind in MEDIA_TYPES:
-        extra = {"media_id": str(body.get("id", ""))}
-        if body.get("filename"):
-            extra["filename"] = str(body["filename"])
-        major = "audio" if kind == "voice" else kind
-        return str(body.get("caption", "")), (
-            Media(major, "", str(body.get("mime_type", "")), extra),
-        )
-    if kind == "location":
-        extra = {k: str(body[k]) for k in ("latitude", "longitude", "name", "address") if k in body}
-        return "", (Media("location", extra=extra),)
-    if kind == "button":
-        return str(body.get("text", "")), ()
-    if kind == "interactive":
-        reply = body.get("button_reply") or body.get("list_reply") or {}
-        return str(reply.get("title", "")) if isinstance(reply, dict) else "", ()
-    return None, ()
 
 
 def _window_open(msg: OutboundMessage) -> bool:
