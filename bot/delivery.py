@@ -35,7 +35,9 @@ def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMes
     )
     with session_scope(engine) as session:
         stmt = select(Outbox).where(due).order_by(col(Outbox.id)).limit(limit)
-        rows = list(session.exec(stmt.with_for_update(skip_locked=True)))
+        rows = [
+            r for r in session.exec(stmt.with_for_update(skip_locked=True)) if _allowed(session, r)
+        ]
         for row in rows:
             row.status = OutboxStatus.SENDING
             row.attempts += 1
@@ -52,6 +54,21 @@ def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMes
             )
             for r in rows
         ]
+
+
+def _allowed(session: Session, row: Outbox) -> bool:
+    """False (and the row failed) for a queued answer to a citizen who opted out since; the flow's
+    own replies (reply_to_id set, e.g. the STOP confirmation) were decided with opt-out in view."""
+    message = session.get(Message, row.message_id)
+    contact = session.get(Contact, message.contact_id) if message and message.contact_id else None
+    if contact is None or not contact.opted_out or message.reply_to_id is not None:  # type: ignore[union-attr]
+        return True
+    row.status, row.next_attempt_at, row.error = (
+        OutboxStatus.FAILED,
+        None,
+        "citizen opted out (STOP)",
+    )
+    return False
 
 
 def _phone_known(session: Session, row: Outbox) -> bool:

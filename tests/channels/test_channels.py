@@ -259,7 +259,7 @@ def _check_request(request: httpx.Request, want: dict[str, Any]) -> None:
     if "params" in want:
         params = dict(request.url.params)
         assert {k: params.get(k) for k in want["params"]} == want["params"]
-    form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+    form = {k: v[0] for k, v in parse_qs(request.content.decode("utf-8", "replace")).items()}
     if "form" in want:
         assert {k: form.get(k) for k in want["form"]} == want["form"]
     for key, prefix in want.get("form_startswith", {}).items():

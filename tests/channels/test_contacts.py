@@ -105,3 +105,24 @@ def test_someone_elses_contact_card_links_nothing(gateway):
     resp = gateway.telegram(5550005, update_id=2, message_id=3, contact=card)
     assert resp.status_code == 200
     assert contact_of(gateway, "telegram", "5550005").phone is None
+
+
+def test_an_answer_queued_before_the_opt_out_is_not_sent(gateway, clock):
+    gateway.telegram(5550006, update_id=1, message_id=1, text=COMPLAINT)
+    runtime = gateway.runtime
+    gateway.apis.errors[gateway.apis.TELEGRAM] = (
+        502,
+        {"ok": False, "error_code": 502, "description": "Bad Gateway"},
+    )
+    first = answer(gateway, clock, "Sebentar.")
+    assert first.status == "pending"  # will be retried with back-off
+    gateway.telegram(5550006, update_id=2, message_id=3, text="STOP")
+    stop_reply = gateway.apis.sent(gateway.apis.TELEGRAM)[-1]["text"]
+    clock.advance(hours=1)
+    calls = len(gateway.apis.calls)
+    runtime.deliver_now()
+    with session_scope(runtime.engine) as s:
+        row = s.get(Outbox, first.id)
+    assert row.status == "failed" and "STOP" in row.error
+    assert len(gateway.apis.calls) == calls  # the retry never reached Telegram
+    assert stop_reply  # while the STOP confirmation itself did go out
