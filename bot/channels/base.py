@@ -66,6 +66,9 @@ def header(req: WebhookRequest, name: str) -> str:
 
 
 class Channel(Protocol):
+    """A provider adapter. Optional attribute `statuses_inline = True`: the provider posts delivery
+    statuses to the messages URL too (Meta), so the webhook applies parse_status there as well."""
+
     name: str
     inline_replies: bool  # replies travel in the webhook response (TwiML, Kannel body)
 
