@@ -45,15 +45,47 @@ def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMes
     )
     with session_scope(engine) as session:
         stmt = select(Outbox).where(due).order_by(col(Outbox.id)).limit(limit)
-        rows = list(session.exec(stmt.with_for_update(skip_locked=True)))
+        rows = [
+            r for r in session.exec(stmt.with_for_update(skip_locked=True)) if _allowed(session, r)
+        ]
         for row in rows:
             row.status = OutboxStatus.SENDING
             row.attempts += 1
             row.next_attempt_at = now + LEASE
         return [
-            OutboundMessage(r.id, r.channel, r.address, r.body, _last_inbound(session, r))  # type: ignore[arg-type]
+            OutboundMessage(
+                r.id,  # type: ignore[arg-type]
+                r.channel,
+                r.address,
+                r.body,
+                _last_inbound(session, r),
+                attempt_at=now,
+                phone_known=_phone_known(session, r),
+            )
             for r in rows
         ]
+
+
+def _allowed(session: Session, row: Outbox) -> bool:
+    """False (and the row failed) for a queued answer to a citizen who opted out since; the flow's
+    own replies (reply_to_id set, e.g. the STOP confirmation) were decided with opt-out in view."""
+    message = session.get(Message, row.message_id)
+    contact = session.get(Contact, message.contact_id) if message and message.contact_id else None
+    if contact is None or not contact.opted_out or message.reply_to_id is not None:  # type: ignore[union-attr]
+        return True
+    row.status, row.next_attempt_at, row.error = (
+        OutboxStatus.FAILED,
+        None,
+        "citizen opted out (STOP)",
+    )
+    return False
+
+
+def _phone_known(session: Session, row: Outbox) -> bool:
+    """Whether the recipient's phone number is known (a Telegram chat may not have shared it)."""
+    message = session.get(Message, row.message_id)
+    contact = session.get(Contact, message.contact_id) if message and message.contact_id else None
+    return contact is None or contact.phone is not None
 
 
 def _last_inbound(session: Session, row: Outbox) -> datetime | None:
@@ -89,6 +121,8 @@ def _record(
                 message.provider_id = provider_id
             return
         row.error = str(error)[:500]
+        if error.opted_out:
+            _opt_out(session, row)
         if error.permanent or row.attempts >= cfg.max_attempts:
             row.status, row.next_attempt_at = OutboxStatus.FAILED, None
         else:
@@ -149,16 +183,20 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
         ).first()
         if row is None:
             return False
-        row.status = update.status
+        if not (row.status is OutboxStatus.DELIVERED and update.status is OutboxStatus.SENT):
+            row.status = update.status  # a late 'sent' receipt never undoes 'delivered'
         if update.status is OutboxStatus.DELIVERED:
             row.delivered_at = now
         if update.error:
             row.error = update.error[:500]
         if update.opted_out:
-            message = session.get(Message, row.message_id)
-            contact = (
-                session.get(Contact, message.contact_id) if message and message.contact_id else None
-            )
-            if contact is not None:
-                contact.opted_out = True
+            _opt_out(session, row)
         return True
+
+
+def _opt_out(session: Session, row: Outbox) -> None:
+    """The provider says the recipient unsubscribed: send them nothing more until MULAI/START."""
+    message = session.get(Message, row.message_id)
+    contact = session.get(Contact, message.contact_id) if message and message.contact_id else None
+    if contact is not None:
+        contact.opted_out = True

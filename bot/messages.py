@@ -79,6 +79,8 @@ class OutboundMessage:
     address: str
     text: str
     last_inbound_at: datetime | None = None  # for WhatsApp's 24-hour customer-service window
+    attempt_at: datetime | None = None  # when the dispatcher claimed it: "now" for the window check
+    phone_known: bool = True  # False: the contact has no phone yet (Telegram offers to share it)
 
 
 @dataclass(frozen=True)

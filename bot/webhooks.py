@@ -6,7 +6,14 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from bot.channels.base import Channel, Ignored, Rejected, WebhookRequest, WebhookResponse
+from bot.channels.base import (
+    Channel,
+    Handshake,
+    Ignored,
+    Rejected,
+    WebhookRequest,
+    WebhookResponse,
+)
 from bot.delivery import apply_status
 
 log = logging.getLogger(__name__)
@@ -46,14 +53,24 @@ def inbound(name: str) -> Response:
     runtime = current_app.extensions["aduan"]
     channel = _channel(name)
     req = webhook_request(runtime.desk.config.public_base_url)
+    updates = []
     try:
         channel.verify(req)
+        # Meta posts delivery receipts to the same URL as messages
+        if getattr(channel, "statuses_inline", False) and req.method == "POST":
+            updates = channel.parse_status(req)
         messages = channel.parse_inbound(req)
+    except Handshake as exc:
+        return _respond(exc.response)
     except Rejected as exc:
         log.warning("%s webhook rejected: %s", name, exc)
         return Response(str(exc), status=exc.status)
     except Ignored as exc:
         log.info("%s webhook ignored: %s", name, exc)
+        messages = []
+    for update in updates:
+        apply_status(runtime.engine, update, now=runtime.now())
+    if not messages:
         return _respond(channel.ack([]))
     replies: list[str] = []
     for msg in messages:

@@ -77,6 +77,8 @@ def resolve_contact(
             )
         )
     else:
+        if link.contact_id != contact.id:  # e.g. a Telegram chat that just shared its phone
+            merge_phoneless(session, source_id=link.contact_id, target=contact)
         link.contact_id = contact.id  # type: ignore[assignment]
         link.last_seen_at = now
     session.flush()
@@ -243,3 +245,19 @@ def contact_by_address(session: Session, *, channel: str, address: str) -> Conta
 
 def count_rows(session: Session, model: type[Any]) -> int:
     return int(session.exec(select(sa.func.count()).select_from(model)).one())
+
+
+def merge_phoneless(session: Session, *, source_id: int, target: Contact) -> None:
+    """Move a contact known only by a channel address (no phone) into the contact of the phone it
+    shared: messages, tickets and addresses follow, so the histories become one."""
+    source = session.get(Contact, source_id)
+    if source is None or source.phone is not None or source.id == target.id:
+        return
+    for model in (Message, Ticket, ContactAddress):
+        session.execute(
+            sa.update(model).where(model.contact_id == source_id).values(contact_id=target.id)  # type: ignore[arg-type]
+        )
+    target.name = target.name or source.name
+    target.language = target.language or source.language
+    target.opted_out = target.opted_out or source.opted_out
+    session.flush()

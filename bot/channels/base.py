@@ -43,14 +43,33 @@ class Rejected(Exception):
 
 
 class SendError(Exception):
-    """A send that failed; permanent ones are not retried."""
+    """A send that failed; permanent ones are not retried. `opted_out`: the provider says the
+    recipient unsubscribed (Twilio 21610), so the contact is marked opted out."""
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False, opted_out: bool = False) -> None:
         super().__init__(reason)
-        self.permanent = permanent
+        self.permanent = permanent or opted_out
+        self.opted_out = opted_out
+
+
+class Handshake(Exception):
+    """A request the adapter answers itself, e.g. Meta's GET verification challenge."""
+
+    def __init__(self, response: WebhookResponse) -> None:
+        super().__init__(response.body)
+        self.response = response
+
+
+def header(req: WebhookRequest, name: str) -> str:
+    """A request header by case-insensitive name, or ''."""
+    wanted = name.lower()
+    return next((v for k, v in req.headers.items() if k.lower() == wanted), "")
 
 
 class Channel(Protocol):
+    """A provider adapter. Optional attribute `statuses_inline = True`: the provider posts delivery
+    statuses to the messages URL too (Meta), so the webhook applies parse_status there as well."""
+
     name: str
     inline_replies: bool  # replies travel in the webhook response (TwiML, Kannel body)
 

@@ -33,10 +33,42 @@ def _gammu(config: Config, _http: httpx.Client) -> Channel:
     return Gammu(config)
 
 
+def _twilio(config: Config, http: httpx.Client) -> Channel:
+    from bot.channels.twilio import Twilio
+
+    return Twilio(
+        config.channels.twilio,
+        account_sid=config.secret("TWILIO_ACCOUNT_SID"),
+        auth_token=config.secret("TWILIO_AUTH_TOKEN"),
+        public_base_url=config.public_base_url,
+        http=http,
+    )
+
+
+def _telegram(config: Config, http: httpx.Client) -> Channel:
+    from bot.channels.telegram import Telegram
+
+    return Telegram(
+        config.channels.telegram,
+        token=config.secret("TELEGRAM_BOT_TOKEN"),
+        secret=config.secret("TELEGRAM_WEBHOOK_SECRET"),
+        http=http,
+    )
+
+
+def _whatsapp(config: Config, http: httpx.Client) -> Channel:
+    from bot.channels.whatsapp import WhatsApp
+
+    return WhatsApp(config.channels.whatsapp, secrets=dict(config.secrets), http=http)
+
+
 CHANNELS: dict[str, Factory] = {
     "simulator": _simulator,
     "kannel": _kannel,
     "gammu": _gammu,
+    "twilio": _twilio,
+    "telegram": _telegram,
+    "whatsapp": _whatsapp,
 }
 
 

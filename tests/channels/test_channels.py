@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
@@ -48,13 +48,14 @@ CHANNEL_SETTINGS = {  # the non-secret settings the recorded cases assume
 }
 
 
-def channel_config(channel: str, db_url: str) -> Config:
-    data = {"channels": {"enabled": [channel], channel: CHANNEL_SETTINGS.get(channel, {})}}
+def channel_config(channel: str, db_url: str, settings: dict[str, Any] | None = None) -> Config:
+    """The config a case runs under: one channel enabled, plus the case's own extra settings."""
+    section = {**CHANNEL_SETTINGS.get(channel, {}), **(settings or {})}
+    data: dict[str, Any] = {"channels": {"enabled": [channel]}}
+    if section:
+        data["channels"][channel] = section
     env = {**SECRETS, "PUBLIC_BASE_URL": BASE_URL, "DATABASE_URL": db_url}
-    cfg = build_config(
-        data if channel in CHANNEL_SETTINGS else {"channels": {"enabled": [channel]}}, env
-    )
-    return replace(cfg, simulator=SimulatorConfig(enabled=False))
+    return replace(build_config(data, env), simulator=SimulatorConfig(enabled=False))
 
 
 class FakeProvider:
@@ -76,6 +77,8 @@ class FakeProvider:
         ):
             self.unexpected.append(f"{request.method} {request.url} (expected {want['url']})")
             raise httpx.ConnectError("request does not match the case", request=request)
+        if want.get("raise") == "connect":  # the provider cannot be reached
+            raise httpx.ConnectError("connection refused", request=request)
         if "json" in want:
             return httpx.Response(want.get("status", 200), json=want["json"])
         return httpx.Response(want.get("status", 200), text=want.get("text", ""))
@@ -156,7 +159,10 @@ def test_inbound_case(path: Path, db_url: str, seeded, clock, tmp_path, monkeypa
     provider = FakeProvider(case.get("mock_responses", []))
     monkeypatch.chdir(tmp_path)
     app = create_app(
-        channel_config(channel, db_url), http=provider.client(), clock=clock, testing=True
+        channel_config(channel, db_url, case.get("settings")),
+        http=provider.client(),
+        clock=clock,
+        testing=True,
     )
     engine = app.extensions["aduan"].engine
     _setup(engine, case.get("setup", {}), clock)
@@ -216,7 +222,9 @@ def _setup(engine, setup: dict[str, Any], clock) -> None:
 def test_outbound_case(path: Path, db_url: str, clock):
     channel, case = path.parent.parent.name, json.loads(path.read_text())
     provider = FakeProvider(case.get("responses", []))
-    adapter = CHANNELS[channel](channel_config(channel, db_url), provider.client())
+    adapter = CHANNELS[channel](
+        channel_config(channel, db_url, case.get("settings")), provider.client()
+    )
     m = case["message"]
     hours = m.get("last_inbound_hours_ago", 1)
     msg = OutboundMessage(
@@ -225,12 +233,16 @@ def test_outbound_case(path: Path, db_url: str, clock):
         m["address"],
         m["text"],
         None if hours is None else clock() - timedelta(hours=hours),
+        attempt_at=clock(),
+        phone_known=m.get("phone_known", True),
     )
     expect = case["expect"]
     if expect.get("error"):
         with pytest.raises(SendError) as info:
             adapter.send(msg)
         assert info.value.permanent is (expect["error"] == "permanent")
+        assert info.value.opted_out is expect.get("opted_out", False)
+        assert expect.get("error_contains", "") in str(info.value)
     else:
         assert adapter.send(msg) == expect["provider_id"]
     assert len(provider.requests) == len(expect["requests"]), [
@@ -247,11 +259,13 @@ def _check_request(request: httpx.Request, want: dict[str, Any]) -> None:
     if "params" in want:
         params = dict(request.url.params)
         assert {k: params.get(k) for k in want["params"]} == want["params"]
+    form = {k: v[0] for k, v in parse_qs(request.content.decode("utf-8", "replace")).items()}
     if "form" in want:
-        from urllib.parse import parse_qs
-
-        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
         assert {k: form.get(k) for k in want["form"]} == want["form"]
+    for key, prefix in want.get("form_startswith", {}).items():
+        assert form.get(key, "").startswith(prefix), (key, form.get(key))
+    for key, fragment in want.get("form_contains", {}).items():
+        assert fragment in form.get(key, ""), (key, form.get(key))
     if "json" in want:
         body = json.loads(request.content)
         assert {k: body.get(k) for k in want["json"]} == want["json"]

@@ -1,0 +1,45 @@
+"""Reading Twilio's form-encoded webhooks: the sender's address and phone, media and locations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.channels.base import Rejected
+from bot.messages import Media
+from bot.parsers import PhoneError, normalize_phone
+
+WA = "whatsapp:"
+
+
+def address(sender: str) -> tuple[str, str | None]:
+    """The reply address (prefix kept) and the E.164 phone behind it, if it is one."""
+    prefix = WA if sender.startswith(WA) else ""
+    raw = sender.removeprefix(WA)
+    try:
+        phone = normalize_phone(raw)
+    except PhoneError:
+        return sender, None  # a WhatsApp BSUID or an alphanumeric sender: no phone to join on
+    return prefix + phone, phone
+
+
+def media(form: Mapping[str, str]) -> tuple[Media, ...]:
+    """MMS/WhatsApp media (MediaUrlN, MediaContentTypeN) and a shared location."""
+    found = []
+    try:
+        count = int(form.get("NumMedia", "0") or 0)
+    except ValueError as exc:
+        raise Rejected("NumMedia must be a number") from exc
+    for i in range(count):
+        kind_type = form.get(f"MediaContentType{i}", "")
+        found.append(Media(_kind(kind_type), form.get(f"MediaUrl{i}", ""), kind_type))
+    if form.get("Latitude") and form.get("Longitude"):
+        extra = {"latitude": form["Latitude"], "longitude": form["Longitude"]}
+        if form.get("Address"):
+            extra["address"] = form["Address"]
+        found.append(Media("location", extra=extra))
+    return tuple(found)
+
+
+def _kind(content_type: str) -> str:
+    major = content_type.split("/", 1)[0]
+    return major if major in ("image", "audio", "video") else "document"
