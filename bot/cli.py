@@ -105,3 +105,9 @@ def chat_command(sender: str) -> None:
             raise click.ClickException(str(exc)) from exc
         for reply in runtime.receive(msg, inline=True).replies:
             click.echo(f"< {reply}")
+
+
+# `aduan eval routing|answers` lives in its own module (issue 7); registered here.
+from bot.eval_cli import eval_group  # noqa: E402
+
+main.add_command(eval_group)
