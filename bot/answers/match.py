@@ -10,6 +10,8 @@ covers with that similarity; below `answers.draft_threshold` the officer writes 
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -31,6 +33,8 @@ WEAK = frozenset(
 )
 WEAK_WEIGHT = 0.25
 FUZZY_RERANK = 0.25
+LARGE = 1000  # answers from which the index is frozen out of garbage collection
+COMMON_MIN = 100  # a term in more answers than this (or 1 %) only re-scores found candidates
 
 
 @dataclass(frozen=True)
@@ -72,16 +76,17 @@ class Matcher:
 
     def __init__(self, docs: Sequence[AnswerDoc]) -> None:
         self.docs = list(docs)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.phrases = [tuple(_phrase(t) for t in (d.title, *d.examples)) for d in docs]
         lengths = []
         for i, doc in enumerate(self.docs):
             tf = _doc_terms(doc)
             lengths.append(sum(tf.values()))
             for term, freq in tf.items():
-                self.postings[term].append((i, freq))
+                self.postings[term][i] = freq
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         n = len(self.docs)
+        self.common = max(COMMON_MIN, n // 100)
         self.idf = {
             t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
         }
@@ -90,6 +95,12 @@ class Matcher:
         self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         for term in self.postings:
             self._buckets[(term[:1], len(term))].append(term)
+        # common words keep their highest-impact answers, precomputed so no query pays for it
+        self._top = {t: self._impact(t) for t, p in self.postings.items() if len(p) > self.common}
+        if n >= LARGE:
+            # A big index is millions of long-lived objects; without this, the cyclic GC walks
+            # them all now and then and a message waits 20 ms. Frozen objects are skipped.
+            gc.freeze()
         self._correct = lru_cache(maxsize=50_000)(self._closest)
 
     def _closest(self, word: str) -> str | None:
@@ -106,24 +117,44 @@ class Matcher:
             out.append(word if word in self.postings else (self._correct(word) or word))
         return out
 
+    def _bm25(self, terms: list[str]) -> tuple[dict[int, float], dict[int, float]]:
+        """BM25 per document. Rare terms walk their postings; common ones (short lists are the
+        norm, but "jalan" may sit in thousands of answers) only score documents already found."""
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        ordered = sorted(terms, key=lambda t: len(self.postings.get(t, ())))
+        for term in ordered:
+            idf = self.idf.get(term, 0.0) * (WEAK_WEIGHT if term in WEAK else 1.0)
+            postings = self.postings.get(term, {})
+            if len(postings) <= self.common:
+                hits = list(postings.items())
+            elif scores:
+                hits = [(i, postings[i]) for i in scores if i in postings]
+            else:  # only common words so far: their highest-impact answers are the candidates
+                hits = self._top[term]
+            for i, freq in hits:
+                scores[i] += idf * freq * (K1 + 1) / (freq + self.norm[i])
+                covered[i] += idf
+        return scores, covered
+
+    def _impact(self, term: str) -> list[tuple[int, float]]:
+        postings = self.postings[term]
+        return heapq.nlargest(
+            self.common, postings.items(), key=lambda p: p[1] / (p[1] + self.norm[p[0]])
+        )
+
     def rank(self, query: str, limit: int = 3) -> list[Match]:
         """The best answers for a message, best first, each with a confidence in [0, 1]."""
         terms = self._terms(query)
         if not terms or not self.docs:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        for term in terms:
-            idf = self.idf.get(term, 0.0) * (WEAK_WEIGHT if term in WEAK else 1.0)
-            for i, freq in self.postings.get(term, ()):
-                scores[i] += idf * freq * (K1 + 1) / (freq + self.norm[i])
-                covered[i] += idf
+        scores, covered = self._bm25(terms)
         if not scores:
             return []
         total_idf = sum(
             self.idf.get(t, self.max_idf) * (WEAK_WEIGHT if t in WEAK else 1.0) for t in terms
         )
-        best = sorted(scores, key=lambda i: -scores[i])[:RERANK]
+        best = heapq.nlargest(RERANK, scores, key=scores.__getitem__)
         top = scores[best[0]]
         text = _phrase(query)
         ranked = []
