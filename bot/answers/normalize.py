@@ -20,8 +20,10 @@ RUN2 = re.compile(r"([a-z])\1+")
 LEET = str.maketrans(
     {"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g"}
 )
-# Codes that mix letters and digits on purpose (RT 04, B 1234 XY, 4G) are never "de-leeted".
-CODE_PREFIXES = ("rt", "rw", "no", "km", "kk", "nik", "jl", "covid", "b", "h", "k", "p")
+# Codes mix letters and digits on purpose (RT 04, B 1234 XY, COVID19): a run of two or more
+# digits, or a known code prefix, means the word is a code and keeps its digits.
+CODE_PREFIXES = ("rt", "rw", "no", "km", "kk", "nik", "jl", "covid")
+DIGIT_RUN = re.compile(r"[0-9]{2}")
 
 # Words that must survive stop-word removal: they change what a message means or asks.
 KEEP = frozenset(
@@ -94,7 +96,7 @@ def known_words() -> frozenset[str]:
 
 def _deleet(word: str) -> str:
     """`s4y4` -> `saya`, but only when the result is a known word; codes stay as written."""
-    if word.isalpha() or word.isdigit() or word.startswith(CODE_PREFIXES):
+    if word.isalpha() or word.isdigit() or word.startswith(CODE_PREFIXES) or DIGIT_RUN.search(word):
         return word
     letters = sum(c.isalpha() for c in word)
     if letters < len(word) / 2:
