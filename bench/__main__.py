@@ -11,6 +11,8 @@ import sys
 # The one table of benchmarks: name -> module. Add a line here for a new bench module.
 BENCHES: dict[str, str] = {
     "load": "bench.load",
+    "matching": "bench.bench_matching",
+    "routing": "bench.bench_routing",
 }
 
 

@@ -207,3 +207,9 @@ def serve_command(
     host, port = host or config.server.host, port or config.server.port
     click.echo(f"Aduan serving on http://{host}:{port} with {workers} workers.", err=True)
     serve(config, host=host, port=port, workers=workers, threads=threads, timeout=timeout)
+
+
+# `aduan eval routing|answers` lives in its own module (issue 7); registered here.
+from bot.eval_cli import eval_group  # noqa: E402
+
+main.add_command(eval_group)

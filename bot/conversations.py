@@ -10,29 +10,17 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from bot import committee, flows, parsers
-from bot.answers.routing import UnitProfile, suggest_units
+from bot.answers.history import unit_profiles
+from bot.answers.routing import suggest_units
 from bot.messages import TicketStatus
 from bot.outbound import say
 from store import repo
-from store.models import Answer, Contact, Conversation, Ticket, Unit
+from store.models import Contact, Conversation, Ticket, Unit
 
 if TYPE_CHECKING:
     from bot.service import Desk
 
 SUGGEST_LIMIT = 20
-
-
-def unit_profiles(session: Session, units: Mapping[str, Unit]) -> list[UnitProfile]:
-    """Each unit's name, description and aliases plus its library titles, keywords and examples."""
-    texts: dict[int | None, list[str]] = {}
-    for answer in session.exec(select(Answer).where(col(Answer.active).is_(True))):
-        texts.setdefault(answer.unit_id, []).extend(
-            [answer.title, *answer.keywords, *answer.examples]
-        )
-    return [
-        UnitProfile(u.code, u.name, u.description, tuple(u.aliases), tuple(texts.get(u.id, ())))
-        for u in units.values()
-    ]
 
 
 def snapshot_settings(
@@ -47,7 +35,10 @@ def snapshot_settings(
     """The desk's part of a Snapshot: unit order and best guess, questions, identity, secrecy."""
     suggested, order = "", list(units)
     if parsed.kind is parsers.Kind.NO_CODE:
-        ranked = [c for c, _ in suggest_units(text, unit_profiles(session, units), SUGGEST_LIMIT)]
+        profiles = [
+            p for p in unit_profiles(session) if p.code in units
+        ]  # learns from routed history
+        ranked = [c for c, _ in suggest_units(text, profiles, SUGGEST_LIMIT)]
         suggested = ranked[0] if ranked else ""
         order = ranked + [c for c in units if c not in ranked]
     cfg = desk.config.conversation

@@ -1,0 +1,99 @@
+"""Evaluating routing and answer matching on labelled CSV files (the `aduan eval` commands)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answers.match import AnswerDoc, Matcher
+from bot.answers.routing import Router
+
+
+def read_rows(path: Path, *columns: str) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV, checking that the expected columns are there."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
+        return [{c: (row[c] or "").strip() for c in columns} for row in reader]
+
+
+def write_predictions(path: Path, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Write text,expected,predicted."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "expected", "predicted"])
+        writer.writerows(rows)
+
+
+def macro_f1(expected: Sequence[str], predicted: Sequence[str]) -> float:
+    """Unweighted mean of per-class F1 over the classes present in `expected`."""
+    labels = sorted(set(expected))
+    if not labels:
+        return 0.0
+    total = 0.0
+    for label in labels:
+        tp = sum(e == label and p == label for e, p in zip(expected, predicted, strict=True))
+        fp = sum(e != label and p == label for e, p in zip(expected, predicted, strict=True))
+        fn = sum(e == label and p != label for e, p in zip(expected, predicted, strict=True))
+        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return total / len(labels)
+
+
+def eval_routing(train: Path, test: Path, out: Path) -> dict[str, float | int]:
+    """Train a router on TRAIN (as routed history), predict TEST, write predictions, return metrics."""
+    router = Router.from_history((r["text"], r["unit"]) for r in read_rows(train, "text", "unit"))
+    rows = read_rows(test, "text", "unit")
+    predicted = [router.predict(r["text"]) or "" for r in rows]
+    expected = [r["unit"] for r in rows]
+    write_predictions(
+        out, [(r["text"], r["unit"], p) for r, p in zip(rows, predicted, strict=True)]
+    )
+    hits = sum(e == p for e, p in zip(expected, predicted, strict=True))
+    n = len(rows)
+    return {
+        "accuracy": round(hits / n, 4) if n else 0.0,
+        "macro_f1": round(macro_f1(expected, predicted), 4),
+        "n": n,
+    }
+
+
+def load_library(path: Path) -> list[AnswerDoc]:
+    """A JSON list of {"id", "answer", "examples": [...]} (optional "title", "keywords")."""
+    items = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: expected a JSON list of answers")
+    return [
+        AnswerDoc(
+            id=str(item["id"]),
+            title=str(item.get("title", "")),
+            body=str(item.get("answer", "")),
+            keywords=tuple(item.get("keywords", ())),
+            examples=tuple(item.get("examples", ())),
+        )
+        for item in items
+    ]
+
+
+def eval_answers(library: Path, test: Path, out: Path, threshold: float) -> dict[str, float | int]:
+    """Match each TEST question against LIB; predicted is empty below the threshold."""
+    matcher = Matcher(load_library(library))
+    rows = read_rows(test, "text", "answer_id")
+    predicted = []
+    for row in rows:
+        best = matcher.rank(row["text"], limit=1)
+        predicted.append(str(best[0].answer_id) if best and best[0].score >= threshold else "")
+    write_predictions(
+        out, [(r["text"], r["answer_id"], p) for r, p in zip(rows, predicted, strict=True)]
+    )
+    n = len(rows)
+    hits = sum(r["answer_id"] == p for r, p in zip(rows, predicted, strict=True))
+    answered = sum(bool(p) for p in predicted)
+    return {
+        "top1": round(hits / n, 4) if n else 0.0,
+        "answered": round(answered / n, 4) if n else 0.0,
+        "n": n,
+    }

@@ -1,0 +1,110 @@
+"""`aduan eval routing|answers` end to end on small files written by the test."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+
+def _csv(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def _read(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+TRAIN = [
+    ("jalan rusak berlubang di desa", "Infrastruktur"),
+    ("jembatan ambrol mohon diperbaiki", "Infrastruktur"),
+    ("aspal jalan kabupaten hancur", "Infrastruktur"),
+    ("sampah menumpuk bau", "Lingkungan"),
+    ("limbah cemari sungai", "Lingkungan"),
+    ("asap bakar sampah", "Lingkungan"),
+]
+TEST = [
+    ("jln rusak parah bnyk lubang", "Infrastruktur"),
+    ("smph numpuk di sungai", "Lingkungan"),
+    ("jembatan putus", "Infrastruktur"),
+    ("bau limbah pabrik", "Lingkungan"),
+]
+
+
+def test_eval_routing_writes_predictions_and_one_json_line(tmp_path):
+    train = _csv(tmp_path / "train.csv", ["text", "unit"], TRAIN)
+    test = _csv(tmp_path / "test.csv", ["text", "unit"], TEST)
+    out = tmp_path / "pred.csv"
+    result = CliRunner().invoke(
+        main, ["eval", "routing", "--train", train, "--test", test, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    metrics = json.loads(lines[0])
+    assert metrics == {"accuracy": 1.0, "macro_f1": 1.0, "n": 4}
+    rows = _read(out)
+    assert list(rows[0]) == ["text", "expected", "predicted"]
+    assert [(r["text"], r["expected"], r["predicted"]) for r in rows] == [
+        (t, u, u) for t, u in TEST
+    ]
+
+
+LIBRARY = [
+    {
+        "id": "ktp_hilang",
+        "answer": "Bawa surat kehilangan dari polisi.",
+        "examples": ["KTP saya hilang", "cara urus ktp hilang"],
+    },
+    {
+        "id": "akta",
+        "answer": "Akta kelahiran dibuat di Disdukcapil.",
+        "examples": ["cara buat akta lahir anak", "syarat akta kelahiran"],
+    },
+    {
+        "id": "biaya",
+        "answer": "Semua layanan Disdukcapil gratis.",
+        "examples": ["berapa biaya bikin KTP", "apakah bayar"],
+    },
+]
+
+
+def test_eval_answers_reports_top1_and_leaves_unmatched_empty(tmp_path):
+    lib = tmp_path / "lib.json"
+    lib.write_text(json.dumps(LIBRARY), encoding="utf-8")
+    test = _csv(
+        tmp_path / "q.csv",
+        ["text", "answer_id"],
+        [
+            ("ktp sy ilang gmn ngurusnya", "ktp_hilang"),
+            ("mau bikin akte kelahiran anak", "akta"),
+            ("bikin ktp bayar gak?", "biaya"),
+            ("jadwal vaksin kucing", "biaya"),
+        ],
+    )
+    out = tmp_path / "pred.csv"
+    result = CliRunner().invoke(
+        main, ["eval", "answers", "--library", str(lib), "--test", test, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output.strip())
+    assert metrics == {"top1": 0.75, "answered": 0.75, "n": 4}
+    rows = _read(out)
+    assert [r["predicted"] for r in rows] == ["ktp_hilang", "akta", "biaya", ""]
+
+
+def test_eval_rejects_files_without_the_columns(tmp_path):
+    bad = _csv(tmp_path / "bad.csv", ["message", "label"], [("x", "y")])
+    result = CliRunner().invoke(
+        main, ["eval", "routing", "--train", bad, "--test", bad, "--out", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code != 0
+    assert "missing column" in result.output

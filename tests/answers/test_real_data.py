@@ -1,0 +1,56 @@
+"""Figures on the real development data in ../shared/data (skipped when it is absent).
+
+Thresholds are loose on purpose: they catch a broken normaliser or model, not a 1-point change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.answers.crossval import OVERLAPS, cv_routing, loo_answers
+from bot.answers.evaluate import load_library, read_rows
+from bot.cli import main
+
+DATA = Path(
+    os.environ.get("ADUAN_DATA_DIR", Path(__file__).resolve().parents[2].parent / "shared" / "data")
+)
+
+pytestmark = pytest.mark.skipif(
+    not (DATA / "complaints_dev.csv").exists(),
+    reason=f"real evaluation data not found at {DATA} (set ADUAN_DATA_DIR to run these)",
+)
+
+
+def test_routing_cross_validated_on_real_complaints():
+    figures = cv_routing(read_rows(DATA / "complaints_dev.csv", "text", "unit"), k=5, seed=0)
+    assert figures["accuracy"] >= 0.66
+    assert figures["macro_f1"] >= 0.62
+    assert figures["top3"] >= 0.9
+
+
+def test_answers_leave_one_out_on_the_real_faq():
+    figures = loo_answers(load_library(DATA / "faq_disdukcapil_library.json"), OVERLAPS)
+    assert figures["top1"] >= 0.5
+    assert figures["top1_merged"] >= 0.6
+    assert figures["top3"] >= 0.8
+
+
+def test_eval_answers_command_on_the_real_faq(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval", "answers",
+            "--library", str(DATA / "faq_disdukcapil_library.json"),
+            "--test", str(DATA / "faq_disdukcapil_questions_dev.csv"),
+            "--out", str(tmp_path / "pred.csv"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    # the dev questions are the library's own examples: this checks the plumbing, not quality
+    assert metrics["n"] == 72 and metrics["top1"] >= 0.9

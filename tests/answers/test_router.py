@@ -1,0 +1,105 @@
+"""The learned router: profiles, history, incremental learning, confidences; history from the store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.answers.history import routing_pairs, unit_profiles
+from bot.answers.routing import Router, UnitProfile, suggest_units
+from bot.messages import Direction, TicketStatus
+from store.db import session_scope
+from store.models import Contact, Message, Ticket, Unit
+
+HISTORY = [
+    ("jalan desa rusak parah banyak lubang", "DPU"),
+    ("jembatan ambrol tidak bisa dilewati motor", "DPU"),
+    ("aspal jln kampung sudah hancur mohon diperbaiki", "DPU"),
+    ("sampah menumpuk di pinggir sungai bau sekali", "DLH"),
+    ("asap pembakaran sampah ganggu warga", "DLH"),
+    ("limbah pabrik cemari sungai", "DLH"),
+    ("guru sering tidak masuk kelas", "DISDIK"),
+    ("pungutan sekolah untuk seragam mahal", "DISDIK"),
+    ("ppdb zonasi anak saya tidak diterima di smp", "DISDIK"),
+]
+
+
+def test_learns_from_history_and_generalises_through_slang():
+    router = Router.from_history(HISTORY)
+    assert router.predict("jln dpn rmh bolong2 gk dibenerin") == "DPU"
+    assert router.predict("smph numpuk bau bgt") == "DLH"
+    assert router.predict("anak sy gak diterima di sklh negeri") == "DISDIK"
+
+
+def test_confidences_are_a_ranked_top_k_that_sums_to_at_most_one():
+    ranked = Router.from_history(HISTORY).suggest("sampah di sungai", k=3)
+    assert [code for code, _ in ranked][0] == "DLH"
+    assert len(ranked) == 3
+    assert all(0 < c <= 1 for _, c in ranked)
+    assert ranked == sorted(ranked, key=lambda cc: -cc[1])
+    assert 0.99 <= sum(c for _, c in ranked) <= 1.0001  # three units: the whole distribution
+
+
+def test_learns_incrementally():
+    router = Router.from_history(HISTORY)
+    before = router.predict("retribusi parkir pasar dipungut preman")
+    for _ in range(3):
+        router.learn("parkir liar dan preman di pasar", "SATPOL")
+    assert before != "SATPOL"
+    assert router.predict("retribusi parkir pasar dipungut preman") == "SATPOL"
+
+
+def test_unit_names_of_known_sectors_bring_their_vocabulary():
+    profiles = [UnitProfile("INFRA", "Infrastruktur"), UnitProfile("DIDIK", "Pendidikan")]
+    assert suggest_units("jalan berlubang", profiles)[0][0] == "INFRA"
+    assert suggest_units("kepala sekolah minta uang", profiles)[0][0] == "DIDIK"
+
+
+def _ticket(session, contact, unit, number, status, text, when):
+    ticket = Ticket(
+        number=number,
+        contact_id=contact.id,
+        unit_id=unit.id,
+        status=status,
+        channel="sms",
+        address="6281200000000",
+        received_at=when,
+        due_at=when + timedelta(hours=5),
+        updated_at=when,
+    )
+    session.add(ticket)
+    session.flush()
+    for offset, body in enumerate((text, "tambahan info")):
+        session.add(
+            Message(
+                ticket_id=ticket.id,
+                contact_id=contact.id,
+                direction=Direction.IN,
+                channel="sms",
+                address="6281200000000",
+                body=body,
+                created_at=when + timedelta(minutes=offset),
+            )
+        )
+
+
+def test_history_pairs_come_from_answered_and_closed_tickets(seeded, clock):
+    with session_scope(seeded) as session:
+        units = {u.code: u for u in session.exec(select(Unit)).all()}
+        contact = Contact(phone="+6281200000000", created_at=clock())
+        session.add(contact)
+        session.flush()
+        _ticket(
+            session, contact, units["DPUPR"], "100001", TicketStatus.CLOSED, "jalan rusak", clock()
+        )
+        _ticket(session, contact, units["DLH"], "100002", TicketStatus.ANSWERED, "sampah", clock())
+        _ticket(session, contact, units["PDAM"], "100003", TicketStatus.OPEN, "air mati", clock())
+    with session_scope(seeded) as session:
+        pairs = sorted(routing_pairs(session))
+        profiles = {p.code: p for p in unit_profiles(session)}
+    assert pairs == [("jalan rusak", "DPUPR"), ("sampah", "DLH")]
+    assert "jalan rusak" in profiles["DPUPR"].examples
+    assert "air mati" not in profiles["PDAM"].examples  # open tickets are not yet the truth
+    assert len(profiles["PDAM"].examples) >= 1  # the answer library is folded in
+    assert suggest_units("sampah numpuk", list(profiles.values()))[0][0] == "DLH"
