@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot import committee, notices, sla
+from bot import committee, notices, sla, tickets
 from bot.messages import Direction, TicketStatus
-from bot.replies import render
+from bot.outbound import say
 from bot.service import Desk
 from store import repo
 from store.models import Contact, JobMark, Message, SlaPause, Ticket, Unit
@@ -142,40 +142,21 @@ def auto_close(session: Session, *, now: datetime, desk: Desk) -> int:
 def _close(
     session: Session, ticket: Ticket, unit: Unit, contact: Contact, now: datetime, desk: Desk
 ) -> None:
-    cfg = desk.config
-    lang = contact.language or cfg.app.language
-    days = cfg.jobs.auto_close_days
-    body = render(
-        desk.env,
-        "auto_closed",
-        lang,
+    days = desk.config.jobs.auto_close_days
+    say(
+        session,
+        key="auto_closed",
+        channel=ticket.channel,
+        address=ticket.address,
+        contact=contact,
         now=now,
-        tz=cfg.app.timezone,
+        desk=desk,
+        ticket_id=ticket.id,
+        author=ACTOR,
         ticket=ticket.number,
         unit_code=unit.code,
         days=days,
     )
-    repo.queue_reply(
-        session,
-        body=body,
-        channel=ticket.channel,
-        address=ticket.address,
-        now=now,
-        ticket_id=ticket.id,
-        contact_id=contact.id,
-        author=ACTOR,
-        blocked="citizen opted out (STOP)" if contact.opted_out else "",
-    )
-    ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
-    repo.audit(
-        session,
-        actor=ACTOR,
-        action="ticket.close",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
-        now=now,
-        before={"status": "answered"},
-        after={"status": "closed"},
-        reason=f"no reply from the citizen in {days} days",
+    tickets.close(
+        session, ticket, now=now, actor=ACTOR, reason=f"no reply from the citizen in {days} days"
     )
