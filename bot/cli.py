@@ -60,7 +60,7 @@ def seed_demo_command() -> None:
 def run_command(host: str | None, port: int | None) -> None:
     """Serve the gateway, the admin and the simulator for trying Aduan locally."""
     from bot.app import create_app
-    from bot.demo import DEMO_LOGINS
+    from bot.demo import COMMITTEE_PASSWORD, DEMO_COMMITTEE, DEMO_LOGINS
 
     config = _config()
     seeded = _prepare(config, seed=True)
@@ -73,6 +73,8 @@ def run_command(host: str | None, port: int | None) -> None:
     click.echo(f"  Webhooks:  {base}/webhooks/<channel>")
     click.echo(f"  Health:    {base}/healthz")
     click.echo("  Demo logins: " + ", ".join(f"{u} / {p}" for u, p, *_ in DEMO_LOGINS))
+    committee = "/".join(u for u, *_ in DEMO_COMMITTEE)
+    click.echo(f"  Committee:   {committee} / {COMMITTEE_PASSWORD} (phones 081100000001-3)")
     app = create_app(config)
     if not config.scheduler.in_web:  # in_web: create_app started it already
         from bot.scheduler import start_background

@@ -100,5 +100,6 @@ def configure(level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = (
         handler.set_name(HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
-    if level != "DEBUG":  # each command migrates first: its progress lines are noise
+    if level != "DEBUG":  # migration progress and job (re)scheduling lines are noise
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
