@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -11,18 +14,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 CONFIG = """
 [simulator]
 enabled = true
 [channels]
-enabled = ["simulator"]
+enabled = ["simulator", "twilio"]
+[channels.twilio]
+sms_from = "+15005550006"
 [limits]
 messages_per_minute = 0
 messages_per_hour = 0
 [logging]
 level = "WARNING"
 """
+
+
+PUBLIC_BASE_URL = "https://aduan.example.go.id"
+ACCOUNT_SID, AUTH_TOKEN = "AC" + "0" * 32, "crash-test-auth-token"
 
 
 def free_port() -> int:
@@ -42,6 +52,9 @@ class ServeProcess:
             "ADUAN_CONFIG": str(tmp / "aduan.toml"),
             "DATABASE_URL": db_url,
             "PORT": str(self.port),
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -108,6 +121,37 @@ def post_message(port: int, msg_id: str, sender: str, text: str) -> dict | None:
         resp = conn.getresponse()
         data = resp.read()
         conn.close()
-    except OSError:
+    except (OSError, http.client.HTTPException):  # the server died mid-answer: not acknowledged
         return None
     return json.loads(data) if 200 <= resp.status < 300 else None
+
+
+def post_twilio(port: int, msg_id: str, sender: str, text: str) -> dict | None:
+    """A signed Twilio SMS webhook (MessageSid = msg_id); {"twiml": ...} on 2xx, None otherwise.
+
+    The signature is computed as Twilio documents it (HMAC-SHA1 over the public URL and the sorted
+    form fields), so a retry is byte-for-byte what Twilio would resend."""
+    form = {
+        "MessageSid": msg_id,
+        "SmsSid": msg_id,
+        "AccountSid": ACCOUNT_SID,
+        "From": "+62" + sender.removeprefix("0"),
+        "To": "+15005550006",
+        "Body": text,
+        "NumMedia": "0",
+    }
+    signed = PUBLIC_BASE_URL + "/webhooks/twilio" + "".join(k + form[k] for k in sorted(form))
+    mac = hmac.new(AUTH_TOKEN.encode(), signed.encode(), hashlib.sha1).digest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": base64.b64encode(mac).decode(),
+    }
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        conn.request("POST", "/webhooks/twilio", urlencode(form), headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+    except (OSError, http.client.HTTPException):  # the server died mid-answer: not acknowledged
+        return None
+    return {"twiml": data.decode()} if 200 <= resp.status < 300 else None
