@@ -52,6 +52,8 @@ def _warned_since(session: Session, contact_id: int, since: datetime) -> bool:
 
 def check(session: Session, contact_id: int, *, now: datetime, cfg: LimitsConfig) -> Verdict:
     """Whether to answer this sender's message; records the warning when it is the first."""
+    if not (cfg.messages_per_minute or cfg.messages_per_hour):
+        return Verdict.OK  # no limit configured: skip the count
     minute, hour = recent_inbound(session, contact_id, now)
     over = (cfg.messages_per_minute and minute > cfg.messages_per_minute) or (
         cfg.messages_per_hour and hour > cfg.messages_per_hour

@@ -51,7 +51,8 @@ class Runtime:
             len(outcome.replies),
             outcome.duplicate,
         )
-        self.kick_delivery()
+        if outcome.queued:  # inline-only replies went out in the HTTP response: nothing to dispatch
+            self.kick_delivery()
         return outcome
 
     def deliver_now(self) -> int:

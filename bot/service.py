@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.messages import Direction, DraftStatus, InboundMessage, Priority, Ticke
 from bot.replies import render
 from store import repo
 from store.db import session_scope
-from store.models import Contact, Conversation, Draft, Message, Ticket, Unit
+from store.models import Answer, Contact, Conversation, Draft, Message, Ticket, Unit
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class Outcome:
     replies: tuple[str, ...]
     duplicate: bool = False
     keys: tuple[str, ...] = ()  # the reply templates used, in order (transcript tests)
+    # True when the transaction queued a row for the dispatcher (not only inline replies)
+    queued: bool = field(default=True, compare=False)
 
 
 @dataclass
@@ -63,6 +65,8 @@ class _Turn:
     replies: list[Message] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     feedback: str = ""  # a ticket answered during this turn: ask the citizen about it
+    # the open tickets read for the snapshot, reused by the first action if nothing changed since
+    open_cache: list[Ticket] | None = None
 
     @property
     def lang(self) -> str:
@@ -166,7 +170,9 @@ def process_inbound(
     for attempt in range(3):
         try:
             with session_scope(engine) as session:
-                return handle_inbound(session, msg, now=now, desk=desk, inline=inline)
+                outcome = handle_inbound(session, msg, now=now, desk=desk, inline=inline)
+                pending = bool(session.info.get(repo.PENDING_KEY))
+            return replace(outcome, queued=pending)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -194,10 +200,8 @@ def _converse(turn: _Turn) -> None:
     parsed = parsers.parse_message(text, refs)
     if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
         return  # stored, never answered: the citizen asked us to stop
-    open_refs = tuple(
-        flows.TicketRef(t.number, _code(turn, t) or "")
-        for t in repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
-    )
+    turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    open_refs = tuple(flows.TicketRef(t.number, _code(turn, t) or "") for t in turn.open_cache)
     settings = conversations.snapshot_settings(
         turn.session,
         desk=turn.desk,
@@ -235,11 +239,14 @@ def _save_state(turn: _Turn, conv: Conversation, result: flows.Step) -> None:
 
 
 def _apply(turn: _Turn, action: flows.Action) -> None:
+    cached = turn.open_cache
+    if not isinstance(action, flows.Reply):  # any other action may change the open tickets
+        turn.open_cache = None
     match action:
         case flows.Reply(key=key, ctx=ctx):
             turn.reply(key, **ctx)
         case flows.FileComplaint() as complaint:
-            _file_complaint(turn, turn.units[complaint.unit_code], complaint)
+            _file_complaint(turn, turn.units[complaint.unit_code], complaint, cached)
         case flows.AppendToTicket(number=number, reply=reply):
             ticket = repo.ticket_by_number(turn.session, number)
             assert ticket is not None
@@ -277,17 +284,18 @@ def _attach(turn: _Turn, ticket: Ticket) -> None:
     turn.linked = []
 
 
-def _file_complaint(turn: _Turn, unit: Unit, complaint: flows.FileComplaint) -> None:
+def _file_complaint(
+    turn: _Turn, unit: Unit, complaint: flows.FileComplaint, cached: list[Ticket] | None = None
+) -> None:
     """Append to the citizen's open ticket for the unit, or open a new one.
 
     A complaint naming a breach of ethics goes to the committee: no draft, and the citizen is told."""
     text = "\n".join([complaint.text, *complaint.details])
     if complaint.name and not turn.contact.name:
         turn.contact.name = complaint.name
-    existing = next(
-        (t for t in repo.open_tickets(turn.session, turn.contact.id) if t.unit_id == unit.id),  # type: ignore[arg-type]
-        None,
-    )
+    if cached is None:
+        cached = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    existing = next((t for t in cached if t.unit_id == unit.id), None)
     ticket = existing or _open_ticket(turn, unit)
     _attach(turn, ticket)
     if complaint.confidential:
@@ -369,24 +377,26 @@ def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
 
 def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
     """Put the best library answer up for approval; send it at once only if it is auto-send and sure."""
-    answers = repo.answers_for_unit(turn.session, unit.id)
-    docs = [AnswerDoc(a.id, a.title, a.body, tuple(a.keywords), tuple(a.examples)) for a in answers]  # type: ignore[arg-type]
+    rows = repo.answer_rows_for_unit(turn.session, unit.id)
+    docs = [AnswerDoc(r.id, r.title, r.body, tuple(r.keywords), tuple(r.examples)) for r in rows]
     matches = rank(text, docs, limit=1)
     cfg = turn.desk.config.answers
     if not matches or matches[0].score < cfg.draft_threshold:
         return
-    best = next(a for a in answers if a.id == matches[0].answer_id)
+    best = next(r for r in rows if r.id == matches[0].answer_id)
     draft = Draft(
         ticket_id=ticket.id,
         answer_id=best.id,
-        body=best.body,  # type: ignore[arg-type]
+        body=best.body,
         score=matches[0].score,
         created_at=turn.now,
     )
     turn.session.add(draft)
     if best.auto_send and matches[0].score >= cfg.auto_send_threshold:
         draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, "bot", turn.now
-        best.usage_count += 1
+        answer = turn.session.get(Answer, best.id)  # the ORM row only when it is used
+        assert answer is not None
+        answer.usage_count += 1
         turn.reply("answer", ticket=ticket.number, code=unit.code, body=best.body)
         mark_answered(turn.session, ticket, now=turn.now, actor="bot")
         turn.feedback = ticket.number

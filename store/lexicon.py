@@ -63,8 +63,9 @@ def ethics_terms(session: Session, *, include_inactive: bool = False) -> list[Et
 
 
 def active_ethics_words(session: Session) -> tuple[str, ...]:
-    """The active terms as plain strings, for bot.parsers.ethics.screen."""
-    return tuple(row.term for row in ethics_terms(session))
+    """The active terms as plain strings, for bot.parsers.ethics.screen (one column: no ORM rows)."""
+    stmt = select(EthicsTerm.term).where(col(EthicsTerm.active).is_(True))
+    return tuple(session.exec(stmt.order_by(col(EthicsTerm.term))))
 
 
 def add_ethics_term(session: Session, term: str, *, now: datetime, actor: str) -> EthicsTerm:

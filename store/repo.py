@@ -24,6 +24,7 @@ from store.models import (
 )
 
 TICKET_DIGITS = 7
+PENDING_KEY = "aduan.outbox_pending"  # session.info flag: this transaction queued a row to send
 
 
 def active_units(session: Session) -> list[Unit]:
@@ -36,9 +37,12 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
 
 
 def find_message(session: Session, *, channel: str, provider_id: str) -> Message | None:
-    """The message a provider already delivered with this id, if any (deduplication)."""
-    stmt = select(Message).where(Message.channel == channel, Message.provider_id == provider_id)
-    return session.exec(stmt).first()
+    """The message a provider already delivered with this id, if any (deduplication).
+
+    Nearly every id is new: look up the key column first and build the ORM row only on a hit."""
+    stmt = select(Message.id).where(Message.channel == channel, Message.provider_id == provider_id)
+    found = session.exec(stmt).first()
+    return session.get(Message, found) if found is not None else None
 
 
 def replies_to(session: Session, message_id: int) -> list[Message]:
@@ -115,7 +119,8 @@ def new_ticket_number(session: Session) -> str:
     """A random 7-digit number: short for SMS and not guessable from anyone else's."""
     while True:
         number = str(secrets.randbelow(9 * 10 ** (TICKET_DIGITS - 1)) + 10 ** (TICKET_DIGITS - 1))
-        if ticket_by_number(session, number) is None:
+        taken = session.exec(select(Ticket.id).where(Ticket.number == number)).first()
+        if taken is None:
             return number
 
 
@@ -139,6 +144,23 @@ def answers_for_unit(session: Session, unit_id: int | None) -> list[Answer]:
     if unit_id is not None:
         cond = sa.or_(cond, Answer.unit_id == unit_id)
     return list(session.exec(select(Answer).where(Answer.active, cond).order_by(col(Answer.id))))
+
+
+def answer_rows_for_unit(session: Session, unit_id: int | None) -> list[sa.Row[Any]]:
+    """answers_for_unit as plain rows (id, title, body, keywords, examples, auto_send): no ORM."""
+    cond = col(Answer.unit_id).is_(None)
+    if unit_id is not None:
+        cond = sa.or_(cond, Answer.unit_id == unit_id)
+    cols = (
+        Answer.id,
+        Answer.title,
+        Answer.body,
+        Answer.keywords,
+        Answer.examples,
+        Answer.auto_send,
+    )
+    stmt = sa.select(*cols).where(col(Answer.active), cond).order_by(col(Answer.id))
+    return list(session.execute(stmt))
 
 
 def add_message(session: Session, **fields: Any) -> Message:
@@ -180,20 +202,23 @@ def queue_reply(
     status = OutboxStatus.INLINE if inline else OutboxStatus.PENDING
     if blocked:
         status = OutboxStatus.FAILED
-    session.add(
-        Outbox(
-            message_id=message.id,  # type: ignore[arg-type]
-            channel=channel,
-            address=address,
-            body=body,
-            status=status,
-            next_attempt_at=now if status is OutboxStatus.PENDING else None,
-            sent_at=now if status is OutboxStatus.INLINE else None,
-            error=blocked,
-            created_at=now,
-        )
+    if status is OutboxStatus.PENDING:
+        session.info[PENDING_KEY] = True  # the caller should run the dispatcher after commit
+    # A Core insert: nothing reads the outbox row back in this transaction, so no ORM object
+    session.connection().execute(
+        sa.insert(Outbox.__table__),  # type: ignore[attr-defined]
+        {
+            "message_id": message.id,
+            "channel": channel,
+            "address": address,
+            "body": body,
+            "status": status,
+            "next_attempt_at": now if status is OutboxStatus.PENDING else None,
+            "sent_at": now if status is OutboxStatus.INLINE else None,
+            "error": blocked,
+            "created_at": now,
+        },
     )
-    session.flush()
     return message
 
 
@@ -210,19 +235,20 @@ def audit(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
-    """Append one line to the audit log."""
-    session.add(
-        AuditLog(
-            at=now,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            ticket_id=ticket_id,
-            before=before or {},
-            after=after or {},
-            reason=reason,
-        )
+    """Append one line to the audit log (a Core insert: the row is never read back here)."""
+    session.connection().execute(
+        sa.insert(AuditLog.__table__),  # type: ignore[attr-defined]
+        {
+            "at": now,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "ticket_id": ticket_id,
+            "before": before or {},
+            "after": after or {},
+            "reason": reason,
+        },
     )
 
 
