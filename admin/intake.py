@@ -72,6 +72,7 @@ def intake() -> ResponseReturnValue:
         provider_id=f"intake-{uuid.uuid4().hex}",
         phone=phone,
         name=f.get("name", "").strip()[:80],
+        from_desk=True,
     )
     outcome = rt.receive(msg, inline=False)
     with session_scope(rt.engine) as db:
@@ -91,9 +92,11 @@ def intake() -> ResponseReturnValue:
             f"Aduan dicatat sebagai tiket {outcome.ticket}; warga menerima SMS tanda terima.", "ok"
         )
         return redirect(url_for("admin.ticket", number=outcome.ticket), 303)
+    # the bot's replies went to the citizen's phone; they are not shown here (they could list the
+    # citizen's other tickets, which this officer may not be allowed to see)
     flash(
-        "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas). Balasan bot: "
-        + " / ".join(outcome.replies),
+        "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas); "
+        "balasan bot dikirim ke HP warga.",
         "info",
     )
     return redirect(url_for("admin.intake"), 303)

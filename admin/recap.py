@@ -19,7 +19,7 @@ from bot.recap import Figures, Recap, previous_month
 from store.db import read_session
 from store.models import AuditLog, Ticket, Unit
 
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 SLA_ACTIONS = ("sla.reminder", "sla.breach")
 
 

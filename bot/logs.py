@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from bot.parsers import mask_phone
 
 # "+62 812-3456-7890", "+6281234567890", "081234567890", "6281234567890", "whatsapp:+62…"
-PHONE = re.compile(r"(?<![\w+])(?:\+\d[\d \-]{6,17}\d|(?:62|0)8\d[\d\-]{6,13}\d)(?!\w)")
+PHONE = re.compile(
+    r"(?:(?<![\w+])|(?<=%2B)|(?<=%2b))(?:\+\d[\d \-]{6,17}\d|(?:62|0)8\d[\d\-]{6,13}\d)(?!\w)"
+)
 HANDLER_NAME = "aduan"
 _secrets: set[str] = set()
 _base_factory = logging.getLogRecordFactory()
@@ -103,3 +105,6 @@ def configure(level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = (
     if level != "DEBUG":  # migration progress and job (re)scheduling lines are noise
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # httpx logs every request URL at INFO: Kannel's sendsms URL carries number, text, password
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -154,6 +154,8 @@ def handle_inbound(
 
 def _staff_command(turn: _Turn) -> bool:
     """A committee command (OK/JAWAB/ALIH/INFO <no>) is handled as one; True if it was."""
+    if turn.msg.from_desk:  # an officer typing for a citizen must not borrow a member's number
+        return False
     cmd = parsers.parse_staff_command(turn.inbound.body)
     if cmd is None:
         return False

@@ -45,7 +45,9 @@ def make_engine(url: str) -> Engine:
     """An engine for a SQLite or PostgreSQL URL; creates the SQLite file's folder."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return sa.create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        )
     kwargs: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
     }
@@ -53,7 +55,7 @@ def make_engine(url: str) -> Engine:
         kwargs["poolclass"] = StaticPool
     else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, hide_parameters=True, **kwargs)  # no complaint text in errors
     _sqlite_events(engine)
     return engine
 

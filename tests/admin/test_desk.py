@@ -179,3 +179,21 @@ def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pendi
         assert ticket.priority == "urgent" and ticket.reopened_count == 1
         answer = s.get(Answer, s.get(Draft, pending_draft).answer_id)
         assert answer.usage_count == 1
+
+
+def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dinkes, set_ticket):
+    """An officer typing a committee member's number cannot borrow the member's phone commands."""
+    set_ticket(dinkes, ethics=True)
+    browser.login("petugas")
+    for text in (f"INFO {dinkes}", f"ALIH {dinkes} DISHUB"):
+        resp = browser.post(
+            "/admin/intake",
+            {"phone": "081100000001", "text": text, "channel": "simulator", "via": "phone"},
+        )
+        assert resp.status_code == 303
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == dinkes)).one()
+        assert ticket.ethics and ticket.transferred_count == 0
+        actions = {a.action for a in s.exec(select(AuditLog))}
+        assert not any(a.startswith("committee.") or a == "ticket.transfer" for a in actions), actions
+    assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 403

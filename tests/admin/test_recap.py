@@ -36,6 +36,7 @@ def test_recap_defaults_to_last_month_and_refuses_bad_months(browser):
     browser.login("admin")
     assert "Rekapitulasi aduan 2026-10" in browser.page("/admin/recap")
     assert browser.client.get("/admin/recap?month=2026-13").status_code == 404
+    assert browser.client.get("/admin/recap.xlsx?month=0000-01").status_code == 404
 
 
 def test_recap_is_for_admin_and_committee_only(browser, komite):

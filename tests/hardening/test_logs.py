@@ -48,6 +48,24 @@ def test_masking_of_text():
     for phone in PHONES:
         assert phone not in mask_text(f"sent to {phone} now")
     assert mask_text("ticket 4827193 on 2026-11-24") == "ticket 4827193 on 2026-11-24"
+    # a URL-encoded "+" (Kannel's sendsms query string) does not hide the number
+    assert "6281234567890" not in mask_text("GET /cgi-bin/sendsms?to=%2B6281234567890&text=x")
+
+
+def test_http_client_request_lines_are_not_logged():
+    """httpx logs each request URL at INFO (Kannel's carries number, text and password)."""
+    from bot.logs import configure
+
+    root, quiet = logging.getLogger(), ("alembic", "apscheduler", "httpx", "httpcore")
+    saved = root.level, list(root.handlers), {n: logging.getLogger(n).level for n in quiet}
+    try:
+        configure(level="INFO", fmt="kv")
+        assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    finally:  # leave the process's logging as the other tests expect it
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        for name, level in saved[2].items():
+            logging.getLogger(name).setLevel(level)
 
 
 def test_no_phone_or_token_in_logs_across_flows(app, client, clock, caplog):
