@@ -37,6 +37,7 @@ def page(token: str) -> ResponseReturnValue:
         stmt = select(Message).where(
             Message.ticket_id == ticket.id,
             Message.direction == Direction.OUT,
+            Message.contact_id == ticket.contact_id,  # not the staff's reminders and alerts
             col(Message.is_note).is_(False),
             Message.author != "bot",  # the staff's answers, not the bot's receipts
         )

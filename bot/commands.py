@@ -66,11 +66,18 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
         turn.reply("staff_usage")
         return True
     ticket = repo.ticket_by_number(turn.session, cmd.number)
-    if ticket is None:
+    if ticket is None or not _may_act_on(member, ticket, turn):
         turn.reply("staff_no_ticket", number=cmd.number)
         return True
     HANDLERS[cmd.verb](turn, member, ticket, cmd)
     return True
+
+
+def _may_act_on(member: StaffUser, ticket: Ticket, turn: _Turn) -> bool:
+    """The committee acts on ethics tickets and escalated ones only, as in the admin; admins on all."""
+    if member.role is Role.ADMIN:
+        return True
+    return ticket.ethics or committee.was_escalated(turn.session, ticket.id)  # type: ignore[arg-type]
 
 
 def _refused(turn: _Turn, cmd: StaffCommand, why: str) -> None:

@@ -35,6 +35,12 @@ def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
     return session.exec(stmt).first()
 
 
+def was_escalated(session: Session, ticket_id: int) -> bool:
+    """Whether the ticket was ever put before the committee (open or closed escalation)."""
+    stmt = select(Escalation.id).where(Escalation.ticket_id == ticket_id).limit(1)
+    return session.exec(stmt).first() is not None
+
+
 def escalate(
     session: Session,
     ticket: Ticket,

@@ -68,7 +68,9 @@ class InboundMessage:
     name: str = ""
     media: tuple[Media, ...] = ()
     received_at: datetime | None = None
-    from_desk: bool = False  # typed in by an officer (walk-in/telephone intake): never a staff command
+    from_desk: bool = (
+        False  # typed in by an officer (walk-in/telephone intake): never a staff command
+    )
 
 
 @dataclass(frozen=True)

@@ -189,14 +189,22 @@ def _replay(session: Session, seen: Message) -> Outcome:
     return Outcome(seen.id, ticket.number if ticket else None, replies, duplicate=True)
 
 
+def _pending_units(data: dict[str, Any]) -> list[str]:
+    """The unit codes a pending question refers to."""
+    codes = [str(c) for c in data.get("choices", ())]
+    return [*codes, str(data["unit"])] if data.get("unit") else codes
+
+
 def _converse(turn: _Turn) -> None:
     """Run the flow for the message and apply its actions."""
     conv = repo.get_conversation(
         turn.session, channel=turn.msg.channel, address=turn.msg.address, now=turn.now
     )
     expired = conv.expires_at is not None and conv.expires_at <= turn.now
-    state = flows.State.IDLE if expired else flows.State(conv.state)
-    data = {} if expired else dict(conv.data)
+    # a unit deactivated while its question was pending: start afresh rather than fail every retry
+    stale = not set(_pending_units(conv.data)) <= set(turn.units)
+    state = flows.State.IDLE if expired or stale else flows.State(conv.state)
+    data = {} if expired or stale else dict(conv.data)
     text = parsers.normalize_text(turn.inbound.body)
     refs = [parsers.UnitRef(u.code, tuple(u.aliases)) for u in turn.units.values()]
     parsed = parsers.parse_message(text, refs)

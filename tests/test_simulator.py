@@ -120,3 +120,18 @@ def test_simulator_page_renders(client):
 def test_healthz_reports_database(client):
     data = client.get("/healthz").get_json()
     assert data["status"] == "ok" and data["database"]["ok"] and data["database"]["revision"]
+
+
+def test_a_unit_deactivated_while_its_question_is_pending_does_not_break_the_chat(client, seeded):
+    from sqlmodel import select
+
+    from store.db import session_scope
+    from store.models import Unit
+
+    ask = client.post("/simulator/messages", json={"from": "081234567890", "text": "dishb #jalan"})
+    assert "DISHUB" in ask.get_json()["replies"][0]
+    with session_scope(seeded) as s:
+        s.exec(select(Unit).where(Unit.code == "DISHUB")).one().active = False
+    yes = client.post("/simulator/messages", json={"from": "081234567890", "text": "YA"})
+    assert yes.status_code == 200
+    assert yes.get_json()["ticket"] is None and yes.get_json()["replies"]  # a helpful answer

@@ -195,5 +195,7 @@ def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dink
         ticket = s.exec(select(Ticket).where(Ticket.number == dinkes)).one()
         assert ticket.ethics and ticket.transferred_count == 0
         actions = {a.action for a in s.exec(select(AuditLog))}
-        assert not any(a.startswith("committee.") or a == "ticket.transfer" for a in actions), actions
+        assert not any(a.startswith("committee.") or a == "ticket.transfer" for a in actions), (
+            actions
+        )
     assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 403

@@ -85,3 +85,24 @@ def test_the_acknowledgement_links_to_a_progress_page_without_personal_data(link
 def test_no_link_without_a_public_base_url(client):
     reply = client.post("/simulator/messages", json={"from": CITIZEN, "text": DISHUB_TEXT})
     assert "/t/" not in reply.get_json()["replies"][0]
+
+
+def test_staff_reminders_never_show_on_the_citizens_progress_page(linked_app, clock):
+    from datetime import timedelta
+
+    from bot import jobs
+    from store.models import StaffUser
+
+    client = linked_app.test_client()
+    reply = client.post("/simulator/messages", json={"from": CITIZEN, "text": DISHUB_TEXT})
+    link = re.search(r"https://aduan\.example(/t/\S+)", reply.get_json()["replies"][0])
+    runtime = linked_app.extensions["aduan"]
+    with session_scope(runtime.engine) as s:
+        s.exec(
+            select(StaffUser).where(StaffUser.username == "petugas")
+        ).one().phone = "+6285600000009"
+    with session_scope(runtime.engine) as s:  # the 60 % reminder goes to the officer's phone
+        assert jobs.sla_clock(s, now=clock() + timedelta(hours=3), desk=runtime.desk) == 1
+    html = client.get(link.group(1)).get_data(as_text=True)
+    assert reply.get_json()["ticket"] in html
+    assert "PENGINGAT" not in html.upper() and "60%" not in html

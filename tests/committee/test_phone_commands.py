@@ -144,7 +144,11 @@ def test_unknown_unit_and_no_escalation(seeded, desk, clock, ethics_ticket):
         "staff_unknown_unit",
     )
     plain = send(seeded, desk, clock, "+6285711112222", "PDAM #air keruh").ticket
-    assert send(seeded, desk, clock, ANGGOTA, f"OK {plain}").keys == ("staff_no_escalation",)
+    assert send(seeded, desk, clock, ANGGOTA, f"OK {plain}").keys == ("staff_no_ticket",)
+    send(seeded, desk, clock, KETUA, f"JAWAB {ethics_ticket} sudah ditangani")  # closes it
+    assert send(seeded, desk, clock, ANGGOTA, f"OK {ethics_ticket}").keys == (
+        "staff_no_escalation",
+    )
 
 
 def test_an_officer_phone_cannot_command(seeded, desk, clock, ethics_ticket):
@@ -203,3 +207,12 @@ def test_refused_commands_are_on_record_without_the_whole_number(seeded, desk, c
         "number": "1234567",
     }
     assert row.actor == mask_phone(CITIZEN) and CITIZEN not in row.actor
+
+
+def test_the_committee_cannot_act_on_an_ordinary_unit_ticket(seeded, desk, clock):
+    """As in the admin: ethics and escalated tickets only; an ordinary ticket looks unknown."""
+    plain = send(seeded, desk, clock, CITIZEN, "DINKES #puskesmas tutup jam 10").ticket
+    for text in (f"INFO {plain}", f"JAWAB {plain} sudah", f"ALIH {plain} DISHUB"):
+        assert send(seeded, desk, clock, KETUA, text).keys == ("staff_no_ticket",)
+    assert ticket(seeded, plain).status.value == "open"
+    assert ticket(seeded, plain).transferred_count == 0
