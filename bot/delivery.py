@@ -61,6 +61,7 @@ def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMes
                 _last_inbound(session, r),
                 attempt_at=now,
                 phone_known=_phone_known(session, r),
+                attempt=r.attempts,
             )
             for r in rows
         ]
@@ -155,22 +156,48 @@ def dispatch(
         return 0  # the common case after an inline reply: no write lock taken at all
     sent = 0
     for msg in claim(engine, now=now, limit=limit):
-        channel = channels.get(msg.channel)
-        provider_id, error = None, None
-        if channel is None:
-            error = SendError(f"channel {msg.channel} is not enabled")
-        else:
-            try:
-                _reserve_provider_id(engine, channel, msg)
-                provider_id = channel.send(msg)
-            except SendError as exc:
-                error = exc
-            except Exception as exc:  # a provider library's own error: retry with back-off
-                log.exception("send failed on %s to %s", msg.channel, mask_phone(msg.address))
-                error = SendError(type(exc).__name__)
-        _record(engine, msg, now=now, cfg=cfg, provider_id=provider_id, error=error)
-        sent += error is None
+        sent += deliver_one(engine, channels, msg, now=now, cfg=cfg)
     return sent
+
+
+def _still_claimed(engine: Engine, msg: OutboundMessage) -> bool:
+    """False when the row's lease ran out and another dispatcher claimed it again meanwhile
+    (a slow provider held up this batch): sending it here too would send it twice."""
+    if not msg.attempt:
+        return True
+    with read_session(engine) as session:
+        row = session.get(Outbox, msg.outbox_id)
+        return (
+            row is not None and row.status is OutboxStatus.SENDING and row.attempts == msg.attempt
+        )
+
+
+def deliver_one(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    msg: OutboundMessage,
+    *,
+    now: datetime,
+    cfg: DeliveryConfig,
+) -> bool:
+    """Send one claimed row and record the outcome; True when the provider accepted it."""
+    if not _still_claimed(engine, msg):
+        return False
+    channel = channels.get(msg.channel)
+    provider_id, error = None, None
+    if channel is None:
+        error = SendError(f"channel {msg.channel} is not enabled")
+    else:
+        try:
+            _reserve_provider_id(engine, channel, msg)
+            provider_id = channel.send(msg)
+        except SendError as exc:
+            error = exc
+        except Exception as exc:  # a provider library's own error: retry with back-off
+            log.exception("send failed on %s to %s", msg.channel, mask_phone(msg.address))
+            error = SendError(type(exc).__name__)
+    _record(engine, msg, now=now, cfg=cfg, provider_id=provider_id, error=error)
+    return error is None
 
 
 def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool:

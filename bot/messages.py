@@ -84,6 +84,7 @@ class OutboundMessage:
     last_inbound_at: datetime | None = None  # for WhatsApp's 24-hour customer-service window
     attempt_at: datetime | None = None  # when the dispatcher claimed it: "now" for the window check
     phone_known: bool = True  # False: the contact has no phone yet (Telegram offers to share it)
+    attempt: int = 0  # the outbox row's attempt count when claimed (0: not from the outbox)
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,17 @@ def test_concurrent_dispatchers_send_each_row_once(engine, clock):
         t.join(60)
     assert sum(sent) == 30
     assert all(r.status is OutboxStatus.SENT and r.attempts == 1 for r in rows(engine))
+
+
+def test_a_row_reclaimed_after_its_lease_is_not_sent_by_the_slow_dispatcher(engine, clock):
+    """A slow provider held a batch past the lease; another dispatcher claimed the rest again.
+    The first one must skip those rows rather than send them a second time."""
+    queue(engine, clock(), 2)
+    slow = delivery.claim(engine, now=clock())
+    later = clock() + delivery.LEASE + timedelta(seconds=1)
+    fresh = delivery.claim(engine, now=later)  # the lease ran out: claimed again
+    assert [m.outbox_id for m in fresh] == [m.outbox_id for m in slow]
+    assert delivery.deliver_one(engine, CHANNELS, slow[1], now=later, cfg=CFG) is False
+    assert rows(engine)[1].status is OutboxStatus.SENDING  # still the second dispatcher's
+    assert delivery.deliver_one(engine, CHANNELS, fresh[1], now=later, cfg=CFG) is True
+    assert rows(engine)[1].status is OutboxStatus.SENT and rows(engine)[1].attempts == 2
