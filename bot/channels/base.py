@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,6 +50,24 @@ class SendError(Exception):
         super().__init__(reason)
         self.permanent = permanent or opted_out
         self.opted_out = opted_out
+
+
+def send_parts(parts: Sequence[str], send_one: Callable[[int, str], str]) -> str:
+    """Send the parts of one message in order and return the first part's provider id.
+
+    A failure once a part has gone out is permanent: a retry would send the earlier parts again,
+    so the officer sees the row failed (with the part) instead of the citizen getting duplicates."""
+    ids: list[str] = []
+    for i, part in enumerate(parts):
+        try:
+            ids.append(send_one(i, part))
+        except Exception as exc:
+            if not ids:
+                raise
+            opted_out = isinstance(exc, SendError) and exc.opted_out
+            why = f"part {i + 1}/{len(parts)} failed after the earlier parts were sent: {exc}"
+            raise SendError(why, permanent=True, opted_out=opted_out) from exc
+    return ids[0]
 
 
 class Handshake(Exception):

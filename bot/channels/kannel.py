@@ -17,7 +17,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.channels.base import Ignored, Rejected, SendError, WebhookRequest, WebhookResponse
+from bot.channels.base import (
+    Ignored,
+    Rejected,
+    SendError,
+    WebhookRequest,
+    WebhookResponse,
+    send_parts,
+)
 from bot.config import Config
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers.phone import PhoneError, mask_phone, normalize_phone
@@ -126,9 +133,12 @@ class Kannel:
         if not (self.sendsms_url and self.username and self.password):
             raise SendError("KANNEL_SENDSMS_URL, KANNEL_USERNAME or KANNEL_PASSWORD is not set")
         provider_id = self.planned_provider_id(msg)
-        for part in split_sms(msg.text):
+
+        def one(_i: int, part: str) -> str:
             self._sendsms(msg.address, part, provider_id)
-        return provider_id
+            return provider_id
+
+        return send_parts(split_sms(msg.text), one)
 
     def planned_provider_id(self, msg: OutboundMessage) -> str:
         """Known before sending: the dispatcher records it first, as a DLR may beat send()'s return."""

@@ -26,6 +26,7 @@ from bot.channels.base import (
     WebhookRequest,
     WebhookResponse,
     header,
+    send_parts,
 )
 from bot.config import TelegramConfig
 from bot.messages import InboundMessage, Media, OutboundMessage, StatusUpdate
@@ -127,11 +128,8 @@ class Telegram:
 
     def send(self, msg: OutboundMessage) -> str:
         """Bot.send_message per 4096-character part; returns "<chat>:<message_id>" of the first."""
-        ids = [
-            self._send_part(msg, part, first=i == 0)
-            for i, part in enumerate(split_text(msg.text, TEXT_LIMIT))
-        ]
-        return ids[0]
+        parts = split_text(msg.text, TEXT_LIMIT)
+        return send_parts(parts, lambda i, part: self._send_part(msg, part, first=i == 0))
 
     def _send_part(self, msg: OutboundMessage, text: str, *, first: bool) -> str:
         if not self.configured:

@@ -25,6 +25,7 @@ from bot.channels.base import (
     WebhookRequest,
     WebhookResponse,
     header,
+    send_parts,
 )
 from bot.channels.twilio.form import WA
 from bot.channels.twilio.form import address as form_address
@@ -135,13 +136,12 @@ class Twilio:
         """A later message through the REST API; returns the first part's Message SID."""
         if msg.address.startswith(WA):
             return self._send_whatsapp(msg)
-        sids = [self._create(msg, body=part) for part in split_sms(msg.text)]
-        return sids[0]
+        return send_parts(split_sms(msg.text), lambda _i, part: self._create(msg, body=part))
 
     def _send_whatsapp(self, msg: OutboundMessage) -> str:
         if _window_open(msg):
-            sids = [self._create(msg, body=part) for part in split_text(msg.text, BODY_LIMIT)]
-            return sids[0]
+            parts = split_text(msg.text, BODY_LIMIT)
+            return send_parts(parts, lambda _i, part: self._create(msg, body=part))
         if not self.cfg.whatsapp_template_sid:
             raise SendError(NO_TEMPLATE, permanent=True)
         # the approved template has one variable, {{1}}, that carries the message

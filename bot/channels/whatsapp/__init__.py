@@ -20,6 +20,7 @@ from bot.channels.base import (
     WebhookRequest,
     WebhookResponse,
     header,
+    send_parts,
 )
 from bot.channels.whatsapp.payload import change_values, items, message
 from bot.config import WhatsAppConfig
@@ -111,8 +112,9 @@ class WhatsApp:
         """Text inside the 24-hour window, the approved template outside it; returns the wamid."""
         if _window_open(msg):
             parts = split_text(msg.text, TEXT_LIMIT)
-            ids = [self._post(msg, {"type": "text", "text": {"body": p}}) for p in parts]
-            return ids[0]
+            return send_parts(
+                parts, lambda _i, p: self._post(msg, {"type": "text", "text": {"body": p}})
+            )
         if not self.cfg.template_name:
             raise SendError(NO_TEMPLATE, permanent=True)
         template = {
