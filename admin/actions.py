@@ -13,7 +13,7 @@ from sqlmodel import Session
 from admin import bp, display, queries
 from admin.auth import me
 from admin.views import local_zone, runtime, visible_ticket
-from bot import service, tickets
+from bot import jobs, service, tickets
 from bot.messages import DraftStatus, TicketStatus
 from store.db import session_scope
 from store.models import Draft, Ticket
@@ -104,13 +104,18 @@ def reply(number: str) -> ResponseReturnValue:
     if problem := _invalid(text):
         flash(problem, "error")
         return _back(number)
+    nonce = (request.form.get("nonce") or "")[:64]
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         closed = ticket.status is TicketStatus.CLOSED
-        if not closed:
+        repeated = bool(nonce) and not jobs.once(db, f"reply:{nonce}", rt.now())
+        if not closed and not repeated:
             tickets.reply(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
     if closed:
         flash(CLOSED.format(number=number), "error")
+        return _back(number)
+    if repeated:
+        flash(f"Jawaban ini sudah dikirim untuk tiket {number}.", "info")
         return _back(number)
     rt.kick_delivery()
     flash(f"Jawaban tiket {number} dikirim ke warga.", "ok")

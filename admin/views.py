@@ -3,6 +3,7 @@ and admin.ticket_ops."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -164,7 +165,8 @@ def ticket(number: str) -> ResponseReturnValue:
     """The thread, the citizen, suggestions, drafts and every action on the ticket."""
     with read_session(runtime().engine) as db:
         ctx = _ticket_context(db, number)
-    return render_template("admin/ticket.html", **ctx)
+    # a fresh nonce per page: a double click or a resubmitted form sends the reply once
+    return render_template("admin/ticket.html", reply_nonce=uuid.uuid4().hex, **ctx)
 
 
 @bp.get("/tickets/<number>/print")

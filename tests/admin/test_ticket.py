@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import col, select
 
@@ -158,6 +160,19 @@ def test_free_reply_goes_to_the_citizen(browser, db, dishub):
     assert f"Jawaban tiket {dishub} dikirim" in html and "Terjawab" in html
     ((answer, outbox),) = staff_answers(db, dishub)
     assert "Petugas sedang menuju lokasi." in answer.body and len(outbox) == 1
+
+
+def test_a_resubmitted_reply_form_sends_once(browser, db, dishub):
+    """A double click or the browser's resubmit carries the page's nonce again: one answer."""
+    browser.login("petugas")
+    page = browser.page(f"/admin/tickets/{dishub}")
+    nonce = re.search(r'name="nonce" value="([0-9a-f]{32})"', page).group(1)  # type: ignore[union-attr]
+    form = {"body": "Petugas sedang menuju lokasi.", "nonce": nonce}
+    first = browser.post(f"/admin/tickets/{dishub}/reply", form, follow_redirects=True)
+    again = browser.post(f"/admin/tickets/{dishub}/reply", form, follow_redirects=True)
+    assert f"Jawaban tiket {dishub} dikirim" in first.get_data(as_text=True)
+    assert "sudah dikirim" in again.get_data(as_text=True)
+    assert len(staff_answers(db, dishub)) == 1
 
 
 @pytest.mark.parametrize(
