@@ -61,7 +61,14 @@ def _tick(
         if not once(session, f"sla:{ticket.id}:breach", now):
             return 0
         committee.escalate(session, ticket, reason="sla_breach", now=now, actor=ACTOR)
-        _audit(session, ticket, "sla.breach", now, {"due_at": ticket.due_at.isoformat()})
+        repo.audit_ticket(
+            session,
+            ticket,
+            "sla.breach",
+            actor=ACTOR,
+            now=now,
+            after={"due_at": ticket.due_at.isoformat()},
+        )
         return 1
     if ticket.ethics:
         return 0  # the unit must not see it; the committee already has it
@@ -97,21 +104,8 @@ def _remind(
         link=link if desk.config.public_base_url else "",
     )
     after = {"percent": percent, "due_at": ticket.due_at.isoformat(), "sent_to": sent_to}
-    _audit(session, ticket, "sla.reminder", now, after)
+    repo.audit_ticket(session, ticket, "sla.reminder", actor=ACTOR, now=now, after=after)
     return 1
-
-
-def _audit(session: Session, ticket: Ticket, action: str, now: datetime, after: dict) -> None:
-    repo.audit(
-        session,
-        actor=ACTOR,
-        action=action,
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
-        now=now,
-        after=after,
-    )
 
 
 def auto_close(session: Session, *, now: datetime, desk: Desk) -> int:

@@ -18,36 +18,11 @@ from store import repo
 from store.models import Contact, Message, Ticket, Unit
 
 
-def _audit(
-    session: Session,
-    ticket: Ticket,
-    action: str,
-    *,
-    actor: str,
-    now: datetime,
-    before: dict[str, object],
-    after: dict[str, object],
-    reason: str = "",
-) -> None:
-    repo.audit(
-        session,
-        actor=actor,
-        action=action,
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
-        now=now,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-
-
 def claim(session: Session, ticket: Ticket, *, staff_id: int, now: datetime, actor: str) -> None:
     """The officer takes the ticket on: it is assigned to them."""
     before = {"assigned_to": ticket.assigned_to}
     ticket.assigned_to, ticket.updated_at = staff_id, now
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.claim",
@@ -81,7 +56,7 @@ def transfer(
     ticket.transferred_count += 1
     ticket.assigned_to = None  # the new unit's officers claim it afresh
     ticket.updated_at = now
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.transfer",
@@ -110,7 +85,7 @@ def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason
     ticket.status = TicketStatus.CLOSED
     ticket.resolved_at = ticket.resolved_at or now
     ticket.closed_at = ticket.updated_at = now
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.close",
@@ -131,7 +106,7 @@ def reopen(
     ticket.closed_at = None
     ticket.reopened_count += 1
     ticket.updated_at = now
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.reopen",
@@ -149,7 +124,7 @@ def set_priority(
     """Change how urgent the ticket is."""
     before = {"priority": ticket.priority.value}
     ticket.priority, ticket.updated_at = priority, now
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.priority",
@@ -174,7 +149,7 @@ def add_note(session: Session, ticket: Ticket, body: str, *, now: datetime, acto
         is_note=True,
         created_at=now,
     )
-    _audit(
+    repo.audit_ticket(
         session,
         ticket,
         "ticket.note",

@@ -252,6 +252,32 @@ def audit(
     )
 
 
+def audit_ticket(
+    session: Session,
+    ticket: Ticket,
+    action: str,
+    *,
+    actor: str,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """Append one audit line about a ticket (the commonest kind)."""
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        entity="ticket",
+        entity_id=ticket.id,
+        ticket_id=ticket.id,
+        now=now,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
 def thread(session: Session, *, contact_id: int, channel: str | None = None) -> Sequence[Message]:
     """A contact's messages (no internal notes), oldest first, optionally on one channel."""
     stmt = select(Message).where(Message.contact_id == contact_id, col(Message.is_note).is_(False))

@@ -26,17 +26,12 @@ from bot.messages import OutboundMessage, OutboxStatus
 from store.db import session_scope
 from store.models import Message, Outbox
 
+from .conftest import BASE_URL
+from .conftest import SECRETS as PROVIDER_SECRETS
+
 CASES = Path(__file__).parent / "cases"
-BASE_URL = "https://aduan.example.go.id"
-SECRETS = {
-    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
-    "TWILIO_AUTH_TOKEN": "test-twilio-auth-token",
-    "TELEGRAM_BOT_TOKEN": "123456:TEST-telegram-token",
-    "TELEGRAM_WEBHOOK_SECRET": "test-telegram-secret",
-    "WHATSAPP_APP_SECRET": "test-whatsapp-app-secret",
-    "WHATSAPP_VERIFY_TOKEN": "test-whatsapp-verify",
-    "WHATSAPP_ACCESS_TOKEN": "test-whatsapp-access",
-    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+SECRETS = {  # the web-hook providers' test secrets (conftest) plus Kannel's
+    **PROVIDER_SECRETS,
     "KANNEL_SENDSMS_URL": "http://127.0.0.1:13013/cgi-bin/sendsms",
     "KANNEL_USERNAME": "aduan",
     "KANNEL_PASSWORD": "rahasia",
