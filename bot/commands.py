@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot import committee, service, tickets
-from bot.messages import Direction, Role
+from bot.messages import Direction, Role, TicketStatus
 from bot.parsers import PhoneError, mask_phone, normalize_phone
 from bot.parsers.staff import StaffCommand
 from bot.replies.sms import split_text
@@ -69,6 +69,11 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
     if ticket is None or not _may_act_on(member, ticket, turn):
         turn.reply("staff_no_ticket", number=cmd.number)
         return True
+    if cmd.verb in CHANGES_TICKET and ticket.status is TicketStatus.CLOSED:
+        # a closed ticket is reopened by the citizen (or an officer in the admin), not by a
+        # late answer or transfer from a phone: the citizen would get an answer out of the blue
+        turn.reply("staff_ticket_closed", number=ticket.number)
+        return True
     HANDLERS[cmd.verb](turn, member, ticket, cmd)
     return True
 
@@ -95,13 +100,11 @@ def _refused(turn: _Turn, cmd: StaffCommand, why: str) -> None:
 
 
 def _audit(turn: _Turn, member: StaffUser, ticket: Ticket, verb: str, **after: object) -> None:
-    repo.audit(
+    repo.audit_ticket(
         turn.session,
+        ticket,
+        f"committee.{verb}",
         actor=member.username,
-        action=f"committee.{verb}",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=turn.now,
         after={"by_phone": True, **after},
     )
@@ -179,3 +182,4 @@ def _info(turn: _Turn, member: StaffUser, ticket: Ticket, _cmd: StaffCommand) ->
 
 
 HANDLERS = {"ok": _acknowledge, "answer": _answer, "transfer": _transfer, "info": _info}
+CHANGES_TICKET = {"answer", "transfer"}  # refused on a closed ticket

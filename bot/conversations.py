@@ -92,13 +92,11 @@ def record_feedback(
 
 
 def _audit(session: Session, ticket: Ticket, action: str, before: str, now: datetime) -> None:
-    repo.audit(
+    repo.audit_ticket(
         session,
+        ticket,
+        action,
         actor="citizen",
-        action=action,
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=now,
         before={"status": before},
         after={"status": ticket.status.value, "satisfied": ticket.satisfied},

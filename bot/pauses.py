@@ -51,13 +51,11 @@ def _audit(
     after: dict,
     before: datetime | None = None,
 ) -> None:
-    repo.audit(
+    repo.audit_ticket(
         session,
+        ticket,
+        action,
         actor="bot",
-        action=action,
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=now,
         before={"due_at": before.isoformat()} if before else {},
         after=after,

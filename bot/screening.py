@@ -28,13 +28,11 @@ def flag_if_ethics(
     if not found:
         return False
     ticket.ethics = True
-    repo.audit(
+    repo.audit_ticket(
         session,
+        ticket,
+        "ticket.ethics",
         actor=actor,
-        action="ticket.ethics",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=now,
         before={"ethics": False},
         after={"ethics": True, "terms": found},

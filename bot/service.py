@@ -344,13 +344,11 @@ def _confidential(turn: _Turn, number: str) -> None:
     if ticket is None or ticket.contact_id != turn.contact.id or ticket.confidential:
         return
     ticket.confidential = True
-    repo.audit(
+    repo.audit_ticket(
         turn.session,
+        ticket,
+        "ticket.confidential",
         actor="citizen",
-        action="ticket.confidential",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=turn.now,
         before={"confidential": False},
         after={"confidential": True},
@@ -372,13 +370,11 @@ def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
     )
     turn.session.add(ticket)
     turn.session.flush()
-    repo.audit(
+    repo.audit_ticket(
         turn.session,
+        ticket,
+        "ticket.open",
         actor="citizen",
-        action="ticket.open",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=turn.now,
         after={"status": ticket.status.value, "unit": unit.code},
     )
@@ -419,13 +415,11 @@ def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str
     ticket.status = TicketStatus.ANSWERED
     ticket.resolved_at = now
     ticket.updated_at = now
-    repo.audit(
+    repo.audit_ticket(
         session,
+        ticket,
+        "ticket.answer",
         actor=actor,
-        action="ticket.answer",
-        entity="ticket",
-        entity_id=ticket.id,
-        ticket_id=ticket.id,
         now=now,
         before={"status": before},
         after={"status": "answered"},

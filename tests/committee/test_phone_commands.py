@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.committee import escalate, escalation_ladder
 from bot.config import CommitteeConfig
-from bot.messages import InboundMessage, Role
+from bot.messages import InboundMessage, Role, TicketStatus
 from bot.parsers import mask_phone
 from bot.service import Desk, handle_inbound
 from store.db import session_scope
@@ -216,3 +216,16 @@ def test_the_committee_cannot_act_on_an_ordinary_unit_ticket(seeded, desk, clock
         assert send(seeded, desk, clock, KETUA, text).keys == ("staff_no_ticket",)
     assert ticket(seeded, plain).status.value == "open"
     assert ticket(seeded, plain).transferred_count == 0
+
+
+def test_a_closed_ticket_is_not_answered_or_moved_from_a_phone(seeded, desk, clock, ethics_ticket):
+    send(seeded, desk, clock, KETUA, f"JAWAB {ethics_ticket} sudah ditangani")
+    with session_scope(seeded) as s:
+        closed = s.exec(select(Ticket).where(Ticket.number == ethics_ticket)).one()
+        closed.status = TicketStatus.CLOSED
+    sent = to_phone(seeded, CITIZEN)
+    for text in (f"JAWAB {ethics_ticket} jawaban kedua", f"ALIH {ethics_ticket} DINKES"):
+        assert send(seeded, desk, clock, KETUA, text).keys == ("staff_ticket_closed",)
+    assert to_phone(seeded, CITIZEN) == sent  # nothing more reached the citizen
+    assert ticket(seeded, ethics_ticket).status is TicketStatus.CLOSED
+    assert send(seeded, desk, clock, KETUA, f"INFO {ethics_ticket}").keys[0] == "staff_info"
