@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: ARG001 (no options)
     pairs = tickets(TICKETS)
     router, wall, cpu = _timed(Router.from_history, pairs)
     print(f"tickets={TICKETS} units=20 learn wall={wall:.2f}s cpu={cpu:.2f}s")
-    _, wall, cpu = _timed(router.suggest, pairs[0][0])  # the first prediction builds the weights
+    # the first prediction builds naive Bayes' weights and fits the SVM
+    _, wall, cpu = _timed(router.suggest, pairs[0][0])
     print(f"build_weights wall={wall:.2f}s cpu={cpu:.2f}s")
     cpu_ms = [_timed(router.suggest, text)[2] * 1000 for text, _ in pairs[:500]]
     _, _, learn_cpu = _timed(router.learn, *pairs[1])

@@ -1,18 +1,23 @@
-"""A small text classifier for routing: complement naive Bayes over normalised words and char n-grams.
+"""Small text classifiers for routing: complement naive Bayes and a linear SVM, in pure Python.
 
-Why this model: a desk has a few hundred routed tickets per unit at best, written in informal
+Why these models: a desk has a few hundred routed tickets per unit at best, written in informal
 Indonesian. Complement NB (Rennie et al., 2003, "Tackling the poor assumptions of naive Bayes") is
 strong on small, unbalanced text data, needs no optimiser, and its statistics are plain sums, so it
 learns incrementally: `learn()` adds a ticket in microseconds and the weights are rebuilt lazily.
-Pure Python (no numpy/scikit-learn): training 10,000 tickets takes seconds, prediction well under
-a millisecond.
+The linear SVM (class-balanced, over stemmed words) is the more accurate of the two in CV on real
+complaints; it is refit in batches (bot/answers/routing.py combines both). Pure Python (no
+numpy/scikit-learn, which would not fit the web workers' memory budget): training 10,000 tickets
+takes seconds, prediction about a millisecond.
 """
 
 from __future__ import annotations
 
 import math
+import random
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from operator import mul
 
 from bot.answers.normalize import STOP, normalize, stem
 
@@ -21,9 +26,13 @@ from bot.answers.normalize import STOP, normalize, stem
 CHAR_WEIGHT = 0.0
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in normalize(text) if w not in STOP and (len(w) > 1 or w.isdigit())]
+
+
 def features(text: str) -> Counter[str]:
     """Stemmed words, word bigrams and 3-5 character n-grams of the normalised words."""
-    words = [w for w in normalize(text) if w not in STOP and (len(w) > 1 or w.isdigit())]
+    words = _content_words(text)
     stems = [stem(w) for w in words]
     feats: Counter[str] = Counter(stems)
     feats.update(f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
@@ -133,3 +142,113 @@ class ComplementNB:
         """The best class, or None when the text shares nothing with the training data."""
         scores = self.scores(text)
         return max(scores, key=lambda c: (scores[c], c)) if scores else None
+
+
+def word_features(text: str) -> Counter[str]:
+    """Stemmed content words only: the linear model's inputs (bigrams and char n-grams lost in CV)."""
+    return Counter(stem(w) for w in _content_words(text))
+
+
+class LinearSVM:
+    """One-vs-rest linear SVM (squared hinge, L2) trained by dual coordinate descent.
+
+    Hsieh et al. 2008 ("A dual coordinate descent method for large-scale linear SVM", what
+    liblinear runs): one pass touches each document's few non-zero features once per class, so
+    there is no optimiser to tune and no dense matrix. Inputs are sublinear TF-IDF, L2-normalised;
+    each document weighs n / (classes x its class's size), so a small unit is not drowned by the
+    catch-all ones (this is what lifts macro-F1 over naive Bayes in CV).
+    """
+
+    def __init__(self, c: float = 0.5, epochs: int = 5, tol: float = 0.1) -> None:
+        self.c, self.epochs, self.tol = c, epochs, tol
+        self.idf: dict[str, float] = {}
+        self.labels: list[str] = []
+        # feature -> one weight per label (in self.labels order): compact, one look-up per feature
+        self.weights: dict[str, array[float]] = {}
+        self.bias: array[float] = array("d")
+
+    def _vector(self, feats: Counter[str]) -> dict[str, float]:
+        vec = {f: (1.0 + math.log(n)) * self.idf[f] for f, n in feats.items() if f in self.idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {f: v / norm for f, v in vec.items()}
+
+    def fit(self, docs: Sequence[tuple[Counter[str], str]]) -> LinearSVM:
+        """Train on (features, label) pairs; replaces whatever was learned before."""
+        df: Counter[str] = Counter()
+        for feats, _ in docs:
+            df.update(feats.keys())
+        n = len(docs)
+        self.idf = {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
+        index = {f: j for j, f in enumerate(self.idf)}
+        bias = len(index)  # a constant feature carries the intercept, as in liblinear
+        rows = []
+        for feats, _ in docs:
+            vec = self._vector(feats)
+            rows.append(((*(index[f] for f in vec), bias), (*vec.values(), 1.0)))
+        labels = [label for _, label in docs]
+        counts = Counter(labels)
+        # balanced: C_i = C * n / (k * n_class); the dual's diagonal term is 1 / (2 C_i)
+        diag = [len(counts) * counts[label] / (2.0 * self.c * n) for label in labels]
+        self.labels = sorted(counts)
+        solved = [
+            self._solve(rows, [1.0 if other == label else -1.0 for other in labels], diag, bias + 1)
+            for label in self.labels
+        ]
+        self.weights = {f: array("d", (w[j] for w in solved)) for f, j in index.items()}
+        self.bias = array("d", (w[bias] for w in solved))
+        return self
+
+    def _solve(
+        self,
+        rows: list[tuple[tuple[int, ...], tuple[float, ...]]],
+        signs: list[float],
+        diag: list[float],
+        dim: int,
+    ) -> list[float]:
+        """Weights of one class against the rest (liblinear's solver, with its shrinking)."""
+        w = [0.0] * dim
+        alpha = [0.0] * len(rows)
+        sq = [sum(v * v for v in vals) + d for (_, vals), d in zip(rows, diag, strict=True)]
+        active = list(range(len(rows)))
+        bound = math.inf
+        rng = random.Random(0)  # deterministic: the same history gives the same router
+        for _ in range(self.epochs):
+            rng.shuffle(active)
+            hi, lo = -math.inf, math.inf
+            kept = []
+            for i in active:
+                idx, vals = rows[i]
+                y, a = signs[i], alpha[i]
+                g = y * sum(map(mul, map(w.__getitem__, idx), vals)) - 1.0 + diag[i] * a
+                if a == 0.0:
+                    if g > bound:
+                        continue  # far beyond the margin: left out until the final check
+                    pg = min(g, 0.0)
+                else:
+                    pg = g
+                kept.append(i)
+                hi, lo = max(hi, pg), min(lo, pg)
+                if pg:
+                    new = max(a - g / sq[i], 0.0)
+                    alpha[i] = new
+                    step = (new - a) * y
+                    for j, v in zip(idx, vals, strict=True):
+                        w[j] += step * v
+            active = kept
+            if hi - lo <= self.tol:
+                if len(active) == len(rows):
+                    break
+                active, bound = list(range(len(rows))), math.inf  # converged: check everything once
+                continue
+            # liblinear keeps every document while no gradient is positive; leaving out those beyond
+            # the margin already (g > 0) is safe, the final full pass catches any that moved back
+            bound = max(hi, 0.0)
+        return w
+
+    def scores(self, feats: Counter[str]) -> dict[str, float]:
+        """Per-class decision values (higher is better); empty before fit."""
+        totals = list(self.bias)
+        for f, v in self._vector(feats).items():
+            for k, w in enumerate(self.weights[f]):
+                totals[k] += v * w
+        return dict(zip(self.labels, totals, strict=True))

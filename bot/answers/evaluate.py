@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,15 +62,25 @@ def eval_routing(train: Path, test: Path, out: Path) -> dict[str, float | int]:
     }
 
 
+def title_from_id(answer_id: str) -> str:
+    """An intent id that reads as words (`ktp_hilang`, `KTP hilang`) names its answer; codes do not."""
+    words = answer_id.replace("_", " ").replace("-", " ")
+    return words if re.search(r"[^\W\d_]{2,}", words) else ""
+
+
 def load_library(path: Path) -> list[AnswerDoc]:
-    """A JSON list of {"id", "answer", "examples": [...]} (optional "title", "keywords")."""
+    """A JSON list of {"id", "answer", "examples": [...]} (optional "title", "keywords").
+
+    Without a title, an id that reads as words is the title: FAQ and chatbot intent files name
+    their entries that way, and the name is the shortest statement of what the answer is about.
+    """
     items = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a JSON list of answers")
     return [
         AnswerDoc(
             id=str(item["id"]),
-            title=str(item.get("title", "")),
+            title=str(item.get("title") or title_from_id(str(item["id"]))),
             body=str(item.get("answer", "")),
             keywords=tuple(item.get("keywords", ())),
             examples=tuple(item.get("examples", ())),

@@ -7,6 +7,7 @@ import json
 
 from click.testing import CliRunner
 
+from bot.answers.evaluate import load_library
 from bot.cli import main
 
 
@@ -108,3 +109,19 @@ def test_eval_rejects_files_without_the_columns(tmp_path):
     )
     assert result.exit_code != 0
     assert "missing column" in result.output
+
+
+def test_an_id_that_reads_as_words_is_the_title_of_an_untitled_answer(tmp_path):
+    path = tmp_path / "lib.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"id": "ktp_hilang", "answer": "a", "examples": []},
+                {"id": "17", "answer": "b", "examples": []},
+                {"id": "x1", "answer": "c", "examples": []},
+                {"id": "kk", "title": "Kartu keluarga", "answer": "d", "examples": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert [d.title for d in load_library(path)] == ["ktp hilang", "", "", "Kartu keluarga"]

@@ -76,3 +76,9 @@ def test_the_dictionary_is_curated_and_packaged():
     table = slang()
     assert 400 <= len(table) <= 3000
     assert table["tdk"] == "tidak" and table["pdam"] == "pdam"
+
+
+def test_words_sastrawi_stems_apart_meet():
+    assert tokens("meninggal") == tokens("kematian") == tokens("wafat")
+    assert tokens("antrian") == tokens("antri") == tokens("ngantri")
+    assert tokens("blanko") == tokens("blangko")

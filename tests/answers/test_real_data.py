@@ -28,16 +28,16 @@ pytestmark = pytest.mark.skipif(
 
 def test_routing_cross_validated_on_real_complaints():
     figures = cv_routing(read_rows(DATA / "complaints_dev.csv", "text", "unit"), k=5, seed=0)
-    assert figures["accuracy"] >= 0.66
-    assert figures["macro_f1"] >= 0.62
+    assert figures["accuracy"] >= 0.70  # 0.757 at seed 0; naive Bayes alone scored 0.72
+    assert figures["macro_f1"] >= 0.68
     assert figures["top3"] >= 0.9
 
 
 def test_answers_leave_one_out_on_the_real_faq():
     figures = loo_answers(load_library(DATA / "faq_disdukcapil_library.json"), OVERLAPS)
-    assert figures["top1"] >= 0.5
-    assert figures["top1_merged"] >= 0.6
-    assert figures["top3"] >= 0.8
+    assert figures["top1"] >= 0.65  # 0.74; 0.63 without the id as title
+    assert figures["top1_merged"] >= 0.72
+    assert figures["top3"] >= 0.85
 
 
 def test_eval_answers_command_on_the_real_faq(tmp_path):

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.answers.classifier import LinearSVM, word_features
 from bot.answers.history import routing_pairs, unit_profiles
-from bot.answers.routing import Router, UnitProfile, suggest_units
+from bot.answers.routing import Router, UnitProfile, _router, suggest_units
 from bot.messages import Direction, TicketStatus
 from store.db import session_scope
 from store.models import Contact, Message, Ticket, Unit
@@ -103,3 +104,78 @@ def test_history_pairs_come_from_answered_and_closed_tickets(seeded, clock):
     assert "air mati" not in profiles["PDAM"].examples  # open tickets are not yet the truth
     assert len(profiles["PDAM"].examples) >= 1  # the answer library is folded in
     assert suggest_units("sampah numpuk", list(profiles.values()))[0][0] == "DLH"
+
+
+def test_linear_svm_separates_units_and_weighs_small_ones_up():
+    docs = [(word_features(t), u) for t, u in HISTORY] + [
+        (word_features("jalan rusak berlubang"), "DPU") for _ in range(12)
+    ]
+    svm = LinearSVM().fit(docs)
+    scores = svm.scores(word_features("limbah pabrik di sungai"))
+    assert max(scores, key=scores.get) == "DLH"  # 3 DLH documents against 15 DPU ones
+    assert set(scores) == {"DPU", "DLH", "DISDIK"}
+    assert LinearSVM().fit(docs).weights == svm.weights  # deterministic
+
+
+def test_the_svm_is_refit_when_the_history_grows():
+    router = Router.from_history(HISTORY)
+    router.predict("jalan rusak")
+    fitted = router.svm.weights
+    router.learn("lampu jalan mati", "DPU")  # < 10 % more: naive Bayes only
+    router.predict("jalan rusak")
+    assert router.svm.weights is fitted
+    for _ in range(3):
+        router.learn("lampu jalan mati", "DPU")
+    router.predict("jalan rusak")
+    assert router.svm.weights is not fitted
+
+
+def test_suggest_units_learns_new_history_without_rebuilding():
+    units = [UnitProfile("DPU", "Pekerjaan umum"), UnitProfile("DLH", "Lingkungan hidup")]
+    history = [
+        UnitProfile(u.code, u.name, examples=tuple(t for t, c in HISTORY if c == u.code))
+        for u in units
+    ]
+    first = _router(tuple(history))
+    grown = [
+        UnitProfile(p.code, p.name, examples=("parkir liar di pasar", *p.examples))
+        if p.code == "DLH"
+        else p
+        for p in history
+    ]
+    assert _router(tuple(grown)) is first  # one new ticket: learned, not rebuilt
+    renamed = [
+        UnitProfile("DPU", "Pekerjaan umum dan tata ruang", examples=history[0].examples),
+        grown[1],
+    ]
+    assert _router(tuple(renamed)) is not first
+    assert suggest_units("parkir liar pasar", grown)[0][0] == "DLH"
+
+
+def test_suggestions_from_many_threads_while_the_history_grows():
+    """The kept router learns in place; threads (gthread workers, `aduan run`) take turns."""
+    import threading
+
+    units = [UnitProfile("DPU", "Pekerjaan umum"), UnitProfile("DLH", "Lingkungan hidup")]
+    base = {u.code: tuple(t for t, c in HISTORY if c == u.code) for u in units}
+    errors: list[BaseException] = []
+    answers: list[str] = []
+
+    def ask(n: int) -> None:
+        extra = tuple(f"sampah liar di pasar {i}" for i in range(n))
+        profiles = [
+            UnitProfile(u.code, u.name, examples=base[u.code] + (extra if u.code == "DLH" else ()))
+            for u in units
+        ]
+        try:
+            for _ in range(20):
+                answers.append(suggest_units("sampah menumpuk bau di sungai", profiles)[0][0])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(answers) == 160 and set(answers) == {"DLH"}
