@@ -1,4 +1,4 @@
-"""The `aduan` command: init-db, seed-demo, run, serve, chat, scheduler, report, retention."""
+"""The `aduan` command: init-db, seed-demo, run, serve, worker, chat, scheduler, report, retention."""
 
 from __future__ import annotations
 
@@ -76,6 +76,11 @@ def run_command(host: str | None, port: int | None) -> None:
     committee = "/".join(u for u, *_ in DEMO_COMMITTEE)
     click.echo(f"  Committee:   {committee} / {COMMITTEE_PASSWORD} (phones 081100000001-3)")
     app = create_app(config)
+    if config.inbound.queued:
+        from bot import worker
+
+        worker.start_background(app.extensions["aduan"])
+        click.echo("  Worker:    in this process (answers queued webhook messages)")
     if not config.scheduler.in_web:  # in_web: create_app started it already
         from bot.scheduler import start_background
 
@@ -198,8 +203,13 @@ def retention_command(dry_run: bool) -> None:
 @click.option(
     "--timeout", default=30, show_default=True, help="Seconds before a stuck worker is killed."
 )
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="With [inbound] queued: do not start the inbox worker here (run `aduan worker` elsewhere).",
+)
 def serve_command(
-    workers: int, threads: int, host: str | None, port: int | None, timeout: int
+    workers: int, threads: int, host: str | None, port: int | None, timeout: int, no_worker: bool
 ) -> None:
     """Serve the gateway in production: gunicorn with N worker processes."""
     from bot.server import serve
@@ -207,8 +217,28 @@ def serve_command(
     config = _config()
     _prepare(config, seed=False)  # migrate once, before the workers fork
     host, port = host or config.server.host, port or config.server.port
-    click.echo(f"Aduan serving on http://{host}:{port} with {workers} workers.", err=True)
-    serve(config, host=host, port=port, workers=workers, threads=threads, timeout=timeout)
+    count = config.inbound.workers if config.inbound.queued and not no_worker else 0
+    queued = f" and {count} inbox worker{'s' if count != 1 else ''}" if count else ""
+    click.echo(f"Aduan serving on http://{host}:{port} with {workers} workers{queued}.", err=True)
+    serve(
+        config,
+        worker=not no_worker,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        timeout=timeout,
+    )
+
+
+@main.command("worker")
+def worker_command() -> None:
+    """Answer the messages that queued webhooks stored ([inbound] queued = true)."""
+    from bot import worker
+
+    _prepare(_config(), seed=False)
+    click.echo("Inbox worker: answering queued messages (Ctrl-C to stop).", err=True)
+    worker.main()
 
 
 # `aduan eval routing|answers` lives in its own module (issue 7); registered here.

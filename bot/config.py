@@ -105,6 +105,13 @@ class SchedulerConfig:
 
 
 @dataclass(frozen=True)
+class InboundConfig:
+    queued: bool = False  # webhooks store the message and return; `aduan worker` answers it
+    worker_batch: int = 200  # messages a worker takes per round
+    workers: int = 1  # inbox worker processes `aduan serve` starts
+
+
+@dataclass(frozen=True)
 class AnswersConfig:
     draft_threshold: float = 0.3
     auto_send_threshold: float = 0.75
@@ -121,6 +128,7 @@ class TwilioConfig:
     whatsapp_from: str = ""  # "whatsapp:+62..." sender for WhatsApp through Twilio
     whatsapp_template_sid: str = ""  # approved Content SID sent when the 24-hour window is closed
     status_callbacks: bool = True  # ask Twilio for delivery receipts at /webhooks/twilio/status
+    api_base: str = "https://api.twilio.com"  # REST base URL (a proxy, or a local fake in benches)
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,7 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     sla: SlaConfig = field(default_factory=SlaConfig)
     answers: AnswersConfig = field(default_factory=AnswersConfig)
+    inbound: InboundConfig = field(default_factory=InboundConfig)
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
@@ -286,6 +295,8 @@ def _validate(cfg: Config) -> None:
             "between 0 and 1",
         ),
         (cfg.app.max_message_chars >= 160, "app.max_message_chars", "at least 160"),
+        (cfg.inbound.worker_batch >= 1, "inbound.worker_batch", "at least 1"),
+        (0 <= cfg.inbound.workers <= 16, "inbound.workers", "between 0 and 16"),
         (cfg.delivery.max_attempts >= 1, "delivery.max_attempts", "at least 1"),
         (cfg.delivery.retry_base_seconds >= 1, "delivery.retry_base_seconds", "at least 1"),
         (cfg.channels.gammu.poll_seconds >= 1, "channels.gammu.poll_seconds", "at least 1"),

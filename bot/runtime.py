@@ -33,6 +33,8 @@ class Runtime:
     sync_delivery: bool = False  # tests: send in the request instead of a background thread
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kicked: bool = field(default=False, repr=False)  # a delivery run is queued, not yet started
+    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -61,17 +63,30 @@ class Runtime:
         )
 
     def kick_delivery(self) -> None:
-        """Send queued messages right after the commit that queued them, off the request thread."""
+        """Send queued messages right after the commit that queued them, off the request thread.
+        Kicks that arrive before the delivery thread started its run are served by that run."""
         if self.sync_delivery:
             self.deliver_now()
             return
         with self._lock:
+            if self._kicked:
+                return
+            self._kicked = True
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aduan-delivery")
         self._pool.submit(self._safe_deliver)
 
     def _safe_deliver(self) -> None:
+        with self._lock:
+            self._kicked = False
         try:
-            self.deliver_now()
+            while self.deliver_now() and not self._stopping.is_set():  # more batches may be due
+                pass
         except Exception:  # the scheduler's retry job picks the rows up again
             log.exception("delivery run failed")
+
+    def stop_delivery(self) -> None:
+        """Finish the batch in hand and stop: what is left stays due for the next process."""
+        self._stopping.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

@@ -81,6 +81,18 @@ def retention(ctx: JobContext) -> int:
     return len(report.tickets)
 
 
+def inbox(ctx: JobContext) -> int:
+    """Queued intake's backstop: handle messages no worker took (none running, or intake switched
+    back to inline with some left), and drop handled inbox rows after inbox.KEEP (the message
+    table has them)."""
+    from bot import inbox
+
+    inbox.purge(ctx.engine, before=ctx.now - inbox.KEEP)
+    return inbox.drain(
+        ctx.engine, ctx.desk, clock=lambda: ctx.now, limit=ctx.desk.config.inbound.worker_batch
+    )
+
+
 # The one list of scheduled jobs. Time-of-day jobs (digest, recap) run often and check their own
 # local time, so a scheduler that was down catches up on its next run.
 JOBS: tuple[JobSpec, ...] = (
@@ -93,6 +105,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("expire_conversations", "bot.conversations:expire_conversations", {"minutes": 1}),
     JobSpec("retention", "bot.scheduler:retention", {"minutes": 60}, kind="runtime"),
     JobSpec("gammu_poll", "bot.scheduler:gammu_poll", {"seconds": 10}, kind="runtime"),
+    JobSpec("inbox", "bot.scheduler:inbox", {"seconds": 30}, kind="runtime"),
 )
 
 

@@ -1,4 +1,5 @@
-"""The webhooks blueprint: HTTP -> channel adapter -> service -> ack. The only Flask code on this path."""
+"""The webhooks blueprint: HTTP -> channel adapter -> service (or the inbox) -> ack. The only Flask
+code on this path."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from bot import inbox
 from bot.channels.base import (
     Channel,
     Handshake,
@@ -71,6 +73,9 @@ def inbound(name: str) -> Response:
     for update in updates:
         apply_status(runtime.engine, update, now=runtime.now())
     if not messages:
+        return _respond(channel.ack([]))
+    if runtime.desk.config.inbound.queued:  # store and return: `aduan worker` answers it
+        inbox.accept(runtime.engine, messages, now=runtime.now())
         return _respond(channel.ack([]))
     replies: list[str] = []
     for msg in messages:

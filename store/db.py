@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +39,10 @@ def _sqlite_events(engine: Engine) -> None:
     def on_begin(conn: sa.Connection) -> None:
         # A deferred transaction that reads then writes can fail with "database is locked"
         # when another writer got there first; IMMEDIATE waits for the lock at the start.
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        options = conn.get_execution_options()
+        mode = options.get("sqlite_begin", "IMMEDIATE")
+        if not mode or options.get("isolation_level") == "AUTOCOMMIT":
+            return  # each statement is its own transaction (SQLite's default without BEGIN)
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -58,6 +63,46 @@ def make_engine(url: str) -> Engine:
     engine = sa.create_engine(url, hide_parameters=True, **kwargs)  # no complaint text in errors
     _sqlite_events(engine)
     return engine
+
+
+_INTAKE: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_INTAKE_LOCK = threading.Lock()
+
+
+def intake_engine(engine: Engine) -> Engine:
+    """Where queued webhooks store messages (the inbox table), kept apart from the engine that
+    handles them. Beside a SQLite file, a file of its own (`aduan.db` -> `aduan.inbox.db`, holding
+    only the inbox table, created when missing): SQLite has one writer per file, and the intake's
+    one-insert transactions must not queue behind a worker handling a message. On PostgreSQL, the
+    same database through a pool of its own whose commits do not wait for the disk flush
+    (synchronous_commit = off): the same promise SQLite's WAL with synchronous = NORMAL gives, an
+    acknowledged message survives any crash of Aduan, and only a crash of the database server's
+    machine can lose the last fraction of a second. An in-memory database (tests) is its own."""
+    url = engine.url
+    if url.database in (None, "", ":memory:"):
+        return engine
+    with _INTAKE_LOCK:
+        if engine not in _INTAKE:
+            if url.get_backend_name() == "sqlite":
+                path = Path(url.database)
+                side = make_engine(url.set(database=str(path.with_suffix(".inbox" + path.suffix))))
+                from store.models import Inbox
+
+                Inbox.__table__.create(side, checkfirst=True)  # type: ignore[attr-defined]
+            else:
+                # Autocommit (the intake writes one statement at a time) and no pre-ping: a
+                # connection the server dropped fails once and the caller retries (inbox.accept).
+                side = sa.create_engine(
+                    url,
+                    isolation_level="AUTOCOMMIT",
+                    pool_recycle=1800,
+                    pool_size=10,
+                    max_overflow=10,
+                    hide_parameters=True,
+                    connect_args={"options": "-c synchronous_commit=off"},
+                )
+            _INTAKE[engine] = side
+        return _INTAKE[engine]
 
 
 @contextmanager

@@ -190,6 +190,31 @@ class Outbox(SQLModel, table=True):
     delivered_at: datetime | None = _when()
 
 
+class Inbox(SQLModel, table=True):
+    """A webhook's message stored as received, before it is understood (queued intake).
+
+    Written by one insert in the webhook request (a provider retry hits the unique key and is
+    dropped); `aduan worker` then handles it like an inline message and sets processed_at once that
+    has committed (bot.inbox). Handled rows are deleted two days later, rows set aside after
+    failing four weeks after that (they hold the citizen's text): bot.inbox.purge."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "provider_id", name="uq_inbox_provider"),
+        sa.Index("ix_inbox_sender", "channel", "address", "processed_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    address: str = Field(max_length=100)
+    provider_id: str | None = Field(default=None, max_length=128)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    received_at: datetime = _when(nullable=False)
+    processed_at: datetime | None = _when(index=True)
+    message_id: int | None = None  # the stored message (no foreign key: on SQLite the inbox
+    # lives in a file of its own, see store.db.intake_engine)
+    attempts: int = 0
+    error: str = ""
+
+
 class StaffUser(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True, index=True)

@@ -62,3 +62,44 @@ def test_bad_config_stops_with_the_key(tmp_path):
     cfg.write_text("[sla]\ndefualt_hours = 5\n")
     result = CliRunner().invoke(main, ["init-db"], env={"ADUAN_CONFIG": str(cfg)})
     assert result.exit_code != 0 and "sla.defualt_hours" in result.output
+
+
+def test_aduan_worker_answers_what_queued_intake_stored(tmp_path):
+    """`aduan worker` as its own process: it handles the inbox, and SIGTERM stops it cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot import inbox
+    from bot.messages import InboundMessage
+    from store.models import Message
+
+    (tmp_path / "aduan.toml").write_text("[inbound]\nqueued = true\n[logging]\nlevel = 'WARNING'\n")
+    env = {**os.environ, **_env(tmp_path), "ADUAN_CONFIG": str(tmp_path / "aduan.toml")}
+    aduan = str(Path(sys.executable).with_name("aduan"))
+    subprocess.run([aduan, "seed-demo"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    engine = make_engine(env["DATABASE_URL"])
+    phone = "+6281234567890"
+    text = "DISHUB #lampu lalu lintas di simpang lima mati"
+    inbox.accept(
+        engine,
+        [InboundMessage("simulator", phone, text, "w-1", phone=phone)],
+        now=datetime.now(UTC),
+    )
+    proc = subprocess.Popen([aduan, "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while inbox.backlog(engine):
+            assert time.monotonic() < deadline and proc.poll() is None, "the worker did not answer"
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(20)
+    assert code == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else code
+    with session_scope(engine) as s:
+        (msg,) = s.exec(select(Message).where(Message.direction == "in")).all()
+    assert msg.provider_id == "w-1" and msg.ticket_id is not None

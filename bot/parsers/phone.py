@@ -1,5 +1,6 @@
 """Phone numbers: one E.164 form per person, and a masked form for logs and lists."""
 
+import functools
 import math
 import re
 import unicodedata
@@ -15,6 +16,7 @@ class PhoneError(ValueError):
     """The text is not a valid phone number."""
 
 
+@functools.lru_cache(maxsize=8192)  # every webhook reads one; citizens write again and again
 def normalize_phone(raw: str, region: str = "ID") -> str:
     """Return the E.164 form of raw ('0812…', '62812…', 'whatsapp:+62…'); raise PhoneError if invalid."""
     number = _strip_scheme(unicodedata.normalize("NFKC", raw).strip())

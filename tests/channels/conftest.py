@@ -147,12 +147,11 @@ class Gateway:
         )
 
 
-@pytest.fixture
-def gateway(db_url, seeded, clock, tmp_path, monkeypatch):
+def _gateway(db_url, clock, tmp_path, monkeypatch, **sections: Any):
     """The app with the three web-hook channels, synchronous delivery and a fixed clock."""
     from bot.app import create_app
 
-    data = {"channels": {"enabled": ["twilio", "telegram", "whatsapp"], **SETTINGS}}
+    data = {"channels": {"enabled": ["twilio", "telegram", "whatsapp"], **SETTINGS}, **sections}
     env = {**SECRETS, "PUBLIC_BASE_URL": BASE_URL, "DATABASE_URL": db_url}
     cfg = replace(build_config(data, env), simulator=SimulatorConfig(enabled=False))
     apis = FakeApis()
@@ -163,3 +162,15 @@ def gateway(db_url, seeded, clock, tmp_path, monkeypatch):
     yield Gateway(app, apis)
     app.extensions["aduan"].engine.dispose()
     assert apis.unexpected == []
+
+
+@pytest.fixture
+def gateway(db_url, seeded, clock, tmp_path, monkeypatch):
+    """Webhook messages handled inline, in their request."""
+    yield from _gateway(db_url, clock, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def queued_gateway(db_url, seeded, clock, tmp_path, monkeypatch):
+    """Webhook messages stored in the inbox, handled by bot.inbox.drain ([inbound] queued)."""
+    yield from _gateway(db_url, clock, tmp_path, monkeypatch, inbound={"queued": True})

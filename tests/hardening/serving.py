@@ -29,6 +29,11 @@ messages_per_hour = 0
 [logging]
 level = "WARNING"
 """
+QUEUED = """
+[inbound]
+queued = true
+workers = {inbox_workers}
+"""
 
 
 PUBLIC_BASE_URL = "https://aduan.example.go.id"
@@ -44,8 +49,17 @@ def free_port() -> int:
 class ServeProcess:
     """`aduan serve --workers N` on 127.0.0.1 in its own process group."""
 
-    def __init__(self, tmp: Path, db_url: str, workers: int = 2) -> None:
-        (tmp / "aduan.toml").write_text(CONFIG)
+    def __init__(
+        self,
+        tmp: Path,
+        db_url: str,
+        workers: int = 2,
+        queued: bool = False,
+        inbox_workers: int = 1,
+    ) -> None:
+        queue = QUEUED.format(inbox_workers=inbox_workers) if queued else ""
+        (tmp / "aduan.toml").write_text(CONFIG + queue)
+        self.queued = queued
         self.tmp, self.workers, self.port = tmp, workers, free_port()
         self.env = {
             **os.environ,
@@ -85,13 +99,41 @@ class ServeProcess:
         except OSError:
             return False
 
-    def worker_pids(self) -> list[int]:
+    def children(self) -> list[int]:
+        """The server's child processes, found by their parent pid in /proc (the `children` files
+        of /proc/<pid>/task are documented as best effort: they may miss a running child)."""
         assert self.proc is not None
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        try:
-            return [int(p) for p in path.read_text().split()]
-        except OSError:
-            return []
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid and fields[0] != "Z":  # ppid; zombies are gone
+                found.append(int(stat.parent.name))
+        return found
+
+    def describe(self, killed: list[int]) -> str:
+        """What a failed wait for a restarted inbox worker saw: the children, the killed ones'
+        state, and the end of the server's log."""
+        states = {}
+        for pid in killed:
+            try:
+                states[pid] = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                states[pid] = "gone"
+        log = (self.tmp / "serve.log").read_text(errors="replace")[-3000:]
+        return f"no new inbox worker among {self.children()}; killed {states}; log:\n{log}"
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn web workers (not the inbox worker of queued intake)."""
+        return [p for p in self.children() if b"bot.worker" not in _cmdline(p)]
+
+    def inbox_worker_pid(self) -> int | None:
+        return next(iter(self.inbox_worker_pids()), None)
+
+    def inbox_worker_pids(self) -> list[int]:
+        return [p for p in self.children() if b"bot.worker" in _cmdline(p)]
 
     def kill_worker(self) -> int:
         pid = self.worker_pids()[0]
@@ -110,6 +152,13 @@ class ServeProcess:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill_all()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def post_message(port: int, msg_id: str, sender: str, text: str) -> dict | None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from twilio.base.exceptions import TwilioRestException
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, compare
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -51,6 +51,7 @@ STATUS_MAP = {
     "failed": OutboxStatus.FAILED,
     "canceled": OutboxStatus.FAILED,
 }
+EMPTY_ACK = WebhookResponse(str(MessagingResponse()), content_type="text/xml; charset=utf-8")
 NOT_OUTBOUND = {"receiving", "received", "scheduled", "partially_delivered"}
 NO_TEMPLATE = (
     "WhatsApp: jendela 24 jam sudah tertutup dan tidak ada template yang disetujui "
@@ -76,7 +77,7 @@ class Twilio:
         self.configured = bool(account_sid and auth_token)
         self.auth_token = auth_token
         self.status_url = f"{public_base_url}/webhooks/twilio/status" if public_base_url else ""
-        self.client = Client(account_sid, auth_token, http_client=HttpxClient(http))
+        self.client = Client(account_sid, auth_token, http_client=HttpxClient(http, cfg.api_base))
 
     def verify(self, req: WebhookRequest) -> None:
         """X-Twilio-Signature over the public URL and every parameter; 403 when wrong or missing."""
@@ -86,6 +87,10 @@ class Twilio:
         validator = RequestValidator(self.auth_token)
         json_body = "bodySHA256=" in req.url
         params: object = req.body.decode("utf-8", "replace") if json_body else dict(req.form)
+        # The usual case first: signed over exactly this URL (one HMAC). Otherwise the library's
+        # full check, which also tries the URL with and without its port and the JSON body hash.
+        if not json_body and compare(validator.compute_signature(req.url, params), signature):
+            return
         if not validator.validate(req.url, params, signature):
             raise Rejected("bad X-Twilio-Signature", status=403)
 
@@ -127,6 +132,8 @@ class Twilio:
 
     def ack(self, replies: Sequence[str]) -> WebhookResponse:
         """TwiML: one <Message> per reply (Twilio concatenates long SMS itself)."""
+        if not replies:
+            return EMPTY_ACK
         resp = MessagingResponse()
         for reply in replies:
             resp.message(reply)

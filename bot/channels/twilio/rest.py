@@ -10,14 +10,16 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 
 log = logging.getLogger(__name__)
+TWILIO_API = "https://api.twilio.com"
 
 
 class HttpxClient(HttpClient):
     """The twilio library's HTTP hook backed by Aduan's httpx.Client (tests fake it at HTTP)."""
 
-    def __init__(self, http: httpx.Client) -> None:
+    def __init__(self, http: httpx.Client, api_base: str = TWILIO_API) -> None:
         super().__init__(logger=log, is_async=False, timeout=None)
         self.http = http
+        self.api_base = api_base.rstrip("/")
 
     def request(  # type: ignore[override]
         self,
@@ -30,7 +32,9 @@ class HttpxClient(HttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Response:
-        """Send one Twilio REST request through httpx."""
+        """Send one Twilio REST request through httpx (to api_base instead of api.twilio.com)."""
+        if self.api_base != TWILIO_API and uri.startswith(TWILIO_API):
+            uri = self.api_base + uri[len(TWILIO_API) :]
         resp = self.http.request(
             method,
             uri,

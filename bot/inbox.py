@@ -1,0 +1,284 @@
+"""Queued intake ([inbound] queued = true): the webhook stores, a worker understands and answers.
+
+The webhook's whole database work is `accept`: one insert, its own transaction, so a provider gets
+its 2xx as soon as the message is stored. A retry of the same provider message hits the unique key
+(channel, provider id) and is dropped. `drain` (run by `aduan worker`) then handles each stored
+message exactly as an inline webhook would (bot.service.handle_inbound, with the time it was
+received as "now") and marks it processed. The inbox is kept apart from the main database's
+transactions (store.db.intake_engine), so handling and marking are two commits: a worker killed
+between them, or two workers that read the same row, handle it again, and the service recognises
+the provider id and stores nothing new. Never lost, never stored twice.
+
+Order: a message is taken only while it is its sender's oldest unprocessed one, and marked only after
+its handling committed, so one sender's messages are handled in arrival order by any number of
+workers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bot import service
+from bot.messages import InboundMessage, Media
+from bot.parsers import mask_phone
+from store import repo
+from store.db import intake_engine, read_session, session_scope
+from store.models import Inbox
+
+log = logging.getLogger(__name__)
+KEEP = timedelta(days=2)  # handled rows are purged after this (the message table keeps the text)
+SET_ASIDE_KEEP = timedelta(days=28)  # ... and rows set aside after failing, this much later
+MAX_ATTEMPTS = 3  # a message that fails this often is set aside (error kept) so later ones proceed
+
+
+def to_row(msg: InboundMessage, *, now: datetime) -> dict[str, Any]:
+    """The inbox row of a parsed webhook message."""
+    payload: dict[str, Any] = {"text": msg.text}
+    if msg.phone:
+        payload["phone"] = msg.phone
+    if msg.name:
+        payload["name"] = msg.name
+    if msg.media:
+        payload["media"] = [
+            {"kind": m.kind, "url": m.url, "content_type": m.content_type, "extra": m.extra}
+            for m in msg.media
+        ]
+    return {
+        "channel": msg.channel,
+        "address": msg.address,
+        "provider_id": msg.provider_id,
+        "payload": payload,
+        "received_at": msg.received_at or now,
+        "attempts": 0,
+        "error": "",
+    }
+
+
+def to_message(row: Inbox) -> InboundMessage:
+    """The message back from its inbox row, as the channel adapter first parsed it."""
+    data = row.payload
+    media = tuple(
+        Media(m["kind"], m.get("url", ""), m.get("content_type", ""), m.get("extra", {}))
+        for m in data.get("media", ())
+    )
+    return InboundMessage(
+        row.channel,
+        row.address,
+        data.get("text", ""),
+        row.provider_id,
+        phone=data.get("phone"),
+        name=data.get("name", ""),
+        media=media,
+        received_at=row.received_at,
+    )
+
+
+INSERT = (
+    "INSERT INTO inbox (channel, address, provider_id, payload, received_at, attempts, error) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, 0, '') ON CONFLICT (channel, provider_id) DO NOTHING"
+)
+PARAMSTYLE = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def accept(engine: Engine, messages: Sequence[InboundMessage], *, now: datetime) -> None:
+    """Store webhook messages in one short transaction; a provider's retry of a stored one is
+    dropped. Plain driver SQL: this runs once per webhook, and SQLAlchemy's statement building
+    would cost more than the insert itself."""
+    if not messages:
+        return
+    intake = intake_engine(engine)
+    sql = INSERT.format(p=PARAMSTYLE[intake.dialect.paramstyle])
+    params = []
+    for msg in messages:
+        row = to_row(msg, now=now)
+        when = row["received_at"].astimezone(UTC).replace(tzinfo=None)  # naive UTC, as UTCDateTime
+        # an id-less message gets one, so a handling redone after a crash is recognised (dedupe)
+        provider_id = row["provider_id"] or f"aduan-{uuid.uuid4().hex}"
+        payload = json.dumps(row["payload"], ensure_ascii=False)
+        params.append((row["channel"], row["address"], provider_id, payload, when))
+    # The insert is its own transaction: one round trip instead of BEGIN, INSERT, COMMIT. (On
+    # SQLite, `sqlite_begin=""` just leaves out our BEGIN; the PostgreSQL intake engine is in
+    # autocommit mode.) A pooled connection the server dropped fails once: try once more.
+    for attempt in (1, 2):
+        try:
+            with intake.connect() as conn:
+                if intake.dialect.name == "sqlite":
+                    conn = conn.execution_options(sqlite_begin="")
+                conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
+                conn.commit()  # a no-op without an open transaction; explicit for the reader
+            return
+        except sa.exc.DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+            log.warning("inbox: a pooled connection was dropped by the server; retrying")
+
+
+def purge(engine: Engine, *, before: datetime) -> int:
+    """Delete rows handled before `before`; returns how many. Rows set aside after failing keep
+    their payload (and error) for whoever investigates the bug, for SET_ASIDE_KEEP longer: they
+    hold a citizen's text (UU PDP)."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    handled = sa.and_(table.c.processed_at < before, table.c.message_id.is_not(None))
+    set_aside = table.c.processed_at < before - SET_ASIDE_KEEP
+    with intake_engine(engine).begin() as conn:
+        return int(conn.execute(sa.delete(table).where(sa.or_(handled, set_aside))).rowcount or 0)
+
+
+def pending_senders(engine: Engine, *, limit: int) -> list[tuple[str, str]]:
+    """The senders of the oldest unprocessed messages, oldest first (a cheap read, no write lock)."""
+    stmt = (
+        select(Inbox.channel, Inbox.address)
+        .where(col(Inbox.processed_at).is_(None))
+        .order_by(col(Inbox.id))
+        .limit(limit)
+    )
+    with read_session(intake_engine(engine)) as session:
+        return list(dict.fromkeys((c, a) for c, a in session.exec(stmt)))
+
+
+def backlog(engine: Engine) -> int:
+    """How many stored messages wait to be handled."""
+    stmt = select(sa.func.count()).select_from(Inbox).where(col(Inbox.processed_at).is_(None))
+    with read_session(intake_engine(engine)) as session:
+        return int(session.exec(stmt).one())
+
+
+def drain(
+    engine: Engine,
+    desk: service.Desk,
+    *,
+    clock: Callable[[], datetime],
+    limit: int = 200,
+    on_queued: Callable[[], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Handle the waiting messages of up to `limit` messages' senders; returns how many were handled.
+    `on_queued` runs after a message whose handling queued something to send (the dispatcher);
+    `stop` is asked between senders (a worker told to stop finishes the sender in hand)."""
+    handled = 0
+    for channel, address in pending_senders(engine, limit=limit):
+        if stop():
+            break
+        handled += handle_sender(
+            engine,
+            desk,
+            channel=channel,
+            address=address,
+            clock=clock,
+            on_queued=on_queued,
+            stop=stop,
+        )
+    return handled
+
+
+def handle_sender(
+    engine: Engine,
+    desk: service.Desk,
+    *,
+    channel: str,
+    address: str,
+    clock: Callable[[], datetime],
+    on_queued: Callable[[], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Handle one sender's waiting messages oldest first, each in its own transaction.
+
+    A database that is busy or gone (locked SQLite file, restarting server) is not the message's
+    fault: the sender waits for the next round and nothing is counted. Another worker inserting the
+    same contact or message at the same moment (IntegrityError) is retried at once. Anything else is
+    a failed attempt on that very row; see _set_aside."""
+    handled, conflicts = 0, 0
+    while not stop():
+        row = _oldest(engine, channel=channel, address=address)
+        if row is None:
+            return handled
+        try:
+            queued = _handle(engine, desk, row, clock=clock)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            log.warning("inbox: message %s waits, the database said %s", row.id, type(exc).__name__)
+            return handled
+        except Exception as exc:
+            conflicts += isinstance(exc, IntegrityError)
+            if isinstance(exc, IntegrityError) and conflicts < MAX_ATTEMPTS:
+                log.info("inbox: retrying message %s after a concurrent insert", row.id)
+                continue
+            if _set_aside(engine, row_id=row.id, error=exc, clock=clock):  # type: ignore[arg-type]
+                conflicts = 0
+                continue  # that one is out of the way: go on with the next
+            return handled  # tried again next round; the sender's later messages wait
+        handled += 1
+        if queued and on_queued is not None:
+            on_queued()
+    return handled
+
+
+def _oldest(engine: Engine, *, channel: str, address: str) -> Inbox | None:
+    """The sender's oldest unprocessed inbox row (a plain read of the inbox)."""
+    stmt = (
+        select(Inbox)
+        .where(
+            col(Inbox.channel) == channel,
+            col(Inbox.address) == address,
+            col(Inbox.processed_at).is_(None),
+        )
+        .order_by(col(Inbox.id))
+        .limit(1)
+    )
+    with read_session(intake_engine(engine)) as session:
+        return session.exec(stmt).first()
+
+
+def _handle(
+    engine: Engine, desk: service.Desk, row: Inbox, *, clock: Callable[[], datetime]
+) -> bool:
+    """Handle one inbox row in a transaction of the main database, then mark it processed; returns
+    whether the handling queued a row for the dispatcher. A crash between the two commits, or a
+    second worker that read the same row, handles it again: the service recognises the provider id
+    (every inbox row has one) and stores and queues nothing new."""
+    with session_scope(engine) as session:
+        outcome = service.handle_inbound(session, to_message(row), now=row.received_at, desk=desk)
+        queued = bool(session.info.get(repo.PENDING_KEY))
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    done = {"processed_at": clock(), "message_id": outcome.message_id}
+    stmt = table.update().where(table.c.id == row.id, table.c.processed_at.is_(None))
+    with intake_engine(engine).begin() as conn:
+        conn.execute(stmt.values(**done))
+    log.info(
+        "inbox handled channel=%s from=%s message=%s ticket=%s duplicate=%s",
+        row.channel,
+        mask_phone(row.address),
+        outcome.message_id,
+        outcome.ticket,
+        outcome.duplicate,
+    )
+    return queued
+
+
+def _set_aside(
+    engine: Engine, *, row_id: int, error: Exception, clock: Callable[[], datetime]
+) -> bool:
+    """Count a failed attempt on this row; past MAX_ATTEMPTS it is marked processed with the error
+    (set aside), so the sender's later messages are not held up behind it. True when the sender can
+    go on (set aside now, or meanwhile handled by another worker)."""
+    log.error("inbox: handling message %s failed: %s", row_id, type(error).__name__, exc_info=error)
+    with session_scope(intake_engine(engine)) as session:
+        row = session.get(Inbox, row_id)
+        if row is None or row.processed_at is not None:
+            return True
+        row.attempts += 1
+        row.error = f"{type(error).__name__}"[:200]
+        if row.attempts < MAX_ATTEMPTS:
+            return False
+        row.processed_at = clock()
+        log.error("inbox: message %s set aside after %d attempts", row.id, row.attempts)
+        return True
