@@ -15,12 +15,15 @@ from bot.server import options
 SIMULATOR_JSON = '{"duplicate":false,"replies":["Aduan Anda diterima."],"ticket":"4827193"}'
 
 
-def make_app() -> Flask:
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+def make_app(twiml: str = TWIML) -> Flask:
     app = Flask(__name__)
 
     @app.post("/webhooks/twilio")
     def twilio() -> Response:
-        return Response(TWIML, content_type="text/xml; charset=utf-8")
+        return Response(twiml, content_type="text/xml; charset=utf-8")
 
     @app.post("/simulator/messages")
     def simulator() -> Response:
@@ -30,8 +33,8 @@ def make_app() -> Flask:
 
 
 class Bare(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.settings = settings
+    def __init__(self, settings: dict[str, Any], twiml: str) -> None:
+        self.settings, self.twiml = settings, twiml
         super().__init__()
 
     def load_config(self) -> None:
@@ -39,14 +42,14 @@ class Bare(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return make_app()
+        return make_app(self.twiml)
 
 
-if __name__ == "__main__":  # python -m bench.bare PORT WORKERS THREADS
+if __name__ == "__main__":  # python -m bench.bare PORT WORKERS THREADS [empty|message]
     port, workers, threads = (int(a) for a in sys.argv[1:4])
     settings = options(
         Config(), host="127.0.0.1", port=port, workers=workers, threads=threads, timeout=30
     )
     settings.pop("post_worker_init")
     settings["loglevel"] = "warning"
-    Bare(settings).run()
+    Bare(settings, EMPTY_TWIML if sys.argv[4:5] == ["empty"] else TWIML).run()

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.client import Result, run_level, simulator_requests, twilio_requests
@@ -29,6 +30,9 @@ enabled = {channels}
 [channels.twilio]
 sms_from = "+6281100000000"
 status_callbacks = false
+api_base = "{api_base}"
+[inbound]
+queued = {queued}
 [limits]
 messages_per_minute = 0
 messages_per_hour = 0
@@ -37,16 +41,35 @@ level = "WARNING"
 """
 
 
+SINKS: list[subprocess.Popen[bytes]] = []  # stand-in Twilio APIs, stopped with their gateway
+
+
 def start(
     target: str, args: argparse.Namespace, tmp: Path, db_url: str, port: int
 ) -> subprocess.Popen[bytes]:
     bin_dir = Path(sys.executable).parent
     log = open(tmp / f"{target}.log", "ab")  # noqa: SIM115
     if target == "bare":
-        cmd = [sys.executable, "-m", "bench.bare", str(port), str(args.workers), str(args.threads)]
+        body = "message" if args.inline or args.simulator else "empty"  # what the gateway returns
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.bare",
+            str(port),
+            str(args.workers),
+            str(args.threads),
+            body,
+        ]
         return subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
     channels = '["simulator", "twilio"]' if not args.simulator else '["simulator"]'
-    (tmp / "bench.toml").write_text(CONFIG.format(channels=channels))
+    queued = "false" if args.inline else "true"
+    sink_port = free_port()
+    sink = [sys.executable, "-m", "bench.sink", str(sink_port), str(tmp / "sink.count")]
+    SINKS.append(subprocess.Popen(sink, stdout=log, stderr=log, start_new_session=True))
+    api_base = f"http://127.0.0.1:{sink_port}"
+    (tmp / "bench.toml").write_text(
+        CONFIG.format(channels=channels, queued=queued, api_base=api_base)
+    )
     env = {
         **os.environ, "ADUAN_CONFIG": str(tmp / "bench.toml"), "DATABASE_URL": db_url,
         "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -62,6 +85,7 @@ def start(
         str(args.workers),
         "--threads",
         str(args.threads),
+        *(["--no-worker"] if args.no_worker else []),
     ]
     return subprocess.Popen(cmd, env=env, cwd=tmp, stdout=log, stderr=log, start_new_session=True)
 
@@ -102,16 +126,43 @@ def measure(target: str, args: argparse.Namespace, tmp: Path, db_url: str) -> di
         print(f"  {target:8} at 70% ({0.7 * best:.0f}/s): {held.rate():.0f} msg/s  "
               f"p99 {held.pct(0.99):.1f} ms  errors {held.errors}", flush=True)  # fmt: skip
         mem = memory(proc.pid)
-        return {
+        result = {
             "best": best,
             "p99_70": held.pct(0.99),
             "errors": sum(r.errors for _, r in levels) + held.errors,
             "mem": mem,
         }
+        if target == "gateway" and not args.inline and not args.no_worker:
+            result["answering"] = answering(db_url, tmp, args.drain_seconds)
+        return result
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
+        while SINKS:
+            sink = SINKS.pop()
+            sink.terminate()
+            sink.wait(10)
         proc.wait(30)
+
+
+def answering(db_url: str, tmp: Path, seconds: float) -> dict:
+    """Queued intake: how fast the worker empties the backlog the run left (sampled for `seconds`),
+    and how many replies reached the stand-in Twilio API."""
+    from bot.inbox import backlog
+    from store.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        start, t0 = backlog(engine), time.monotonic()
+        time.sleep(seconds)
+        left, dt = backlog(engine), time.monotonic() - t0
+    finally:
+        engine.dispose()
+    rate = (start - left) / dt
+    sent = int((tmp / "sink.count").read_text() or 0) if (tmp / "sink.count").exists() else 0
+    print(f"  gateway  answering: backlog {start} -> {left} in {dt:.0f} s = {rate:.0f} msg/s; "
+          f"replies accepted by the stand-in Twilio API so far: {sent}", flush=True)  # fmt: skip
+    return {"backlog": left, "rate": rate, "sent": sent}
 
 
 def main(argv: list[str]) -> int:
@@ -130,10 +181,19 @@ def main(argv: list[str]) -> int:
         "--levels", type=lambda s: [int(x) for x in s.split(",")], default=[2, 4, 8, 16, 32]
     )
     parser.add_argument(
-        "--requests", type=int, default=40_000, help="pre-signed requests per server"
+        "--requests", type=int, default=100_000, help="pre-signed requests per server"
     )
     parser.add_argument(
         "--simulator", action="store_true", help="load /simulator/messages instead of Twilio"
+    )
+    parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="answer in the webhook request ([inbound] queued = false)",
+    )
+    parser.add_argument("--no-worker", action="store_true", help="measure intake alone")
+    parser.add_argument(
+        "--drain-seconds", type=float, default=10.0, help="queued: watch the worker this long"
     )
     args = parser.parse_args(argv)  # fmt: skip
     from bot.channels.registry import CHANNELS
@@ -153,7 +213,7 @@ def main(argv: list[str]) -> int:
             with database(kind, args.pg_url, tmp) as url:
                 gateway = measure("gateway", args, tmp, url)
             if gateway and bare:
-                rss = ", ".join(f"{r} MB (peak {h})" for r, h in gateway["mem"])
+                rss = ", ".join(f"{k} {r} MB (peak {h})" for k, r, h in gateway["mem"])
                 print(f"  RESULT {kind}: gateway {gateway['best']:.0f} msg/s = "
                       f"{100 * gateway['best'] / bare['best']:.0f} % of bare Flask ({bare['best']:.0f}/s); "
                       f"p99 at 70 %: {gateway['p99_70']:.1f} ms; errors {gateway['errors']}; "

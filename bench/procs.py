@@ -36,14 +36,21 @@ def http_status(port: int, raw: bytes) -> int:
     return int(head[9:12])
 
 
-def memory(pid: int) -> list[tuple[int, int]]:
-    """(VmRSS, VmHWM) in MB of each worker process (children of the gunicorn master)."""
+def memory(pid: int) -> list[tuple[str, int, int]]:
+    """(kind, VmRSS, VmHWM) in MB of each child of the gunicorn master: "web" workers, and the
+    "worker" that answers queued messages."""
     out = []
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+    children = [
+        c for t in Path(f"/proc/{pid}/task").glob("*") for c in (t / "children").read_text().split()
+    ]
+    for child in children:
         fields = dict(
             line.split(":", 1) for line in Path(f"/proc/{child}/status").read_text().splitlines()
         )
-        out.append(tuple(int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM")))  # type: ignore[misc]
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        kind = "worker" if b"bot.worker" in cmdline else "web"
+        rss, hwm = (int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
+        out.append((kind, rss, hwm))
     return out
 
 
