@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -10,26 +9,9 @@ from pathlib import Path
 import httpx
 from flask import Flask, Response, jsonify, render_template
 
-from bot.channels.registry import build_channels
 from bot.config import Config, load_config
-from bot.logs import install_masking
-from bot.replies import make_env
-from bot.runtime import Runtime, utcnow
-from bot.service import Desk
-from store.db import db_state, make_engine
-from store.templates import load_overrides
-
-
-def _secret_key(config: Config, instance: Path) -> str:
-    """ADUAN_SECRET_KEY, or a random key kept in the instance folder so sessions survive restarts."""
-    if config.secret("ADUAN_SECRET_KEY"):
-        return config.secret("ADUAN_SECRET_KEY")
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+from bot.runtime import Runtime, build_runtime, secret_key
+from store.db import db_state
 
 
 def create_app(
@@ -43,25 +25,15 @@ def create_app(
     config = config or load_config()
     app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
     app.config.update(
-        SECRET_KEY=_secret_key(config, Path(app.instance_path)),
+        SECRET_KEY=secret_key(config, Path(app.instance_path)),
         TESTING=testing,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.public_base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=config.limits.max_request_bytes,
     )
-    install_masking([*config.secrets.values(), app.config["SECRET_KEY"]])
-    engine = make_engine(config.database.url)
-    runtime = Runtime(
-        desk=Desk(
-            config=config,
-            env=make_env(overrides=load_overrides(engine)),
-            link_secret=app.config["SECRET_KEY"],
-        ),
-        engine=engine,
-        channels=build_channels(config, http or httpx.Client(timeout=10)),
-        clock=clock or utcnow,
-        sync_delivery=testing,
+    runtime = build_runtime(
+        config, key=app.config["SECRET_KEY"], http=http, clock=clock, testing=testing
     )
     app.extensions["aduan"] = runtime
     if config.scheduler.in_web and not testing:

@@ -84,27 +84,26 @@ def run_command(host: str | None, port: int | None) -> None:
     if not config.scheduler.in_web:  # in_web: create_app started it already
         from bot.scheduler import start_background
 
-        start_background(_node(app))
+        start_background(_node(app.extensions["aduan"]))
         click.echo("  Scheduler: in this process (reminders, escalation, digests, recap)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
-def _node(app):  # type: ignore[no-untyped-def]
+def _node(runtime):  # type: ignore[no-untyped-def]
     from bot.scheduler import Node
 
-    runtime = app.extensions["aduan"]
     return Node(runtime.engine, runtime.desk, runtime.channels, clock=runtime.clock)
 
 
 @main.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduler alone (reminders, escalation, auto-close, retries, digests, the recap)."""
-    from bot.app import create_app
+    from bot.runtime import build_runtime
     from bot.scheduler import build
 
     config = _config()
     _prepare(config, seed=False)
-    node = _node(create_app(config))
+    node = _node(build_runtime(config))
     click.echo(f"Scheduler {node.holder}: runs the jobs while it holds the lease.")
     try:
         build(node, blocking=True).start()
@@ -151,13 +150,13 @@ def report_monthly(month: str, out: str) -> None:
 )
 def chat_command(sender: str) -> None:
     """Talk to the bot in the terminal as a citizen (through the simulator channel)."""
-    from bot.app import create_app
     from bot.channels.base import Rejected, WebhookRequest
     from bot.channels.simulator import Simulator
+    from bot.runtime import build_runtime
 
     config = _config()
     _prepare(config, seed=True)
-    runtime = create_app(config).extensions["aduan"]
+    runtime = build_runtime(config)
     stream = sys.stdin
     interactive = stream.isatty()
     if interactive:

@@ -1,21 +1,34 @@
-"""The running desk: config, engine, templates, channels and clock, built once by create_app."""
+"""The running desk: config, engine, templates, channels and clock, built once per process.
+
+`build_runtime` is shared by the web app (bot.app.create_app) and the processes that need no web
+app: the inbox worker, the scheduler and `aduan chat` (they skip Flask and the admin, ~12 MB).
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 from sqlalchemy.engine import Engine
 
 from bot import delivery, service
 from bot.channels.base import Channel
+from bot.channels.registry import build_channels
+from bot.config import Config
+from bot.logs import install_masking
 from bot.messages import InboundMessage
 from bot.parsers import mask_phone
+from bot.replies import make_env
 from bot.service import Desk, Outcome
+from store.db import make_engine
+from store.templates import load_overrides
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +103,38 @@ class Runtime:
         self._stopping.set()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def secret_key(config: Config, instance: Path) -> str:
+    """ADUAN_SECRET_KEY, or a random key kept in the instance folder so sessions survive restarts
+    (it also signs the citizens' progress links, so every process of a desk must share it)."""
+    if config.secret("ADUAN_SECRET_KEY"):
+        return config.secret("ADUAN_SECRET_KEY")
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def build_runtime(
+    config: Config,
+    *,
+    key: str | None = None,
+    http: httpx.Client | None = None,
+    clock: Callable[[], datetime] | None = None,
+    testing: bool = False,
+) -> Runtime:
+    """The desk's runtime: engine, templates (with the officers' overrides), channels, clock. Secrets
+    (and the session key) are masked in the logs from here on."""
+    key = key or secret_key(config, Path.cwd() / "instance")
+    install_masking([*config.secrets.values(), key])
+    engine = make_engine(config.database.url)
+    return Runtime(
+        desk=Desk(config=config, env=make_env(overrides=load_overrides(engine)), link_secret=key),
+        engine=engine,
+        channels=build_channels(config, http or httpx.Client(timeout=10)),
+        clock=clock or utcnow,
+        sync_delivery=testing,
+    )

@@ -135,9 +135,9 @@ class InboxWorker:
 def serve(config: Config, *, worker: bool = True, **kwargs: Any) -> None:
     """Run until stopped (SIGTERM/SIGINT: graceful). With queued intake, `[inbound] workers`
     `python -m bot.worker` processes run beside the web workers (they stop with this process)."""
-    from bot.app import _secret_key
+    from bot.runtime import secret_key
 
-    _secret_key(config, Path.cwd() / "instance")  # created once here, not raced by the workers
+    secret_key(config, Path.cwd() / "instance")  # created once here, not raced by the workers
     count = config.inbound.workers if config.inbound.queued and worker else 0
     answering = [InboxWorker() for _ in range(count)]
     for each in answering:

@@ -66,13 +66,13 @@ def start_background(runtime: Runtime) -> threading.Event:
 
 def main(*, follow_parent: bool = False) -> None:
     """The process's main loop; SIGTERM and SIGINT stop it after the message in hand."""
-    from bot.app import create_app
     from bot.config import load_config
     from bot.logs import configure
+    from bot.runtime import build_runtime
 
     config = load_config()
     configure(config.logging.level, config.logging.format, config.secrets.values())
-    runtime: Runtime = create_app(config).extensions["aduan"]
+    runtime = build_runtime(config)  # no web app: Flask and the admin are not loaded here
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:

@@ -103,3 +103,29 @@ def test_aduan_worker_answers_what_queued_intake_stored(tmp_path):
     with session_scope(engine) as s:
         (msg,) = s.exec(select(Message).where(Message.direction == "in")).all()
     assert msg.provider_id == "w-1" and msg.ticket_id is not None
+
+
+def test_the_inbox_worker_process_loads_no_web_app(tmp_path):
+    """`python -m bot.worker` (what `aduan serve` starts) builds its runtime without Flask, the admin
+    or Alembic: each would cost the worker megabytes it never uses."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, **_env(tmp_path)}
+    aduan = str(Path(sys.executable).with_name("aduan"))
+    subprocess.run([aduan, "seed-demo"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    probe = (
+        "import json, sys, bot.worker\n"
+        "from bot.config import load_config\n"
+        "from bot.runtime import build_runtime\n"
+        "runtime = build_runtime(load_config())\n"
+        "print(json.dumps({'channels': sorted(runtime.channels),"
+        " 'loaded': sorted(m for m in ('flask', 'admin', 'alembic') if m in sys.modules)}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=tmp_path, check=True, capture_output=True
+    )
+    assert json.loads(out.stdout) == {"channels": ["simulator"], "loaded": []}
