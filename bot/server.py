@@ -13,12 +13,12 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from bot.config import Config
 
@@ -56,8 +56,8 @@ def _flush_outbox(worker: Any) -> None:
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn run in-process with our settings and our app factory (no config file, no argv)."""
 
-    def __init__(self, config: Config, settings: dict[str, Any]) -> None:
-        self.config, self.settings = config, settings
+    def __init__(self, config: Config, settings: dict[str, Any], inbox: InboxWorkers) -> None:
+        self.config, self.settings, self.inbox = config, settings, inbox
         super().__init__()
 
     def load_config(self) -> None:
@@ -73,63 +73,87 @@ class Server(BaseApplication):  # type: ignore[misc]
         )
         return create_app(self.config)
 
-
-class InboxWorker:
-    """One inbox worker of queued intake, run beside gunicorn and started again if it dies (its
-    unfinished message is handled again by the next one: see bot.inbox)."""
-
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()  # no new process once stop() has begun
-        self.thread = threading.Thread(target=self._supervise, name="aduan-inbox", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _supervise(self) -> None:
-        while True:
-            with self.lock:
-                if self.stopping.is_set():
-                    return
-                try:
-                    self.proc = subprocess.Popen([sys.executable, "-m", "bot.worker"])
-                except OSError:  # e.g. no memory to fork: try again, never give up supervising
-                    log.exception("could not start an inbox worker")
-            while self.proc is not None and self._running(self.proc):
-                if self.stopping.wait(0.5):
-                    return
-            if self.stopping.wait(1.0):
-                return
-            log.warning("the inbox worker is gone; starting another")
-
-    @staticmethod
-    def _running(proc: subprocess.Popen[bytes]) -> bool:
-        """Whether the worker still runs. Polled rather than waited for: gunicorn's master reaps
-        every child with waitpid(-1), so the status may already be taken (poll() then reports 0),
-        and a process whose threads are still being torn down after SIGKILL counts as gone."""
-        if proc.poll() is not None:
-            return False
+    def run(self) -> None:
+        """BaseApplication.run with our arbiter (it also keeps the inbox workers running)."""
         try:
-            state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):  # gone; or no /proc at all (not Linux): poll() decides
-            return not Path("/proc/self/stat").exists()
-        return state not in ("Z", "X")
+            _Arbiter(self, self.inbox).run()
+        except RuntimeError as exc:
+            sys.exit(f"Error: {exc}")
+
+
+class InboxWorkers:
+    """The inbox workers of queued intake, run beside gunicorn's web workers and started again when
+    one dies (its unfinished message is handled again by the next: see bot.inbox).
+
+    They are started from gunicorn's master loop (`manage`, called by _Arbiter in its main thread),
+    never from a thread of their own: a thread that spawns a process while gunicorn forks a web
+    worker can leave the web worker holding subprocess's exec-status pipe, and the spawning thread
+    then waits on that pipe for as long as the web worker lives."""
+
+    RESTART_SECONDS = 1.0  # at most one start per second per slot: a worker that cannot start
+
+    def __init__(self, count: int) -> None:
+        self.procs: list[subprocess.Popen[bytes] | None] = [None] * count
+        self.started = [0.0] * count
+        self.stopping = False
+
+    def manage(self) -> None:
+        """Start a worker in every slot whose process is not running (gunicorn's main thread)."""
+        for slot, proc in enumerate(self.procs):
+            if self.stopping or (proc is not None and _running(proc)):
+                continue
+            if time.monotonic() - self.started[slot] < self.RESTART_SECONDS:
+                continue
+            if proc is not None:
+                log.warning("the inbox worker is gone; starting another")
+            self.started[slot] = time.monotonic()
+            try:
+                self.procs[slot] = subprocess.Popen([sys.executable, "-m", "bot.worker"])
+            except OSError:  # e.g. no memory to fork: the next round tries again
+                log.exception("could not start an inbox worker")
 
     def terminate(self) -> None:
-        """Ask the process in hand to stop (SIGTERM); start no other."""
-        with self.lock:
-            self.stopping.set()
-            if self.proc is not None and self.proc.poll() is None:
-                self.proc.terminate()
+        """Ask the running workers to stop (SIGTERM, after the message in hand); start no other."""
+        self.stopping = True
+        for proc in self.procs:
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
 
     def wait(self, seconds: float = 30) -> None:
-        if self.proc is None:
-            return
-        try:
-            self.proc.wait(seconds)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        """Wait for them all within `seconds`; kill what is left."""
+        deadline = time.monotonic() + seconds
+        for proc in self.procs:
+            if proc is None:
+                continue
+            try:
+                proc.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _running(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether a worker still runs. gunicorn's master reaps every child with waitpid(-1), so its exit
+    status may already be taken (poll() then reports 0); a process whose threads are still being
+    torn down after SIGKILL (a zombie leader in /proc) counts as gone."""
+    if proc.poll() is not None:
+        return False
+    try:
+        state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):  # gone; or no /proc at all (not Linux): poll() decides
+        return not Path("/proc/self/stat").exists()
+    return state not in ("Z", "X")
+
+
+class _Arbiter(Arbiter):  # type: ignore[misc]
+    """gunicorn's master, which also keeps the inbox workers running."""
+
+    def __init__(self, app: Server, inbox: InboxWorkers) -> None:
+        self.inbox = inbox
+        super().__init__(app)
+
+    def manage_workers(self) -> None:
+        self.inbox.manage()
+        super().manage_workers()
 
 
 def serve(config: Config, *, worker: bool = True, **kwargs: Any) -> None:
@@ -138,18 +162,12 @@ def serve(config: Config, *, worker: bool = True, **kwargs: Any) -> None:
     from bot.runtime import secret_key
 
     secret_key(config, Path.cwd() / "instance")  # created once here, not raced by the workers
-    count = config.inbound.workers if config.inbound.queued and worker else 0
-    answering = [InboxWorker() for _ in range(count)]
-    for each in answering:
-        each.start()
+    inbox = InboxWorkers(config.inbound.workers if config.inbound.queued and worker else 0)
     master = os.getpid()
     try:
-        Server(config, options(config, **kwargs)).run()
+        Server(config, options(config, **kwargs), inbox).run()
     finally:
         # gunicorn's web workers are forks of this process and leave through this same frame
         if os.getpid() == master:
-            for each in answering:
-                each.terminate()
-            deadline = time.monotonic() + 30  # all of them within one timeout, not one each
-            for each in answering:
-                each.wait(max(0.0, deadline - time.monotonic()))
+            inbox.terminate()
+            inbox.wait(30)  # all of them within one timeout, not one each

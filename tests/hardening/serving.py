@@ -125,6 +125,10 @@ class ServeProcess:
         log = (self.tmp / "serve.log").read_text(errors="replace")[-3000:]
         return f"no new inbox worker among {self.children()}; killed {states}; log:\n{log}"
 
+    def master_threads(self) -> int:
+        assert self.proc is not None
+        return len(list(Path(f"/proc/{self.proc.pid}/task").iterdir()))
+
     def worker_pids(self) -> list[int]:
         """The gunicorn web workers (not the inbox worker of queued intake)."""
         return [p for p in self.children() if b"bot.worker" not in _cmdline(p)]
