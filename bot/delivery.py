@@ -109,7 +109,10 @@ def _record(
     error: SendError | None,
 ) -> None:
     with session_scope(engine) as session:
-        row = session.get(Outbox, msg.outbox_id)
+        # Locked (FOR UPDATE; SQLite's writers are serial anyway): a delivery report handled at
+        # this moment would otherwise commit 'delivered' between our read and our write, and our
+        # 'sent' would overwrite it (PostgreSQL, read committed).
+        row = session.get(Outbox, msg.outbox_id, with_for_update=True)
         if row is None:
             return
         if error is None:
@@ -203,11 +206,10 @@ def deliver_one(
 def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool:
     """Record a delivery receipt; False when no outbox row has that provider id (ignored)."""
     with session_scope(engine) as session:
-        row = session.exec(
-            select(Outbox).where(
-                Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
-            )
-        ).first()
+        stmt = select(Outbox).where(
+            Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
+        )
+        row = session.exec(stmt.with_for_update()).first()  # see _record
         if row is None:
             return False
         if not (row.status is OutboxStatus.DELIVERED and update.status is OutboxStatus.SENT):

@@ -79,3 +79,28 @@ def test_a_row_reclaimed_after_its_lease_is_not_sent_by_the_slow_dispatcher(engi
     assert rows(engine)[1].status is OutboxStatus.SENDING  # still the second dispatcher's
     assert delivery.deliver_one(engine, CHANNELS, fresh[1], now=later, cfg=CFG) is True
     assert rows(engine)[1].status is OutboxStatus.SENT and rows(engine)[1].attempts == 2
+
+
+def test_a_delivery_report_committed_while_the_send_is_recorded_is_kept(engine, clock):
+    """Kannel's fake SMSC reports delivery within milliseconds: its 'delivered' may commit after the
+    dispatcher read the row as 'sending' and before it wrote 'sent'. The dispatcher's read locks
+    the row, so it waits for the report and keeps it (CI caught the lost update on PostgreSQL)."""
+    queue(engine, clock(), 1)
+    [msg] = delivery.claim(engine, now=clock())
+    with session_scope(engine) as s:
+        s.get(Outbox, msg.outbox_id).provider_id = "sim-dlr"  # type: ignore[union-attr]
+    with session_scope(engine) as s:  # the report's transaction (as apply_status), still open...
+        row = s.exec(select(Outbox).where(Outbox.id == msg.outbox_id).with_for_update()).one()
+        row.status, row.delivered_at = OutboxStatus.DELIVERED, clock()
+        s.flush()
+        recorder = threading.Thread(
+            target=delivery._record,
+            args=(engine, msg),
+            kwargs={"now": clock(), "cfg": CFG, "provider_id": "sim-dlr", "error": None},
+        )
+        recorder.start()  # ...while the dispatcher records its send
+        recorder.join(0.5)
+        assert recorder.is_alive(), "the dispatcher waits for the report's transaction"
+    recorder.join(10)
+    [row] = rows(engine)
+    assert row.status is OutboxStatus.DELIVERED and row.sent_at is not None
