@@ -7,11 +7,23 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Request, Response, jsonify, render_template
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from bot.config import Config, load_config
 from bot.runtime import Runtime, build_runtime, secret_key
 from store.db import db_state
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """Cookie sessions for the admin, the progress pages and the simulator; none on provider
+    webhooks: no cookie is read or written there (Flask hands the view an empty read-only session)
+    and a provider request skips the signing work."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/webhooks/"):
+            return None
+        return super().open_session(app, request)
 
 
 def create_app(
@@ -24,6 +36,7 @@ def create_app(
     """Build the web application: webhooks, simulator, admin and health check."""
     config = config or load_config()
     app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    app.session_interface = _Sessions()
     app.config.update(
         SECRET_KEY=secret_key(config, Path(app.instance_path)),
         TESTING=testing,

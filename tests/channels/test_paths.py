@@ -122,3 +122,22 @@ def test_twilio_signature_covers_the_public_url_not_the_proxied_one(gateway):
     resp = client.post("/webhooks/twilio", data=form, headers={"X-Twilio-Signature": sig})
     assert resp.status_code == 403
     assert gateway.twilio("+6281234567890", COMPLAINT, "SM" + "4" * 32).status_code == 200
+
+
+def test_webhooks_open_no_session_and_the_admin_does(gateway):
+    """Provider webhooks carry no cookie: their requests get Flask's empty, read-only session
+    (no signing work, nothing to set); the admin and the simulator keep their cookie sessions."""
+    from flask.sessions import NullSession, SecureCookieSession
+
+    app = gateway.app
+    for path, kind in [
+        ("/webhooks/twilio", NullSession),
+        ("/admin/login", SecureCookieSession),
+        ("/simulator", SecureCookieSession),
+    ]:
+        with app.test_request_context(path, headers={"Cookie": "session=not-a-valid-cookie"}):
+            from flask import session
+
+            assert type(session._get_current_object()) is kind, path
+    resp = gateway.twilio("+6281234567890", COMPLAINT, "SM" + "9" * 32)
+    assert resp.status_code == 200 and "Set-Cookie" not in resp.headers
