@@ -13,6 +13,7 @@ from admin import (  # noqa: E402,F401
     actions,
     auth,
     dashboard,
+    held,
     intake,
     library,
     recap,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.messages import DraftStatus, Priority, Role, TicketStatus
 from bot.parsers.phone import mask_phone
-from store.models import Contact, Ticket
+from store.models import Contact, Inbox, Ticket
 
 SOON = timedelta(hours=1)  # less than this left: shown as urgent
 
@@ -81,3 +81,8 @@ def _ceil_minute(delta: timedelta) -> timedelta:
 def citizen_phone(ticket: Ticket, contact: Contact | None) -> str:
     """The citizen's number, masked (a Telegram chat id without a phone is masked the same way)."""
     return mask_phone((contact.phone if contact else None) or ticket.address)
+
+
+def inbox_sender(row: Inbox) -> str:
+    """The sender of a queued message, masked like citizen_phone (the phone, else the address)."""
+    return mask_phone(row.payload.get("phone") or row.address)

@@ -97,6 +97,34 @@ EN = {
     "Tambah": "Add",
     "Peran": "Role",
     "Nama lengkap": "Full name",
+    "Pesan tertahan": "Held messages",
+    "Pengirim": "Sender",
+    "Isi pesan": "Message",
+    "Percobaan": "Attempts",
+    "Galat": "Error",
+    "Disisihkan": "Set aside",
+    "Coba lagi": "Retry",
+    "lampiran": "attachments",
+    "Tidak ada pesan tertahan.": "No held messages.",
+    "Pesan yang berulang kali gagal diproses bot disisihkan di sini agar pesan berikutnya dari "
+    "pengirim yang sama tidak ikut tertahan; pesan ini belum menjadi tiket dan belum dibalas.": (
+        "Messages the bot failed to process several times are set aside here so that the same "
+        "sender's next messages are not held up; they are not tickets yet and were not answered."
+    ),
+    "Perbaiki penyebabnya, lalu tekan Coba lagi: bot memprosesnya seperti pesan baru, dengan "
+    "waktu diterima semula. Pesan tertahan dihapus otomatis empat minggu setelah disisihkan.": (
+        "Fix the cause, then press Retry: the bot processes the message like a new one, with its "
+        "original time of receipt. Held messages are deleted four weeks after they were set aside."
+    ),
+    "Menampilkan %(shown)d yang terbaru dari %(total)d pesan.": (
+        "Showing the latest %(shown)d of %(total)d messages."
+    ),
+    "Pesan dikembalikan ke antrean; bot akan memprosesnya sebentar lagi.": (
+        "The message is back in the queue; the bot will process it shortly."
+    ),
+    "Pesan ini sudah tidak tertahan (sudah diproses atau dihapus); tidak ada yang diubah.": (
+        "This message is no longer held (already processed or deleted); nothing was changed."
+    ),
 }
 
 

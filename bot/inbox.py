@@ -12,6 +12,11 @@ the provider id and stores nothing new. Never lost, never stored twice.
 Order: a message is taken only while it is its sender's oldest unprocessed one, and marked only after
 its handling committed, so one sender's messages are handled in arrival order by any number of
 workers.
+
+A row is in one of three states: waiting (processed_at NULL), handled (processed_at and message_id
+set: _handle always stores the id of the message the service stored or recognised) or set aside
+after failing MAX_ATTEMPTS times (processed_at set, message_id NULL, error naming the exception:
+_set_aside). `held` lists the set-aside rows for the admin and `retry` puts one back in the queue.
 """
 
 from __future__ import annotations
@@ -144,6 +149,60 @@ def pending_senders(engine: Engine, *, limit: int) -> list[tuple[str, str]]:
     )
     with read_session(intake_engine(engine)) as session:
         return list(dict.fromkeys((c, a) for c, a in session.exec(stmt)))
+
+
+def _is_set_aside() -> sa.ColumnElement[bool]:
+    """Set aside, not handled: marked processed without a stored message, with the error kept. (A
+    handled row may also carry an error, from a failed attempt before the one that succeeded.)"""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    return sa.and_(
+        table.c.processed_at.is_not(None), table.c.message_id.is_(None), table.c.error != ""
+    )
+
+
+def held(engine: Engine, *, limit: int = 100) -> list[Inbox]:
+    """The rows set aside after failing, the latest received first (the admin's "Pesan tertahan")."""
+    stmt = (
+        select(Inbox)
+        .where(_is_set_aside())
+        .order_by(col(Inbox.received_at).desc(), col(Inbox.id).desc())
+        .limit(limit)
+    )
+    with read_session(intake_engine(engine)) as session:
+        return list(session.exec(stmt))
+
+
+def held_count(engine: Engine) -> int:
+    """How many rows are set aside (until purged, SET_ASIDE_KEEP after the others)."""
+    stmt = select(sa.func.count()).select_from(Inbox).where(_is_set_aside())
+    with read_session(intake_engine(engine)) as session:
+        return int(session.exec(stmt).one())
+
+
+def retry(engine: Engine, row_id: int, *, clock: Callable[[], datetime]) -> Inbox | None:
+    """Put one set-aside row back in the queue (unprocessed, no attempts, no error): the next
+    drain handles it like a new message, the worker or the scheduler's inbox job, with its time of
+    receipt as "now" (see _handle for why a handling redone is never stored twice). Returns the row
+    as it was set aside; None, changing nothing, when it is not set aside (handled, waiting,
+    purged or unknown). The update re-checks the state, so two officers retrying at once put it
+    back once."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    back = {"processed_at": None, "attempts": 0, "error": ""}
+    with session_scope(intake_engine(engine)) as session:
+        row = session.exec(select(Inbox).where(col(Inbox.id) == row_id, _is_set_aside())).first()
+        if row is None:
+            return None
+        session.expunge(row)  # the caller gets it as it was set aside
+        stmt = table.update().where(table.c.id == row_id, _is_set_aside()).values(**back)
+        if session.connection().execute(stmt).rowcount != 1:
+            return None  # retried meanwhile by someone else
+    log.info(
+        "inbox: message %s put back in the queue, set aside %s ago after %s",
+        row_id,
+        clock() - row.processed_at,  # type: ignore[operator]
+        row.error,
+    )
+    return row
 
 
 def backlog(engine: Engine) -> int:

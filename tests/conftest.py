@@ -142,3 +142,30 @@ def app(
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def set_aside(app, monkeypatch: pytest.MonkeyPatch):
+    """Set a citizen's message aside the way queued intake does: stored in the inbox by
+    bot.inbox.accept (what a queued webhook calls), then its handling raises on every drain until
+    MAX_ATTEMPTS; returns the inbox row id. Works whether or not the app's intake is queued."""
+    from bot import inbox, service
+    from bot.messages import InboundMessage
+
+    rt = app.extensions["aduan"]
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug in handling")
+
+    def hold(text: str, sender: str = "+6281234567890") -> int:
+        provider_id = f"sim-{uuid.uuid4().hex}"
+        msg = InboundMessage("simulator", sender, text, provider_id, phone=sender)
+        inbox.accept(rt.engine, [msg], now=rt.now())
+        with monkeypatch.context() as patch:
+            patch.setattr(service, "handle_inbound", broken)
+            for _ in range(inbox.MAX_ATTEMPTS):
+                inbox.drain(rt.engine, rt.desk, clock=rt.clock)
+        (row,) = [r for r in inbox.held(rt.engine, limit=1000) if r.provider_id == provider_id]
+        return row.id  # type: ignore[return-value]
+
+    return hold

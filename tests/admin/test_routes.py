@@ -9,7 +9,7 @@ from sqlmodel import select
 from store.db import session_scope
 from store.models import Answer, StaffUser, Unit
 
-# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft}) -> who may open it
+# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held}) -> who may open it
 ALL, DESK, ADMIN = ("admin", "petugas", "komite"), ("admin", "petugas"), ("admin",)
 OVERSIGHT = ("admin", "komite")
 ROUTES = [
@@ -54,6 +54,8 @@ ROUTES = [
     ("GET", "/admin/recap.xlsx", OVERSIGHT),
     ("GET", "/admin/recap.csv", OVERSIGHT),
     ("GET", "/admin/sla", ALL),
+    ("GET", "/admin/held", ADMIN),
+    ("POST", "/admin/held/{held}/retry", ADMIN),
     ("POST", "/admin/logout", ALL),
 ]
 PUBLIC = {"/admin/login", "/admin/lang/<code>", "/admin/static/<path:filename>"}
@@ -72,6 +74,7 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
             "answer": answer.id,
             "unit": unit.id,
             "staff": staff.id,
+            "held": 1,  # an inbox row id (none is set aside here: a retry changes nothing)
         }
 
 
@@ -90,6 +93,7 @@ def test_the_table_lists_every_admin_route(app):
             .replace("{answer}", "<int:answer_id>")
             .replace("{unit}", "<int:unit_id>")
             .replace("{staff}", "<int:user_id>")
+            .replace("{held}", "<int:row_id>")
             .replace("export.csv", "export.<fmt>")
             .replace("templates/id/answer", "templates/<lang>/<key>"),
         )

@@ -2,7 +2,8 @@
 
 The app runs with a real SQLite (or PostgreSQL) database in a werkzeug server thread on a free port.
 A citizen writes in the simulator, the demo officer approves the edited draft, edits the library, and
-the citizen's simulator page shows the answer arriving. Each main page is saved to screenshots/.
+the citizen's simulator page shows the answer arriving; the admin retries a message set aside after
+failing and the citizen gets its acknowledgement. Each main page is saved to screenshots/.
 """
 
 from __future__ import annotations
@@ -137,3 +138,29 @@ def test_officer_approves_an_edited_draft_and_the_citizen_receives_it(server, ch
     shot(admin, "settings")
     for name in ("queue", "simulator", "inbox", "ticket", "dashboard", "library", "settings"):
         assert (SHOTS / f"{name}.png").stat().st_size > 5_000, name
+
+
+def test_admin_retries_a_held_message_and_the_citizen_is_answered(server, chromium, app, set_aside):
+    from bot import inbox
+
+    text = "DINKES #puskesmas tutup <b>jam 10</b> {{ config }}"
+    set_aside(text, sender="+6281234567890")
+    admin = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(admin, server, "admin", "admin-demo")
+    admin.get_by_role("link", name="Pesan tertahan 1").click()  # the count is in the link
+    row = admin.locator("tbody tr", has_text="RuntimeError")
+    row.wait_for(timeout=WAIT)
+    assert text in row.inner_text()  # shown literally: no bold, no template evaluated
+    assert "+62812*****890" in row.inner_text() and "6281234567890" not in admin.content()
+    shot(admin, "held")
+    row.get_by_role("button", name="Coba lagi").click()
+    admin.get_by_text("Pesan dikembalikan ke antrean").wait_for(timeout=WAIT)
+    admin.get_by_text("Tidak ada pesan tertahan.").wait_for(timeout=WAIT)
+
+    rt = app.extensions["aduan"]  # the inbox worker's round
+    assert inbox.drain(rt.engine, rt.desk, clock=rt.clock, on_queued=rt.kick_delivery) == 1
+    citizen = chromium.new_context(viewport={"width": 900, "height": 800}).new_page()
+    citizen.goto(f"{server}/simulator")
+    citizen.fill("#from", "081234567890")
+    citizen.dispatch_event("#from", "change")
+    citizen.locator(".msg.out", has_text="Aduan Anda diterima").wait_for(timeout=WAIT)

@@ -288,3 +288,89 @@ def test_a_failure_is_charged_to_the_row_that_failed(queued_gateway, clock):
     assert inbox._set_aside(engine, row_id=first.id, error=RuntimeError("x"), clock=clock)
     _, second = rows(queued_gateway)
     assert second.attempts == 0 and second.error == "" and second.processed_at is None
+
+
+def failing(monkeypatch, word: str = "meledak") -> list[bool]:
+    """Handling fails for messages containing `word` while the returned switch is on."""
+    real, on = service.handle_inbound, [True]
+
+    def flaky(session, msg, **kwargs):
+        if on[0] and word in msg.text:
+            raise RuntimeError("a bug in handling")
+        return real(session, msg, **kwargs)
+
+    monkeypatch.setattr(service, "handle_inbound", flaky)
+    return on
+
+
+def set_aside(gateway, sender: str, text: str, sid: str) -> Inbox:
+    """A message set aside the real way: stored by its webhook, then failing every drain."""
+    assert gateway.twilio(sender, text, sid).status_code == 200
+    for _ in range(inbox.MAX_ATTEMPTS):
+        drain(gateway)
+    (row,) = [r for r in rows(gateway) if r.provider_id == sid]
+    assert row.processed_at is not None and row.message_id is None and row.error == "RuntimeError"
+    return row
+
+
+def test_set_aside_messages_are_listed_latest_first(queued_gateway, monkeypatch, clock):
+    failing(monkeypatch)
+    first = set_aside(queued_gateway, PHONE, "DINKES #puskesmas meledak", "SM" + "3c" * 16)
+    clock.advance(minutes=5)
+    queued_gateway.twilio(OTHER, COMPLAINT, "SM" + "4d" * 16)  # handled: not listed
+    second = set_aside(queued_gateway, OTHER, "DLH #sampah meledak", "SM" + "5e" * 16)
+    queued_gateway.twilio(PHONE, COMPLAINT, "SM" + "6f" * 16)  # waiting: not listed
+    engine = queued_gateway.runtime.engine
+    assert [r.id for r in inbox.held(engine)] == [second.id, first.id]
+    assert [r.id for r in inbox.held(engine, limit=1)] == [second.id]
+    assert inbox.held_count(engine) == 2
+    assert inbox.held(engine)[1].payload["text"] == "DINKES #puskesmas meledak"
+
+
+def test_a_retried_message_is_answered_by_the_next_drain(queued_gateway, monkeypatch):
+    broken = failing(monkeypatch)
+    bad = set_aside(queued_gateway, PHONE, "DINKES #puskesmas meledak", "SM" + "7a" * 16)
+    engine, rt = queued_gateway.runtime.engine, queued_gateway.runtime
+    assert queued_gateway.apis.sent(queued_gateway.apis.TWILIO) == []
+
+    broken[0] = False  # the bug is fixed
+    was = inbox.retry(engine, bad.id, clock=rt.clock)
+    assert was is not None and (was.id, was.attempts, was.error) == (bad.id, 3, "RuntimeError")
+    (row,) = rows(queued_gateway)
+    assert (row.processed_at, row.attempts, row.error, row.message_id) == (None, 0, "", None)
+    assert inbox.held(engine) == [] and inbox.held_count(engine) == 0
+    assert inbox.backlog(engine) == 1
+
+    assert drain(queued_gateway) == 1  # handled like a new message
+    (row,) = rows(queued_gateway)
+    (msg,) = inbound(queued_gateway)
+    assert row.message_id == msg.id and msg.provider_id == bad.provider_id
+    assert msg.ticket_id is not None and msg.created_at == bad.received_at  # SLA from receipt
+    sent = queued_gateway.apis.sent(queued_gateway.apis.TWILIO)
+    assert {p["To"] for p in sent} == {PHONE}
+    assert any("Aduan Anda diterima" in p["Body"] for p in sent), sent
+    assert inbox.retry(engine, bad.id, clock=rt.clock) is None  # handled now: stays handled
+    assert drain(queued_gateway) == 0
+
+
+def test_retrying_a_row_that_is_not_set_aside_changes_nothing(queued_gateway, monkeypatch, clock):
+    """Handled (after a failed attempt, so with its error kept), waiting, purged or unknown."""
+    broken = failing(monkeypatch)
+    engine = queued_gateway.runtime.engine
+    gone = set_aside(queued_gateway, OTHER, "DINKES #meledak lagi", "SM" + "8b" * 16)
+    later = gone.processed_at + inbox.KEEP + inbox.SET_ASIDE_KEEP + timedelta(seconds=1)
+    assert inbox.purge(engine, before=later) == 1
+    queued_gateway.twilio(PHONE, "DINKES #sekali meledak", "SM" + "9c" * 16)
+    assert drain(queued_gateway) == 0  # one failed attempt ...
+    broken[0] = False
+    assert drain(queued_gateway) == 1  # ... then handled, the error of that attempt still kept
+    queued_gateway.twilio(PHONE, COMPLAINT, "SM" + "0d" * 16)  # waiting
+    handled, waiting = rows(queued_gateway)
+    assert handled.error == "RuntimeError" and handled.message_id is not None
+    assert waiting.processed_at is None
+    assert inbox.held(engine) == [] and inbox.held_count(engine) == 0
+
+    before = [r.model_dump() for r in rows(queued_gateway)]
+    for row_id in (handled.id, waiting.id, gone.id, 10_000):
+        assert inbox.retry(engine, row_id, clock=clock) is None, row_id
+    assert [r.model_dump() for r in rows(queued_gateway)] == before
