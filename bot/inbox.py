@@ -9,9 +9,10 @@ transactions (store.db.intake_engine), so handling and marking are two commits: 
 between them, or two workers that read the same row, handle it again, and the service recognises
 the provider id and stores nothing new. Never lost, never stored twice.
 
-Order: a message is taken only while it is its sender's oldest unprocessed one, and marked only after
-its handling committed, so one sender's messages are handled in arrival order by any number of
-workers.
+Order: a round reads the oldest waiting rows once, and a sender's rows are handled oldest first,
+each only after the one before it was handled (or set aside), and marked only after its handling
+committed; so one sender's messages are handled in arrival order by any number of workers. A row
+another worker marked since the read is skipped (a key lookup before each).
 
 A row is in one of three states: waiting (processed_at NULL), handled (processed_at and message_id
 set: _handle always stores the id of the message the service stored or recognised) or set aside
@@ -139,16 +140,17 @@ def purge(engine: Engine, *, before: datetime) -> int:
         return int(conn.execute(sa.delete(table).where(sa.or_(handled, set_aside))).rowcount or 0)
 
 
-def pending_senders(engine: Engine, *, limit: int) -> list[tuple[str, str]]:
-    """The senders of the oldest unprocessed messages, oldest first (a cheap read, no write lock)."""
+def waiting(engine: Engine, *, limit: int) -> dict[tuple[str, str], list[Inbox]]:
+    """The oldest `limit` unprocessed rows, by sender (the sender of the oldest first), each sender's
+    oldest first: one cheap read (no write lock) for a whole round of `drain`."""
     stmt = (
-        select(Inbox.channel, Inbox.address)
-        .where(col(Inbox.processed_at).is_(None))
-        .order_by(col(Inbox.id))
-        .limit(limit)
+        select(Inbox).where(col(Inbox.processed_at).is_(None)).order_by(col(Inbox.id)).limit(limit)
     )
+    by_sender: dict[tuple[str, str], list[Inbox]] = {}
     with read_session(intake_engine(engine)) as session:
-        return list(dict.fromkeys((c, a) for c, a in session.exec(stmt)))
+        for row in session.exec(stmt):
+            by_sender.setdefault((row.channel, row.address), []).append(row)
+    return by_sender
 
 
 def _is_set_aside() -> sa.ColumnElement[bool]:
@@ -221,80 +223,77 @@ def drain(
     on_queued: Callable[[], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Handle the waiting messages of up to `limit` messages' senders; returns how many were handled.
+    """Handle the oldest `limit` waiting messages, sender by sender; returns how many were handled.
     `on_queued` runs after a message whose handling queued something to send (the dispatcher);
-    `stop` is asked between senders (a worker told to stop finishes the sender in hand)."""
+    `stop` is asked between messages (a worker told to stop finishes the message in hand).
+    Messages stored meanwhile wait for the next round."""
     handled = 0
-    for channel, address in pending_senders(engine, limit=limit):
+    for rows in waiting(engine, limit=limit).values():
         if stop():
             break
-        handled += handle_sender(
-            engine,
-            desk,
-            channel=channel,
-            address=address,
-            clock=clock,
-            on_queued=on_queued,
-            stop=stop,
-        )
+        handled += handle_sender(engine, desk, rows, clock=clock, on_queued=on_queued, stop=stop)
     return handled
 
 
 def handle_sender(
     engine: Engine,
     desk: service.Desk,
+    rows: Sequence[Inbox],
     *,
-    channel: str,
-    address: str,
     clock: Callable[[], datetime],
     on_queued: Callable[[], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Handle one sender's waiting messages oldest first, each in its own transaction.
+    """Handle one sender's waiting rows (read together, oldest first), each in its own transaction,
+    stopping at the first that cannot be handled now, so a later message never overtakes it.
 
+    Order holds with any number of workers: the read saw every waiting row of this sender older
+    than these (rows only ever become processed), and each is marked only after its handling
+    committed. Two workers on the same rows do the same work in the same order; the second replays.
     A database that is busy or gone (locked SQLite file, restarting server) is not the message's
     fault: the sender waits for the next round and nothing is counted. Another worker inserting the
     same contact or message at the same moment (IntegrityError) is retried at once. Anything else is
     a failed attempt on that very row; see _set_aside."""
-    handled, conflicts = 0, 0
-    while not stop():
-        row = _oldest(engine, channel=channel, address=address)
-        if row is None:
-            return handled
-        try:
-            queued = _handle(engine, desk, row, clock=clock)
-        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
-            log.warning("inbox: message %s waits, the database said %s", row.id, type(exc).__name__)
-            return handled
-        except Exception as exc:
-            conflicts += isinstance(exc, IntegrityError)
-            if isinstance(exc, IntegrityError) and conflicts < MAX_ATTEMPTS:
-                log.info("inbox: retrying message %s after a concurrent insert", row.id)
-                continue
-            if _set_aside(engine, row_id=row.id, error=exc, clock=clock):  # type: ignore[arg-type]
-                conflicts = 0
-                continue  # that one is out of the way: go on with the next
-            return handled  # tried again next round; the sender's later messages wait
+    handled = 0
+    for row in rows:
+        conflicts = 0
+        while True:
+            if stop():
+                return handled
+            if not _still_waiting(engine, row.id):  # type: ignore[arg-type]
+                queued = None  # another worker handled (or set aside) it since the read
+                break
+            try:
+                queued = _handle(engine, desk, row, clock=clock)
+                break
+            except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+                log.warning(
+                    "inbox: message %s waits, the database said %s", row.id, type(exc).__name__
+                )
+                return handled
+            except Exception as exc:
+                conflicts += isinstance(exc, IntegrityError)
+                if isinstance(exc, IntegrityError) and conflicts < MAX_ATTEMPTS:
+                    log.info("inbox: retrying message %s after a concurrent insert", row.id)
+                    continue
+                if _set_aside(engine, row_id=row.id, error=exc, clock=clock):  # type: ignore[arg-type]
+                    queued = None  # out of the way (or handled by another worker): go on
+                    break
+                return handled  # tried again next round; the sender's later messages wait
+        if queued is None:
+            continue
         handled += 1
         if queued and on_queued is not None:
             on_queued()
     return handled
 
 
-def _oldest(engine: Engine, *, channel: str, address: str) -> Inbox | None:
-    """The sender's oldest unprocessed inbox row (a plain read of the inbox)."""
-    stmt = (
-        select(Inbox)
-        .where(
-            col(Inbox.channel) == channel,
-            col(Inbox.address) == address,
-            col(Inbox.processed_at).is_(None),
-        )
-        .order_by(col(Inbox.id))
-        .limit(1)
-    )
-    with read_session(intake_engine(engine)) as session:
-        return session.exec(stmt).first()
+def _still_waiting(engine: Engine, row_id: int) -> bool:
+    """Whether the row is still unprocessed (a key lookup, no write lock)."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    stmt = sa.select(table.c.id).where(table.c.id == row_id, table.c.processed_at.is_(None))
+    with intake_engine(engine).execution_options(sqlite_begin="DEFERRED").connect() as conn:
+        return conn.execute(stmt).first() is not None
 
 
 def _handle(
