@@ -21,7 +21,7 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 0.2
 PURGE_SECONDS = 600
-NICE = 10  # the worker `aduan serve` starts yields the CPU to the web workers
+NICE = 19  # the lowest: the worker `aduan serve` starts uses only the CPU the web workers leave
 
 
 def run(runtime: Runtime, *, stop: threading.Event, parent: int | None = None) -> None:

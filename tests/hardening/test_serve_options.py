@@ -39,3 +39,26 @@ def test_bench_signs_like_twilio():
     assert RequestValidator(token).validate(url, params, sig)
     assert sig == twilio_signature(token, url, params)
     assert not RequestValidator("other").validate(url, params, sig)
+
+
+def test_a_ready_web_worker_freezes_its_loaded_app_and_flushes_the_outbox():
+    """post_worker_init: the loaded app's objects leave the collector's reach (no ~60 ms full
+    collections in the middle of requests), and what a dead worker left due is sent."""
+    import gc
+    from types import SimpleNamespace
+
+    from bot.server import _worker_ready
+
+    kicks = []
+    runtime = SimpleNamespace(kick_delivery=lambda: kicks.append(1))
+    worker = SimpleNamespace(wsgi=SimpleNamespace(extensions={"aduan": runtime}))
+    assert (
+        options(Config(), host="h", port=1, workers=1, threads=1, timeout=1)["post_worker_init"]
+        is _worker_ready
+    )
+    gc.unfreeze()
+    try:
+        _worker_ready(worker)
+        assert gc.get_freeze_count() > 0 and kicks == [1]
+    finally:
+        gc.unfreeze()
