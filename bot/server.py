@@ -97,7 +97,7 @@ class InboxWorkers:
     worker can leave the web worker holding subprocess's exec-status pipe, and the spawning thread
     then waits on that pipe for as long as the web worker lives."""
 
-    RESTART_SECONDS = 1.0  # at most one start per second per slot: a worker that cannot start
+    RESTART_SECONDS = 1.0  # per slot: a worker that cannot start is not started in a tight loop
 
     def __init__(self, count: int) -> None:
         self.procs: list[subprocess.Popen[bytes] | None] = [None] * count
