@@ -109,6 +109,7 @@ class InboundConfig:
     queued: bool = False  # webhooks store the message and return; `aduan worker` answers it
     worker_batch: int = 200  # messages a worker takes per round
     workers: int = 1  # inbox worker processes `aduan serve` starts
+    flood_rate: int = 100  # msg/s arriving: above it a worker answers at a quarter pace (0: never)
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,14 @@ def retry(engine: Engine, row_id: int, *, clock: Callable[[], datetime]) -> Inbo
     return row
 
 
+def last_id(engine: Engine) -> int:
+    """The newest inbox row's id (0 when empty): ids only grow, so its change over time is the
+    arrival rate (a key lookup)."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    with intake_engine(engine).execution_options(sqlite_begin="DEFERRED").connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
+
+
 def backlog(engine: Engine) -> int:
     """How many stored messages wait to be handled."""
     stmt = select(sa.func.count()).select_from(Inbox).where(col(Inbox.processed_at).is_(None))

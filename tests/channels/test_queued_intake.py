@@ -374,3 +374,56 @@ def test_retrying_a_row_that_is_not_set_aside_changes_nothing(queued_gateway, mo
     for row_id in (handled.id, waiting.id, gone.id, 10_000):
         assert inbox.retry(engine, row_id, clock=clock) is None, row_id
     assert [r.model_dump() for r in rows(queued_gateway)] == before
+
+
+def test_a_flood_is_judged_from_how_fast_the_inbox_grows(queued_gateway):
+    """More than flood_rate messages a second arriving -> flooding; the verdict is renewed over
+    windows of at least half a second, and quiet again once arrivals slow down."""
+    rt = queued_gateway.runtime
+    now = [100.0]
+    flood = worker.Flood(rt.engine, rate=100, clock=lambda: now[0])
+    assert flood() is False  # the first look only takes a mark
+    senders = [f"+62812{n:07d}" for n in range(120)]
+    inbox.accept(
+        rt.engine,
+        [InboundMessage("twilio", s, COMPLAINT, f"SMf{n}", phone=s) for n, s in enumerate(senders)],
+        now=rt.now(),
+    )
+    now[0] += 0.2
+    assert flood() is False  # too short a window to judge: the verdict stands
+    now[0] += 0.8
+    assert flood() is True  # 120 in one second
+    now[0] += 0.1
+    assert flood() is True  # within the next window the verdict stands
+    now[0] += 1.0
+    assert flood() is False  # nothing arrived for a second: quiet again
+    assert worker.Flood(rt.engine, rate=0)() is False  # 0: never
+
+
+def test_during_a_flood_the_worker_takes_small_rounds_and_pauses(queued_gateway, monkeypatch):
+    rt = queued_gateway.runtime
+    for n in range(3):
+        queued_gateway.twilio(f"+6281234567{n:03d}", COMPLAINT, f"SM{n:032d}")
+    limits, pauses = [], []
+    real_drain = inbox.drain
+
+    def recording(*args, **kwargs):
+        limits.append(kwargs["limit"])
+        return real_drain(*args, **kwargs)
+
+    stop = threading.Event()
+    real_wait = stop.wait
+
+    def wait(seconds):
+        pauses.append(seconds)
+        if len(limits) >= 2:
+            stop.set()
+        return real_wait(0)
+
+    monkeypatch.setattr(inbox, "drain", recording)
+    monkeypatch.setattr(worker.Flood, "__call__", lambda self: True)
+    monkeypatch.setattr(stop, "wait", wait)
+    worker.run(rt, stop=stop)
+    assert limits[0] == worker.FLOOD_BATCH != rt.desk.config.inbound.worker_batch
+    assert pauses[0] > 0  # after a round that handled messages, a pause in proportion
+    assert inbox.backlog(rt.engine) == 0  # all three answered, at the slower pace
