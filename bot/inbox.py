@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +45,7 @@ from store.models import Inbox
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=2)  # handled rows are purged after this (the message table keeps the text)
 SET_ASIDE_KEEP = timedelta(days=28)  # ... and rows set aside after failing, this much later
+PER_SENDER = 10  # one sender's rows per round at most: a flooding number cannot crowd others out
 MAX_ATTEMPTS = 3  # a message that fails this often is set aside (error kept) so later ones proceed
 
 
@@ -141,16 +143,42 @@ def purge(engine: Engine, *, before: datetime) -> int:
 
 
 def waiting(engine: Engine, *, limit: int) -> dict[tuple[str, str], list[Inbox]]:
-    """The oldest `limit` unprocessed rows, by sender (the sender of the oldest first), each sender's
-    oldest first: one cheap read (no write lock) for a whole round of `drain`."""
-    stmt = (
-        select(Inbox).where(col(Inbox.processed_at).is_(None)).order_by(col(Inbox.id)).limit(limit)
-    )
-    by_sender: dict[tuple[str, str], list[Inbox]] = {}
+    """A round's work: the oldest `limit` unprocessed rows, by sender (the sender of the oldest
+    first), each sender's oldest first, and at most PER_SENDER of one sender.
+
+    Usually one cheap read (no write lock). When one sender fills more than PER_SENDER places of
+    it (a number flooding the desk), the rows are chosen again with each sender's oldest PER_SENDER
+    only (a window over the waiting rows), so the flood cannot hold the others' answers back: it
+    is stored at once and handled a few messages a round, between theirs."""
+    oldest = select(Inbox).where(col(Inbox.processed_at).is_(None)).order_by(col(Inbox.id))
     with read_session(intake_engine(engine)) as session:
-        for row in session.exec(stmt):
-            by_sender.setdefault((row.channel, row.address), []).append(row)
+        rows = list(session.exec(oldest.limit(limit)))
+        if len(rows) > PER_SENDER and _crowded(rows):
+            table = Inbox.__table__  # type: ignore[attr-defined]
+            place = sa.func.row_number().over(
+                partition_by=(table.c.channel, table.c.address), order_by=table.c.id
+            )
+            ranked = (
+                sa.select(table.c.id, place.label("place"))
+                .where(table.c.processed_at.is_(None))
+                .subquery()
+            )
+            ids = (
+                sa.select(ranked.c.id)
+                .where(ranked.c.place <= PER_SENDER)
+                .order_by(ranked.c.id)
+                .limit(limit)
+            )
+            rows = list(session.exec(oldest.where(col(Inbox.id).in_(ids))))
+    by_sender: dict[tuple[str, str], list[Inbox]] = {}
+    for row in rows:
+        by_sender.setdefault((row.channel, row.address), []).append(row)
     return by_sender
+
+
+def _crowded(rows: Sequence[Inbox]) -> bool:
+    counts = Counter((row.channel, row.address) for row in rows)
+    return max(counts.values()) > PER_SENDER
 
 
 def _is_set_aside() -> sa.ColumnElement[bool]:

@@ -427,3 +427,26 @@ def test_during_a_flood_the_worker_takes_small_rounds_and_pauses(queued_gateway,
     assert limits[0] == worker.FLOOD_BATCH != rt.desk.config.inbound.worker_batch
     assert pauses[0] > 0  # after a round that handled messages, a pause in proportion
     assert inbox.backlog(rt.engine) == 0  # all three answered, at the slower pace
+
+
+def test_a_number_flooding_the_inbox_does_not_hold_the_others_back(queued_gateway):
+    """30 stored messages of one number, then one of another citizen: the first round (20 places)
+    takes the flood's 10 oldest and the other citizen's message, and answers that citizen; the
+    flood keeps its own order and is handled over the following rounds."""
+    rt = queued_gateway.runtime
+    flood = [
+        InboundMessage("twilio", PHONE, f"DINKES #spam {n}", f"SMflood{n:03d}", phone=PHONE)
+        for n in range(30)
+    ]
+    inbox.accept(rt.engine, flood, now=rt.now())
+    other = InboundMessage("twilio", OTHER, COMPLAINT, "SMother", phone=OTHER)
+    inbox.accept(rt.engine, [other], now=rt.now())
+    assert inbox.drain(rt.engine, rt.desk, clock=rt.clock, limit=20) == inbox.PER_SENDER + 1
+    handled = [m.provider_id for m in inbound(queued_gateway)]
+    assert "SMother" in handled
+    assert [h for h in handled if h != "SMother"] == [f"SMflood{n:03d}" for n in range(10)]
+    while drain(queued_gateway):
+        pass
+    assert [m.provider_id for m in inbound(queued_gateway) if m.address == PHONE] == [
+        f"SMflood{n:03d}" for n in range(30)
+    ]
