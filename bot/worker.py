@@ -20,6 +20,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import inbox
 from bot.runtime import Runtime
@@ -56,7 +57,10 @@ class Flood:
         when = self.clock()
         if self.mark is not None and when - self.mark[0] < self.WINDOW:
             return self.flooding  # too short a window to judge: the verdict stands
-        now = (when, inbox.last_id(self.engine))
+        try:
+            now = (when, inbox.last_id(self.engine))
+        except SQLAlchemyError:  # the database restarting: the round that follows will say so
+            return self.flooding
         if self.mark is not None:
             arrived = max(0, now[1] - self.mark[1])  # ids restart when SQLite's table is emptied
             self.flooding = arrived / (now[0] - self.mark[0]) > self.rate

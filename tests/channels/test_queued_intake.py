@@ -450,3 +450,19 @@ def test_a_number_flooding_the_inbox_does_not_hold_the_others_back(queued_gatewa
     assert [m.provider_id for m in inbound(queued_gateway) if m.address == PHONE] == [
         f"SMflood{n:03d}" for n in range(30)
     ]
+
+
+def test_a_flood_judgement_survives_the_database_being_away(queued_gateway, monkeypatch):
+    """The worker loop asks for the verdict outside its guarded round: a database restarting must
+    not end the loop (under `aduan run` the worker is a thread nobody restarts)."""
+    rt = queued_gateway.runtime
+    now = [0.0]
+    flood = worker.Flood(rt.engine, rate=100, clock=lambda: now[0])
+    assert flood() is False
+
+    def away(_engine):
+        raise sa.exc.OperationalError("SELECT max(id)", {}, Exception("server closed"))
+
+    monkeypatch.setattr(inbox, "last_id", away)
+    now[0] += 1.0
+    assert flood() is False  # the standing verdict, no exception
