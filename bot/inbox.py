@@ -39,7 +39,7 @@ from bot import service
 from bot.messages import InboundMessage, Media
 from bot.parsers import mask_phone
 from store import repo
-from store.db import intake_engine, read_session, session_scope
+from store.db import intake_engine, read_connection, read_session, session_scope
 from store.models import Inbox
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,7 @@ def last_id(engine: Engine) -> int:
     """The newest inbox row's id (0 when empty): ids only grow, so its change over time is the
     arrival rate (a key lookup)."""
     table = Inbox.__table__  # type: ignore[attr-defined]
-    with intake_engine(engine).execution_options(sqlite_begin="DEFERRED").connect() as conn:
+    with read_connection(intake_engine(engine)) as conn:
         return int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
 
 
@@ -328,7 +328,7 @@ def _still_waiting(engine: Engine, row_id: int) -> bool:
     """Whether the row is still unprocessed (a key lookup, no write lock)."""
     table = Inbox.__table__  # type: ignore[attr-defined]
     stmt = sa.select(table.c.id).where(table.c.id == row_id, table.c.processed_at.is_(None))
-    with intake_engine(engine).execution_options(sqlite_begin="DEFERRED").connect() as conn:
+    with read_connection(intake_engine(engine)) as conn:
         return conn.execute(stmt).first() is not None
 
 

@@ -116,9 +116,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only unit of work that does not take SQLite's write lock."""
-    ro = engine.execution_options(sqlite_begin="DEFERRED")
-    with Session(ro, expire_on_commit=False) as session, session.begin():
+    with Session(_reading(engine), expire_on_commit=False) as session, session.begin():
         yield session
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[sa.Connection]:
+    """read_session for Core statements: a connection that does not take SQLite's write lock."""
+    with _reading(engine).connect() as conn:
+        yield conn
+
+
+def _reading(engine: Engine) -> Engine:
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
