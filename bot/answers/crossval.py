@@ -32,15 +32,29 @@ def stratified_folds(labels: list[str], k: int, seed: int) -> list[list[int]]:
     return folds
 
 
-def cv_routing(rows: list[dict[str, str]], k: int = 5, seed: int = 0) -> dict[str, float]:
-    """Accuracy, macro-F1 and top-3 hit rate of the router under stratified k-fold CV."""
+def training_rows(
+    rows: list[dict[str, str]], held: set[int], fraction: float, seed: int
+) -> list[tuple[str, str]]:
+    """The (text, unit) pairs outside the held-out fold; a random `fraction` of them when < 1."""
+    pairs = [(r["text"], r["unit"]) for i, r in enumerate(rows) if i not in held]
+    if fraction >= 1.0:
+        return pairs
+    random.Random(seed).shuffle(pairs)
+    return pairs[: max(1, round(len(pairs) * fraction))]
+
+
+def cv_routing(
+    rows: list[dict[str, str]], k: int = 5, seed: int = 0, fraction: float = 1.0
+) -> dict[str, float]:
+    """Accuracy, macro-F1 and top-3 hit rate of the router under stratified k-fold CV.
+
+    With `fraction` < 1 the router learns from only that share of each training fold (the test
+    folds stay whole): a learning curve, which tells how much routed history a desk needs.
+    """
     labels = [r["unit"] for r in rows]
     expected, predicted, top3 = [], [], 0
     for fold in stratified_folds(labels, k, seed):
-        held = set(fold)
-        router = Router.from_history(
-            (r["text"], r["unit"]) for i, r in enumerate(rows) if i not in held
-        )
+        router = Router.from_history(training_rows(rows, set(fold), fraction, seed))
         for i in fold:
             ranked = [code for code, _ in router.suggest(rows[i]["text"], k=3)]
             expected.append(labels[i])
@@ -75,6 +89,7 @@ def loo_answers(docs: list[AnswerDoc], same: list[set[str]] | None = None) -> di
 
 
 SEEDS = (0, 1, 2, 3, 4)
+CURVE = (0.25, 0.5, 0.75)  # learning curve: shares of each training fold
 OVERLAPS = [
     {"KTP", "ktp_baru"},
     {"KTP hilang", "ktp_hilang"},
@@ -92,6 +107,11 @@ def main(data: Path) -> None:
         print(json.dumps({"routing_cv_seed": seed, **{k: round(v, 3) for k, v in figures.items()}}))
     mean = {k: round(sum(r[k] for r in runs) / len(runs), 3) for k in runs[0]}
     print(json.dumps({"routing_cv_mean": mean}))
+    for fraction in CURVE:
+        part = [cv_routing(rows, 5, seed, fraction) for seed in SEEDS]
+        tickets = round(len(rows) * 4 / 5 * fraction)
+        curve = {k: round(sum(r[k] for r in part) / len(part), 3) for k in part[0]}
+        print(json.dumps({"routing_curve_tickets": tickets, **curve}))
     docs = load_library(data / "faq_disdukcapil_library.json")
     figures = loo_answers(docs, OVERLAPS)
     print(json.dumps({"answers_loo": {k: round(v, 3) for k, v in figures.items()}}))
