@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.answers.classifier import LinearSVM, word_features
@@ -104,6 +105,51 @@ def test_history_pairs_come_from_answered_and_closed_tickets(seeded, clock):
     assert "air mati" not in profiles["PDAM"].examples  # open tickets are not yet the truth
     assert len(profiles["PDAM"].examples) >= 1  # the answer library is folded in
     assert suggest_units("sampah numpuk", list(profiles.values()))[0][0] == "DLH"
+
+
+def test_history_is_read_again_only_when_the_routed_tickets_changed(seeded, clock):
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):  # noqa: ANN001, ANN202
+        if "FROM message" in statement:
+            reads.append(statement)
+
+    with session_scope(seeded) as session:
+        units = {u.code: u for u in session.exec(select(Unit)).all()}
+        contact = Contact(phone="+6281200000000", created_at=clock())
+        session.add(contact)
+        session.flush()
+        _ticket(session, contact, units["DLH"], "100001", TicketStatus.CLOSED, "sampah", clock())
+        _ticket(session, contact, units["PDAM"], "100002", TicketStatus.OPEN, "air mati", clock())
+    sa.event.listen(seeded, "before_cursor_execute", count)
+    with session_scope(seeded) as session:
+        assert routing_pairs(session) == [("sampah", "DLH")]
+        assert len(reads) == 1
+        assert routing_pairs(session) == [("sampah", "DLH")]  # nothing changed: kept
+        assert len(reads) == 1
+    # every change to what is learnable is seen: closed, moved, reopened, anonymised, renamed
+    changes = [
+        (lambda t: setattr(t["100002"], "status", TicketStatus.ANSWERED),
+         [("air mati", "PDAM"), ("sampah", "DLH")]),
+        (lambda t: setattr(t["100002"], "unit_id", units["DPUPR"].id),
+         [("air mati", "DPUPR"), ("sampah", "DLH")]),
+        (lambda t: setattr(t["100001"], "status", TicketStatus.OPEN), [("air mati", "DPUPR")]),
+        (lambda t: setattr(t["100001"], "status", TicketStatus.CLOSED),
+         [("air mati", "DPUPR"), ("sampah", "DLH")]),
+        (lambda t: setattr(t["100001"], "anonymised_at", clock()), [("air mati", "DPUPR")]),
+    ]  # fmt: skip
+    for change, expected in changes:
+        with session_scope(seeded) as session:
+            change({t.number: t for t in session.exec(select(Ticket)).all()})
+        with session_scope(seeded) as session:
+            assert sorted(routing_pairs(session)) == expected
+    with session_scope(seeded) as session:
+        session.exec(select(Unit).where(Unit.code == "DPUPR")).one().code = "PUPR"
+    with session_scope(seeded) as session:
+        before = len(reads)
+        assert routing_pairs(session) == [("air mati", "PUPR")]
+        assert len(reads) == before  # a renamed unit needs no new read of the messages
+    sa.event.remove(seeded, "before_cursor_execute", count)
 
 
 def test_linear_svm_separates_units_and_weighs_small_ones_up():
