@@ -211,7 +211,7 @@ def _converse(turn: _Turn) -> None:
     if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
         return  # stored, never answered: the citizen asked us to stop
     turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
-    open_refs = tuple(flows.TicketRef(t.number, _code(turn, t) or "") for t in turn.open_cache)
+    open_refs = tuple(flows.TicketRef(t.number, _code(turn, t)) for t in turn.open_cache)
     settings = conversations.snapshot_settings(
         turn.session,
         desk=turn.desk,
@@ -232,8 +232,17 @@ def _converse(turn: _Turn) -> None:
     _save_state(turn, conv, result)
 
 
-def _code(turn: _Turn, ticket: Ticket) -> str | None:
-    return next((c for c, u in turn.units.items() if u.id == ticket.unit_id), None)
+def _unit(turn: _Turn, ticket: Ticket) -> Unit:
+    """The ticket's unit, also when it was deactivated after the ticket was opened."""
+    found = next((u for u in turn.units.values() if u.id == ticket.unit_id), None)
+    if found is None:
+        found = turn.session.get(Unit, ticket.unit_id)
+    assert found is not None  # unit_id is a foreign key
+    return found
+
+
+def _code(turn: _Turn, ticket: Ticket) -> str:
+    return _unit(turn, ticket).code
 
 
 def _save_state(turn: _Turn, conv: Conversation, result: flows.Step) -> None:
@@ -264,7 +273,10 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
             if _screen(turn, ticket, turn.inbound.body):
                 turn.reply("ack_ethics", ticket=ticket.number)
             elif reply:
-                turn.reply("ack_append", ticket=ticket.number, code=_code(turn, ticket))
+                unit = _unit(turn, ticket)  # named here: it may no longer be among the active
+                turn.reply(
+                    "ack_append", ticket=ticket.number, unit_code=unit.code, unit_name=unit.name
+                )
         case flows.RecordFeedback(number=number, satisfied=satisfied):
             _feedback(turn, number, satisfied)
         case flows.MarkConfidential(number=number):
@@ -440,7 +452,7 @@ def _status(turn: _Turn, number: str) -> None:
     rows = [
         {
             "number": t.number,
-            "unit_code": _code(turn, t) or "-",
+            "unit_code": _code(turn, t),
             "status": t.status.value,
             "due": t.due_at,
             "answered_at": t.first_answer_at,

@@ -135,3 +135,23 @@ def test_a_unit_deactivated_while_its_question_is_pending_does_not_break_the_cha
     yes = client.post("/simulator/messages", json={"from": "081234567890", "text": "YA"})
     assert yes.status_code == 200
     assert yes.get_json()["ticket"] is None and yes.get_json()["replies"]  # a helpful answer
+
+
+def test_follow_ups_to_a_ticket_of_a_deactivated_unit_are_still_added_and_acknowledged(
+    client, seeded
+):
+    from sqlmodel import select
+
+    from store.db import session_scope
+    from store.models import Unit
+
+    first = client.post("/simulator/messages", json={"from": CITIZEN, "text": "DISHUB #lampu mati"})
+    number = first.get_json()["ticket"]
+    with session_scope(seeded) as s:
+        s.exec(select(Unit).where(Unit.code == "DISHUB")).one().active = False
+    more = client.post("/simulator/messages", json={"from": CITIZEN, "text": "dekat pasar baru"})
+    assert more.status_code == 200
+    assert more.get_json()["ticket"] == number
+    assert "Dinas Perhubungan (DISHUB)" in more.get_json()["replies"][0]
+    status = client.post("/simulator/messages", json={"from": CITIZEN, "text": "STATUS"})
+    assert "DISHUB" in status.get_json()["replies"][0]
