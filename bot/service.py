@@ -466,6 +466,7 @@ def send_answer(
     session: Session, ticket: Ticket, body: str, *, now: datetime, desk: Desk, actor: str
 ) -> Message:
     """Queue a staff answer to the citizen on the ticket's channel and stop the SLA clock."""
+    repo.lock_contact(session, ticket.contact_id)  # before the conversation: see lock_contact
     contact = session.get(Contact, ticket.contact_id)
     unit = session.get(Unit, ticket.unit_id)
     assert contact is not None and unit is not None
@@ -510,6 +511,9 @@ def approve_draft(
     """An officer approves a draft (as is, or edited): the answer goes to the citizen once."""
     if draft.status is not DraftStatus.PENDING:
         raise ValueError(f"draft {draft.id} is already {draft.status.value}")
+    ticket = session.get(Ticket, draft.ticket_id)
+    assert ticket is not None
+    repo.lock_contact(session, ticket.contact_id)  # the citizen's lock first, as every writer
     # Claim the draft with a conditional UPDATE: of two officers approving at once, the second
     # waits for the first's row lock and then matches no row, so the answer is queued once.
     claimed = session.connection().execute(
@@ -519,8 +523,6 @@ def approve_draft(
     )
     if claimed.rowcount != 1:
         raise ValueError(f"draft {draft.id} was decided by someone else")
-    ticket = session.get(Ticket, draft.ticket_id)
-    assert ticket is not None
     before = {"status": DraftStatus.PENDING.value, "body": draft.body}
     draft.body = body if body is not None else draft.body
     draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, actor, now

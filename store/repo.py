@@ -51,6 +51,16 @@ def replies_to(session: Session, message_id: int) -> list[Message]:
     return list(session.exec(stmt))
 
 
+def lock_contact(session: Session, contact_id: int) -> None:
+    """Take the contact's row lock (PostgreSQL; SQLite's write transactions are serial anyway).
+
+    Everything that changes a citizen's conversation, tickets or messages takes this lock first:
+    the citizen's own messages (`resolve_contact`) and an officer's answer alike. One order for
+    everyone, so an answer racing the citizen's next message waits instead of deadlocking.
+    """
+    session.exec(select(Contact.id).where(Contact.id == contact_id).with_for_update()).one()
+
+
 def resolve_contact(
     session: Session, *, channel: str, address: str, phone: str | None, now: datetime
 ) -> Contact:
@@ -73,7 +83,7 @@ def resolve_contact(
         session.add(contact)
         session.flush()
     else:
-        session.exec(select(Contact.id).where(Contact.id == contact.id).with_for_update()).one()
+        lock_contact(session, contact.id)  # type: ignore[arg-type]
     if link is None:
         session.add(
             ContactAddress(

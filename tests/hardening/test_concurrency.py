@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import service
+from bot import service, tickets
 from bot.messages import Direction, DraftStatus, InboundMessage
 from store.db import session_scope
-from store.models import Draft, Message, Outbox, Ticket
+from store.models import Conversation, Draft, Message, Outbox, Ticket
 
 PHONE = "+6281234567890"
 TEXT = "DISHUB #lampu lalu lintas di simpang lima mati"  # drafts an answer from the demo library
@@ -98,3 +98,37 @@ def test_two_officers_approving_the_same_draft_send_once(seeded, desk, clock):
         winner = next(a for a, r in results.items() if r == "sent")
         assert s.get(Draft, draft_id).decided_by == winner
     assert outcome.ticket
+
+
+def test_an_answer_racing_the_citizens_next_message_waits_instead_of_deadlocking(
+    seeded, desk, clock
+):
+    first = service.process_inbound(
+        seeded, InboundMessage("simulator", PHONE, TEXT, None, phone=PHONE), now=clock(), desk=desk
+    )
+    later = clock() + timedelta(hours=1)
+    errors: list[Exception] = []
+
+    def officer() -> None:
+        try:
+            with session_scope(seeded) as s:
+                ticket = s.exec(select(Ticket).where(Ticket.number == first.ticket)).one()
+                tickets.reply(s, ticket, "Sudah kami perbaiki.", now=later, desk=desk, actor="budi")
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever happened
+            errors.append(exc)
+
+    thread = threading.Thread(target=officer)
+    with session_scope(seeded) as s:
+        # the citizen's next message is being handled (contact locked, conversation read) ...
+        msg = InboundMessage("simulator", PHONE, "DINKES", None, phone=PHONE)
+        service.handle_inbound(s, msg, now=later, desk=desk)
+        thread.start()  # ... when the officer sends an answer
+        thread.join(1.5)  # PostgreSQL's deadlock_timeout is 1 s: a deadlock would be reported now
+        assert thread.is_alive(), errors  # the answer waits for the citizen's transaction
+    thread.join(30)
+    assert errors == []
+    with session_scope(seeded) as s:
+        conversation = s.exec(select(Conversation)).one()
+        assert conversation.state == "awaiting_text"  # the citizen's question is still pending
+        answers = s.exec(select(Message).where(Message.author == "budi")).all()
+        assert len(answers) == 1 and "Sudah kami perbaiki." in answers[0].body
