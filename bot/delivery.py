@@ -29,6 +29,17 @@ from store.models import Contact, Message, Outbox
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 INTERRUPTED = "interrupted"  # the start of the reason a row gets when its lease ran out too often
+# How far a receipt has got: a receipt never moves a row back (callbacks arrive out of order).
+# `failed` may still become `delivered` (a carrier retried and succeeded; Twilio and SMSCs report
+# that), `delivered` is final.
+RANK = {
+    OutboxStatus.PENDING: 0,
+    OutboxStatus.INLINE: 0,
+    OutboxStatus.SENDING: 0,
+    OutboxStatus.SENT: 1,
+    OutboxStatus.FAILED: 2,
+    OutboxStatus.DELIVERED: 3,
+}
 
 
 def anything_due(engine: Engine, *, now: datetime) -> bool:
@@ -269,8 +280,9 @@ def deliver_one(
 def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool:
     """Record a delivery receipt; False when no outbox row has that provider id (ignored).
 
-    A provider id given out again is matched to the newest row that has it (the provider means
-    its latest message)."""
+    Receipts only move a row forward (RANK): a late 'sent' or 'failed' after 'delivered', or a
+    late 'sent' after 'failed', changes nothing but an opt-out. A provider id given out again is
+    matched to the newest row that has it (the provider means its latest message)."""
     with session_scope(engine) as session:
         stmt = select(Outbox).where(
             Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
@@ -279,11 +291,13 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
         row = session.exec(stmt.with_for_update()).first()  # see _record
         if row is None:
             return False
-        if not (row.status is OutboxStatus.DELIVERED and update.status is OutboxStatus.SENT):
-            row.status = update.status  # a late 'sent' receipt never undoes 'delivered'
-        if update.status is OutboxStatus.DELIVERED:
-            row.delivered_at = now
-        if update.error:
+        if RANK[update.status] > RANK[row.status]:
+            row.status = update.status
+            if update.status is OutboxStatus.DELIVERED:
+                row.delivered_at, row.error = now, ""
+            elif update.error:
+                row.error = update.error[:500]
+        elif update.status is row.status and update.error and not row.error:
             row.error = update.error[:500]
         if update.opted_out:
             _opt_out(session, row)

@@ -1,11 +1,12 @@
 """Recording a send and its receipts (bot/delivery.py): a provider id given out again does not keep a
 row 'sending' forever, one row's bookkeeping does not hold up a batch, a lease that keeps running out
-ends in 'failed' after max_attempts."""
+ends in 'failed' after max_attempts, and out-of-order receipts never move a row backwards."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot import delivery
@@ -120,6 +121,42 @@ def test_a_send_slower_than_its_last_lease_is_still_recorded_as_sent(engine, clo
     delivery._record(engine, slow, now=last, cfg=CFG, provider_id="sim-slow", error=None)
     [row] = rows(engine)
     assert row.status is OutboxStatus.SENT and row.error == "" and row.provider_id == "sim-slow"
+
+
+def _receipts(engine, clock, *statuses: OutboxStatus) -> Outbox:
+    [outbox_id] = queue(engine, clock())
+    with session_scope(engine) as s:
+        row = s.get(Outbox, outbox_id)
+        row.status, row.provider_id = OutboxStatus.SENT, "SM1"  # type: ignore[union-attr]
+    for i, status in enumerate(statuses):
+        error = "Twilio 30003: Unreachable" if status is OutboxStatus.FAILED else ""
+        update = StatusUpdate("simulator", "SM1", status, error)
+        assert delivery.apply_status(engine, update, now=clock() + timedelta(seconds=i))
+    return rows(engine)[0]
+
+
+@pytest.mark.parametrize(
+    ("order", "final"),
+    [
+        ((OutboxStatus.FAILED, OutboxStatus.SENT), OutboxStatus.FAILED),
+        ((OutboxStatus.DELIVERED, OutboxStatus.SENT), OutboxStatus.DELIVERED),
+        ((OutboxStatus.DELIVERED, OutboxStatus.FAILED), OutboxStatus.DELIVERED),
+        ((OutboxStatus.FAILED, OutboxStatus.DELIVERED), OutboxStatus.DELIVERED),
+        ((OutboxStatus.SENT, OutboxStatus.FAILED), OutboxStatus.FAILED),
+    ],
+)
+def test_receipts_arriving_out_of_order_never_move_a_row_back(engine, clock, order, final):
+    row = _receipts(engine, clock, *order)
+    assert row.status is final
+    if final is OutboxStatus.FAILED:
+        assert row.error == "Twilio 30003: Unreachable"
+    if final is OutboxStatus.DELIVERED:
+        assert row.error == "" and row.delivered_at is not None
+
+
+def test_a_second_delivered_receipt_keeps_the_first_delivery_time(engine, clock):
+    row = _receipts(engine, clock, OutboxStatus.DELIVERED, OutboxStatus.DELIVERED)
+    assert row.delivered_at == clock()
 
 
 def test_a_receipt_for_a_provider_id_given_out_again_goes_to_the_newest_row(engine, clock):
