@@ -4,6 +4,8 @@ A row is claimed (status 'sending' with a lease) in its own short transaction be
 called, so two dispatchers never send the same row: PostgreSQL skips rows another worker has locked
 (FOR UPDATE SKIP LOCKED) and SQLite serialises writers with BEGIN IMMEDIATE. A row whose lease ran out
 (the process died mid-send) is claimed again: after a crash a message may go out twice, never zero times.
+Such a re-claim counts as an attempt like any other; once `max_attempts` is used up the row is failed
+with a reason officers can read instead of being sent again (it may or may not have gone out).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, SendError
@@ -25,6 +28,18 @@ from store.models import Contact, Message, Outbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
+INTERRUPTED = "interrupted"  # the start of the reason a row gets when its lease ran out too often
+# How far a receipt has got: a receipt never moves a row back (callbacks arrive out of order).
+# `failed` may still become `delivered` (a carrier retried and succeeded; Twilio and SMSCs report
+# that), `delivered` is final.
+RANK = {
+    OutboxStatus.PENDING: 0,
+    OutboxStatus.INLINE: 0,
+    OutboxStatus.SENDING: 0,
+    OutboxStatus.SENT: 1,
+    OutboxStatus.FAILED: 2,
+    OutboxStatus.DELIVERED: 3,
+}
 
 
 def anything_due(engine: Engine, *, now: datetime) -> bool:
@@ -37,8 +52,17 @@ def anything_due(engine: Engine, *, now: datetime) -> bool:
         return session.exec(stmt.limit(1)).first() is not None
 
 
-def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMessage]:
-    """Mark due rows as being sent and return them."""
+def claim(
+    engine: Engine,
+    *,
+    now: datetime,
+    limit: int = 50,
+    max_attempts: int = DeliveryConfig.max_attempts,
+) -> list[OutboundMessage]:
+    """Mark due rows as being sent and return them.
+
+    A 'sending' row whose lease ran out was claimed before and its outcome never recorded: it is
+    claimed again (one more attempt) while attempts remain, and failed once they are used up."""
     due = sa.or_(
         sa.and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.next_attempt_at) <= now),
         sa.and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.next_attempt_at) <= now),
@@ -46,7 +70,9 @@ def claim(engine: Engine, *, now: datetime, limit: int = 50) -> list[OutboundMes
     with session_scope(engine) as session:
         stmt = select(Outbox).where(due).order_by(col(Outbox.id)).limit(limit)
         rows = [
-            r for r in session.exec(stmt.with_for_update(skip_locked=True)) if _allowed(session, r)
+            r
+            for r in session.exec(stmt.with_for_update(skip_locked=True))
+            if _allowed(session, r) and not _given_up(r, max_attempts)
         ]
         for row in rows:
             row.status = OutboxStatus.SENDING
@@ -80,6 +106,23 @@ def _allowed(session: Session, row: Outbox) -> bool:
         "citizen opted out (STOP)",
     )
     return False
+
+
+def _given_up(row: Outbox, max_attempts: int) -> bool:
+    """True (and the row failed) for a row whose lease ran out on its last allowed attempt."""
+    if row.status is not OutboxStatus.SENDING or row.attempts < max_attempts:
+        return False
+    row.status, row.next_attempt_at = OutboxStatus.FAILED, None
+    row.error = (
+        f"{INTERRUPTED}: pengiriman terputus {row.attempts} kali sebelum hasilnya tercatat; "
+        "pesan mungkin sudah atau belum sampai, periksa lalu kirim ulang bila perlu. "
+        f"(Sending was interrupted {row.attempts} times before its outcome was recorded; "
+        "the message may or may not have gone out.)"
+    )
+    log.warning(
+        "outbox %s failed: lease expired on attempt %s of %s", row.id, row.attempts, max_attempts
+    )
+    return True
 
 
 def _phone_known(session: Session, row: Outbox) -> bool:
@@ -117,12 +160,16 @@ def _record(
             return
         if error is None:
             # A delivery report may have come in while we were still sending: keep what it said.
+            # A row failed only because its lease ran out (this send was slower than the lease)
+            # did go out after all.
             status = OutboxStatus.SENT if row.status is OutboxStatus.SENDING else row.status
+            if status is OutboxStatus.FAILED and row.error.startswith(INTERRUPTED):
+                status = OutboxStatus.SENT
             row.status, row.provider_id, row.sent_at = status, provider_id, now
             row.error = "" if status is OutboxStatus.SENT else row.error
             message = session.get(Message, row.message_id)
-            if message is not None:
-                message.provider_id = provider_id
+            if message is not None and provider_id is not None:
+                _set_message_provider_id(session, message, provider_id)
             return
         row.error = str(error)[:500]
         if error.opted_out:
@@ -132,6 +179,27 @@ def _record(
         else:
             backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
             row.status, row.next_attempt_at = OutboxStatus.PENDING, now + timedelta(seconds=backoff)
+
+
+def _set_message_provider_id(session: Session, message: Message, provider_id: str) -> None:
+    """Copy the provider id onto the message unless another message of the channel holds it.
+
+    Provider ids are unique per channel among messages (the inbound deduplication key), but a
+    provider may hand out an id again (Gammu SMSD's outbox IDs restart at 1 when its database is
+    recreated; a simulator citizen may pick any id). The outbox row keeps the id in any case, and
+    delivery reports are matched on the outbox (the newest row wins, see apply_status); the older
+    message keeps its id, because for an inbound one it is what recognises a provider's retry."""
+    if message.provider_id == provider_id:
+        return
+    try:
+        with session.begin_nested():  # the outbox row's changes were flushed before the savepoint
+            message.provider_id = provider_id
+    except IntegrityError:
+        log.warning(
+            "provider id %s on %s is already another message's: kept on outbox only",
+            provider_id,
+            message.channel,
+        )
 
 
 def _reserve_provider_id(engine: Engine, channel: Channel, msg: OutboundMessage) -> None:
@@ -158,8 +226,14 @@ def dispatch(
     if not anything_due(engine, now=now):
         return 0  # the common case after an inline reply: no write lock taken at all
     sent = 0
-    for msg in claim(engine, now=now, limit=limit):
-        sent += deliver_one(engine, channels, msg, now=now, cfg=cfg)
+    for msg in claim(engine, now=now, limit=limit, max_attempts=cfg.max_attempts):
+        try:
+            sent += deliver_one(engine, channels, msg, now=now, cfg=cfg)
+        except Exception:  # one row's bookkeeping must not hold the rest of the batch back
+            log.exception(
+                "outbox %s: outcome not recorded; the row is claimed again after its lease",
+                msg.outbox_id,
+            )
     return sent
 
 
@@ -204,19 +278,26 @@ def deliver_one(
 
 
 def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool:
-    """Record a delivery receipt; False when no outbox row has that provider id (ignored)."""
+    """Record a delivery receipt; False when no outbox row has that provider id (ignored).
+
+    Receipts only move a row forward (RANK): a late 'sent' or 'failed' after 'delivered', or a
+    late 'sent' after 'failed', changes nothing but an opt-out. A provider id given out again is
+    matched to the newest row that has it (the provider means its latest message)."""
     with session_scope(engine) as session:
         stmt = select(Outbox).where(
             Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
         )
+        stmt = stmt.order_by(col(Outbox.id).desc()).limit(1)
         row = session.exec(stmt.with_for_update()).first()  # see _record
         if row is None:
             return False
-        if not (row.status is OutboxStatus.DELIVERED and update.status is OutboxStatus.SENT):
-            row.status = update.status  # a late 'sent' receipt never undoes 'delivered'
-        if update.status is OutboxStatus.DELIVERED:
-            row.delivered_at = now
-        if update.error:
+        if RANK[update.status] > RANK[row.status]:
+            row.status = update.status
+            if update.status is OutboxStatus.DELIVERED:
+                row.delivered_at, row.error = now, ""
+            elif update.error:
+                row.error = update.error[:500]
+        elif update.status is row.status and update.error and not row.error:
             row.error = update.error[:500]
         if update.opted_out:
             _opt_out(session, row)

@@ -114,7 +114,7 @@ class Kannel:
     def parse_status(self, req: WebhookRequest) -> list[StatusUpdate]:
         """dlr-url `?id=<our id>&type=%d`: final reports update the outbox, the others are ignored."""
         provider_id, kind = req.args.get("id"), req.args.get("type", "")
-        if not provider_id or not kind.isdigit():
+        if not provider_id or not kind.isascii() or not kind.isdigit() or len(kind) > 9:
             raise Rejected("'id' and a numeric 'type' are required")
         status = DLR_STATUS.get(int(kind))
         if status is None:

@@ -100,7 +100,11 @@ class Telegram:
             raise Ignored("no new message in the update")
         if message.chat.type != "private":
             raise Ignored("not a private chat")
+        # python-telegram-bot does not check field types: a signed but odd Update is malformed
+        if not all(isinstance(v, str | None) for v in (message.text, message.caption)):
+            raise Rejected("malformed Update: text or caption is not a string")
         sender = message.from_user
+        name = sender.full_name if sender else ""
         phone = _own_phone(message)
         media = _media(message)
         text = _command(message.text) if message.text else message.caption or ""
@@ -113,7 +117,7 @@ class Telegram:
                 text,
                 f"{message.chat.id}:{message.message_id}",
                 phone=phone,
-                name=sender.full_name if sender else "",
+                name=name if isinstance(name, str) else "",
                 media=media,
                 received_at=message.date,
             )
@@ -159,7 +163,7 @@ def _update(body: bytes) -> Update:
         raise Rejected("not a Telegram Update (update_id missing)")
     try:
         return Update.de_json(payload, None)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, OSError) as exc:
         raise Rejected(f"malformed Update: {type(exc).__name__}") from exc
 
 
@@ -178,6 +182,8 @@ def _own_phone(message: Message) -> str | None:
     if contact is None or sender is None or contact.user_id != sender.id:
         return None
     raw = contact.phone_number
+    if not isinstance(raw, str):
+        return None
     try:
         return normalize_phone(raw if raw.startswith("+") else f"+{raw}")
     except PhoneError:
@@ -189,17 +195,18 @@ def _media(message: Message) -> tuple[Media, ...]:
     media = []
     if message.photo:
         biggest = message.photo[-1]
-        media.append(Media("image", content_type="image/jpeg", extra={"file_id": biggest.file_id}))
+        media.append(
+            Media("image", content_type="image/jpeg", extra={"file_id": str(biggest.file_id)})
+        )
     for kind, item in (
         ("document", message.document),
         ("audio", message.audio or message.voice),
         ("video", message.video),
     ):
         if item is not None:
-            extra = {"file_id": item.file_id}
-            media.append(
-                Media(kind, content_type=getattr(item, "mime_type", "") or "", extra=extra)
-            )
+            extra = {"file_id": str(item.file_id)}
+            mime = getattr(item, "mime_type", "") or ""
+            media.append(Media(kind, content_type=str(mime), extra=extra))
     if message.location is not None:
         loc = message.location
         media.append(

@@ -9,6 +9,7 @@ from bot.messages import Media
 from bot.parsers import PhoneError, normalize_phone
 
 WA = "whatsapp:"
+MAX_MEDIA = 50  # Twilio sends at most 10; a larger count is not a real message
 
 
 def address(sender: str) -> tuple[str, str | None]:
@@ -29,6 +30,8 @@ def media(form: Mapping[str, str]) -> tuple[Media, ...]:
         count = int(form.get("NumMedia", "0") or 0)
     except ValueError as exc:
         raise Rejected("NumMedia must be a number") from exc
+    if not 0 <= count <= MAX_MEDIA:
+        raise Rejected(f"NumMedia must be 0 to {MAX_MEDIA}")
     for i in range(count):
         kind_type = form.get(f"MediaContentType{i}", "")
         found.append(Media(_kind(kind_type), form.get(f"MediaUrl{i}", ""), kind_type))

@@ -22,7 +22,7 @@ from bot.channels.base import (
     header,
     send_parts,
 )
-from bot.channels.whatsapp.payload import change_values, items, message
+from bot.channels.whatsapp.payload import change_values, items, message, names, status_error
 from bot.config import WhatsAppConfig
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
@@ -79,12 +79,9 @@ class WhatsApp:
             raise Handshake(WebhookResponse(req.args.get("hub.challenge", "")))
         found = []
         for value in change_values(req.body, self.phone_number_id):
-            names = {
-                c.get("wa_id"): c.get("profile", {}).get("name", "")
-                for c in items(value, "contacts")
-            }
+            senders = names(value)
             for item in items(value, "messages"):
-                msg = message(item, names)
+                msg = message(item, senders)
                 if msg is not None:
                     found.append(msg)
         if not found:
@@ -99,10 +96,7 @@ class WhatsApp:
                 status = STATUS_MAP.get(str(item.get("status", "")))
                 if status is None or not item.get("id"):
                     continue
-                errors = item.get("errors") or [{}]
-                error = errors[0] if isinstance(errors[0], dict) else {}
-                text = f"WhatsApp {error.get('code')}: {error.get('title', '')}" if error else ""
-                updates.append(StatusUpdate(self.name, str(item["id"]), status, text))
+                updates.append(StatusUpdate(self.name, str(item["id"]), status, status_error(item)))
         return updates
 
     def ack(self, replies: Sequence[str]) -> WebhookResponse:

@@ -29,7 +29,10 @@ def change_values(body: bytes, phone_number_id: str) -> list[dict[str, Any]]:
             value = change.get("value") if isinstance(change, dict) else None
             if not isinstance(value, dict):
                 raise Rejected("change without a value")
-            number_id = str(value.get("metadata", {}).get("phone_number_id", ""))
+            metadata = value.get("metadata", {})
+            if not isinstance(metadata, dict):
+                raise Rejected("metadata must be an object")
+            number_id = str(metadata.get("phone_number_id", ""))
             if not phone_number_id or number_id == phone_number_id:
                 values.append(value)
     return values
@@ -45,7 +48,7 @@ def items(obj: Any, key: str) -> list[Any]:
     return [i for i in items if isinstance(i, dict)]
 
 
-def message(item: dict[str, Any], names: dict[Any, str]) -> InboundMessage | None:
+def message(item: dict[str, Any], names: dict[str, str]) -> InboundMessage | None:
     """One inbound WhatsApp message, or None for types Aduan does not read (unsupported, reaction)."""
     kind, sender, wamid = item.get("type"), item.get("from"), item.get("id")
     if not isinstance(sender, str) or not isinstance(wamid, str):
@@ -60,7 +63,7 @@ def message(item: dict[str, Any], names: dict[Any, str]) -> InboundMessage | Non
         return None
     try:
         received = datetime.fromtimestamp(int(item.get("timestamp", "")), UTC)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, OSError):  # absent or out of range: not needed
         received = None
     return InboundMessage(
         "whatsapp",
@@ -72,6 +75,26 @@ def message(item: dict[str, Any], names: dict[Any, str]) -> InboundMessage | Non
         media=media,
         received_at=received,
     )
+
+
+def names(value: dict[str, Any]) -> dict[str, str]:
+    """Profile names by WhatsApp id; an odd contact entry is skipped (the name is optional)."""
+    found = {}
+    for contact in items(value, "contacts"):
+        wa_id, profile = contact.get("wa_id"), contact.get("profile")
+        name = profile.get("name") if isinstance(profile, dict) else None
+        if isinstance(wa_id, str) and isinstance(name, str):
+            found[wa_id] = name
+    return found
+
+
+def status_error(item: dict[str, Any]) -> str:
+    """The first error of a status as text; an odd `errors` part gives none (it is optional)."""
+    errors = item.get("errors")
+    error = errors[0] if isinstance(errors, list) and errors else None
+    if not isinstance(error, dict) or not error:
+        return ""
+    return f"WhatsApp {error.get('code')}: {error.get('title', '')}"
 
 
 def _content(kind: Any, item: dict[str, Any]) -> tuple[str | None, tuple[Media, ...]]:
