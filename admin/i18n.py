@@ -125,6 +125,18 @@ EN = {
     "Pesan ini sudah tidak tertahan (sudah diproses atau dihapus); tidak ada yang diubah.": (
         "This message is no longer held (already processed or deleted); nothing was changed."
     ),
+    "tambahkan ke tiket terbuka warga": "add to the citizen's open ticket",
+    "Pilih unit untuk aduan ini: tanpa unit, aduan hanya ditambahkan ke tiket terbuka warga "
+    "yang dapat Anda buka.": (
+        "Choose a unit for this complaint: without one, a complaint is only added to an open "
+        "ticket of the citizen's that you can open."
+    ),
+    "Aduan dicatat sebagai tiket %(number)s; warga menerima SMS tanda terima.": (
+        "Complaint recorded as ticket %(number)s; the citizen receives an acknowledgement by SMS."
+    ),
+    "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya.": (
+        "Complaint recorded; the citizen receives an acknowledgement by SMS with the ticket number."
+    ),
 }
 
 

@@ -205,6 +205,28 @@ def login_attempts(session: Session, username: str, *, since: datetime) -> list[
     return list(session.exec(stmt))
 
 
+def intake_target(session: Session, viewer: Viewer, phone: str) -> tuple[Ticket, Unit] | None:
+    """The open ticket a walk-in complaint without a unit is added to: the citizen's most recently
+    updated open ticket that the viewer may open (and that a complaint to its unit reaches, since the
+    bot files a coded complaint on the unit's first open ticket). None when there is no such ticket:
+    tickets the viewer may not open are passed over without a trace."""
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
+    if contact is None:
+        return None
+    tickets = repo.open_tickets(session, contact.id)  # type: ignore[arg-type]
+    first: dict[int, Ticket] = {}
+    for ticket in tickets:
+        first.setdefault(ticket.unit_id, ticket)
+    for ticket in tickets:
+        unit = session.get(Unit, ticket.unit_id)
+        if unit is None or not unit.active or first[ticket.unit_id] is not ticket:
+            continue
+        escalated = has_escalation(session, ticket.id)  # type: ignore[arg-type]
+        if can_see(viewer, ticket, unit.code, escalated=escalated):
+            return ticket, unit
+    return None
+
+
 def has_escalation(session: Session, ticket_id: int) -> bool:
     """Whether the ticket was ever put before the committee."""
     stmt = select(Escalation.id).where(Escalation.ticket_id == ticket_id).limit(1)

@@ -7,9 +7,11 @@ from sqlmodel import select
 
 from bot.messages import TicketStatus
 from store.db import session_scope
-from store.models import Answer, AuditLog, Draft, Ticket
+from store.models import Answer, AuditLog, Draft, Message, Ticket
 
 from .conftest import CITIZEN, DISHUB_TEXT, OTHER_CITIZEN
+
+ETHICS_TEXT = "DINKES #petugas puskesmas minta pungli untuk surat sehat"
 
 
 def citizen_sees(browser, phone: str = CITIZEN) -> list[str]:
@@ -185,12 +187,15 @@ def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dink
     """An officer typing a committee member's number cannot borrow the member's phone commands."""
     set_ticket(dinkes, ethics=True)
     browser.login("petugas")
-    for text in (f"INFO {dinkes}", f"ALIH {dinkes} DISHUB"):
-        resp = browser.post(
-            "/admin/intake",
-            {"phone": "081100000001", "text": text, "channel": "simulator", "via": "phone"},
-        )
-        assert resp.status_code == 303
+    forms = [
+        {"phone": "081100000001", "text": text, "channel": "simulator", "via": "phone"}
+        for text in (f"INFO {dinkes}", f"ALIH {dinkes} DISHUB")
+    ]
+    # without a unit (and no open ticket of that phone) the officer is asked for one
+    assert [browser.post("/admin/intake", f).status_code for f in forms] == [400, 400]
+    assert browser.post("/admin/intake", {**forms[0], "unit": "DISHUB"}).status_code == 303
+    # now the phone has a DISHUB ticket the officer may open: the uncoded text is added to it
+    assert browser.post("/admin/intake", forms[1]).status_code == 303
     with session_scope(db) as s:
         ticket = s.exec(select(Ticket).where(Ticket.number == dinkes)).one()
         assert ticket.ethics and ticket.transferred_count == 0
@@ -199,3 +204,55 @@ def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dink
             actions
         )
     assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 403
+
+
+def _thread(db, number: str) -> list[str]:
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        return [m.body for m in s.exec(select(Message).where(Message.ticket_id == ticket.id))]
+
+
+def test_intake_without_unit_never_reaches_a_ticket_the_officer_may_not_open(browser, db):
+    """The citizen's only open ticket is an ethics complaint: the officer is asked for a unit and
+    learns nothing of it; the ticket and the citizen's phone are untouched."""
+    number = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)
+    before, sms = _thread(db, number), citizen_sees(browser, OTHER_CITIZEN)
+    browser.login("petugas")
+    form = {"phone": OTHER_CITIZEN, "text": "warga menanyakan kelanjutan", "channel": "simulator"}
+    resp = browser.post("/admin/intake", form)
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "Pilih unit untuk aduan ini" in html and number not in html
+    assert _thread(db, number) == before
+    assert citizen_sees(browser, OTHER_CITIZEN) == sms
+    # the same answer as for a phone with no ticket at all
+    assert browser.post("/admin/intake", {**form, "phone": "081300001111"}).status_code == 400
+
+
+def test_intake_without_unit_goes_to_the_latest_ticket_the_officer_may_open(browser, db, clock):
+    dishub = browser.say(DISHUB_TEXT, sender=OTHER_CITIZEN)
+    clock.advance(minutes=5)
+    ethics = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)  # the latest open ticket, hidden
+    browser.login("petugas")
+    resp = browser.post(
+        "/admin/intake",
+        {"phone": OTHER_CITIZEN, "text": "lampunya masih mati", "channel": "simulator"},
+    )
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"/admin/tickets/{dishub}")
+    assert any("lampunya masih mati" in b for b in _thread(db, dishub))
+    assert not any("lampunya masih mati" in b for b in _thread(db, ethics))
+
+
+def test_intake_landing_on_a_hidden_ticket_does_not_name_it(browser, db):
+    """With a unit chosen the bot files on that unit's open ticket, here the ethics one: the officer
+    is told the complaint was recorded, not which ticket, and is not sent to it."""
+    number = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)
+    browser.login("petugas")
+    resp = browser.post(
+        "/admin/intake",
+        {"phone": OTHER_CITIZEN, "unit": "DINKES", "text": "antrean lama", "channel": "simulator"},
+    )
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/intake")
+    html = browser.page("/admin/intake")
+    assert "Aduan dicatat; warga menerima SMS" in html and number not in html
