@@ -137,6 +137,12 @@ EN = {
     "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya.": (
         "Complaint recorded; the citizen receives an acknowledgement by SMS with the ticket number."
     ),
+    "%(count)d jawaban diimpor.": "%(count)d answers imported.",
+    "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "
+    "dan dilewati.": (
+        "%(count)d answers you cannot change (for all units or another unit's) were unchanged and "
+        "skipped."
+    ),
 }
 
 

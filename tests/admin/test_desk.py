@@ -3,6 +3,8 @@ dashboard, confidential tickets. Everything goes through the real app and databa
 
 from __future__ import annotations
 
+import io
+
 from sqlmodel import select
 
 from bot.messages import TicketStatus
@@ -122,6 +124,44 @@ def test_dashboard_counts_today_overdue_and_queue(browser, dishub, dinkes, clock
     html = browser.page("/admin/dashboard")
     assert '<div class="n">2</div><div class="l">Tiket baru' in html
     assert "<rect" in html and dishub in html  # the overdue list and the chart
+
+
+def _import(browser, text: str, name: str = "pustaka-jawaban.csv") -> str:
+    """Upload a library file; the library page with the outcome's message."""
+    resp = browser.post(
+        "/admin/library/import",
+        {"file": (io.BytesIO(text.encode("utf-8-sig")), name)},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 303
+    return browser.page("/admin/library")
+
+
+def test_officer_reimports_own_export_with_all_units_answers(browser, db, clock):
+    """The export lists the admin's all-units answers too: the same file comes back in unchanged, and
+    a row that would change such an answer is refused with the true reason."""
+    browser.login("admin")
+    form = {"unit": "", "title": "Jam layanan", "body": "Kantor buka Senin-Jumat.", "active": "1"}
+    assert browser.post("/admin/library/new", form).status_code == 303
+    browser.logout()
+    browser.login("petugas")
+    exported = browser.client.get("/admin/library/export.csv").data.decode("utf-8-sig")
+    assert "Jam layanan" in exported
+    with session_scope(db) as s:
+        before = {a.id: (a.updated_by, a.body) for a in s.exec(select(Answer))}
+    page = _import(browser, exported)
+    assert "Impor dibatalkan" not in page and "dilewati" in page, page
+    with session_scope(db) as s:
+        shared = s.exec(select(Answer).where(Answer.title == "Jam layanan")).one()
+        assert (shared.updated_by, shared.body) == before[shared.id] == ("admin", form["body"])
+    changed = exported.replace("Kantor buka Senin-Jumat.", "Kantor buka setiap hari.")
+    page = _import(browser, changed)
+    assert "jawaban untuk semua unit hanya dapat diubah admin" in page
+    assert "bukan unit Anda" not in page
+    with session_scope(db) as s:
+        assert s.get(Answer, shared.id).body == form["body"]
+    new_row = "id,unit,title,keywords,examples,body,auto_send,active\n,,Baru,,,Teks,tidak,ya\n"
+    assert "jawaban untuk semua unit hanya dapat diubah admin" in _import(browser, new_row)
 
 
 def test_walk_in_intake_files_a_ticket_and_acknowledges_by_sms(browser, db):
