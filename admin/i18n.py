@@ -143,6 +143,30 @@ EN = {
         "%(count)d answers you cannot change (for all units or another unit's) were unchanged and "
         "skipped."
     ),
+    "Jawaban tiket %(number)s disetujui dan dikirim ke warga.": (
+        "The answer to ticket %(number)s was approved and sent to the citizen."
+    ),
+    "Jawaban tiket %(number)s dikirim ke warga.": (
+        "The answer to ticket %(number)s was sent to the citizen."
+    ),
+    "Jawaban tiket %(number)s disetujui dan disimpan, tetapi tidak dikirim: warga sudah meminta "
+    "berhenti menerima pesan (STOP).": (
+        "The answer to ticket %(number)s was approved and saved, but not sent: the citizen asked "
+        "to stop receiving messages (STOP)."
+    ),
+    "Jawaban tiket %(number)s disimpan, tetapi tidak dikirim: warga sudah meminta berhenti "
+    "menerima pesan (STOP).": (
+        "The answer to ticket %(number)s was saved, but not sent: the citizen asked to stop "
+        "receiving messages (STOP)."
+    ),
+    "Tiket %(number)s dialihkan ke %(unit)s; warga sudah diberi tahu.": (
+        "Ticket %(number)s was transferred to %(unit)s; the citizen has been told."
+    ),
+    "Tiket %(number)s dialihkan ke %(unit)s; warga tidak diberi tahu karena sudah meminta "
+    "berhenti menerima pesan (STOP).": (
+        "Ticket %(number)s was transferred to %(unit)s; the citizen was not told, having asked "
+        "to stop receiving messages (STOP)."
+    ),
 }
 
 

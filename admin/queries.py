@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.messages import DraftStatus, Role, TicketStatus
+from bot.messages import DraftStatus, OutboxStatus, Role, TicketStatus
 from store import repo
 from store.models import (
     Answer,
@@ -23,6 +23,7 @@ from store.models import (
     Draft,
     Escalation,
     Message,
+    Outbox,
     StaffUser,
     Ticket,
     Unit,
@@ -225,6 +226,13 @@ def intake_target(session: Session, viewer: Viewer, phone: str) -> tuple[Ticket,
         if can_see(viewer, ticket, unit.code, escalated=escalated):
             return ticket, unit
     return None
+
+
+def held_back(session: Session, message: Message) -> bool:
+    """Whether an outbound message just queued was recorded unsent (the citizen sent STOP), so the
+    officer is not told it went to the citizen."""
+    stmt = select(Outbox.status).where(Outbox.message_id == message.id)
+    return any(status == OutboxStatus.FAILED for status in session.exec(stmt))
 
 
 def has_escalation(session: Session, ticket_id: int) -> bool:

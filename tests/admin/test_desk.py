@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.messages import TicketStatus
 from store.db import session_scope
-from store.models import Answer, AuditLog, Draft, Message, Ticket
+from store.models import Answer, AuditLog, Draft, Message, Outbox, Ticket
 
 from .conftest import CITIZEN, DISHUB_TEXT, OTHER_CITIZEN
 
@@ -296,3 +296,55 @@ def test_intake_landing_on_a_hidden_ticket_does_not_name_it(browser, db):
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/intake")
     html = browser.page("/admin/intake")
     assert "Aduan dicatat; warga menerima SMS" in html and number not in html
+
+
+def test_after_stop_the_officer_is_told_nothing_was_sent(browser, db, dishub, pending_draft):
+    """The citizen sent STOP: the answer, the approved draft and the transfer notice are recorded
+    unsent, and the officer is told so instead of "dikirim ke warga"."""
+    browser.say("STOP")
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n1"}
+    )
+    page = browser.page(resp.headers["Location"])
+    assert "disimpan, tetapi tidak dikirim" in page and "STOP" in page
+    assert f"Jawaban tiket {dishub} dikirim ke warga" not in page
+    resp = browser.post(f"/admin/tickets/{dishub}/drafts/{pending_draft}/approve")
+    page = browser.page(resp.headers["Location"])
+    assert "disetujui dan disimpan, tetapi tidak dikirim" in page
+    resp = browser.post(f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan"})
+    page = browser.page(resp.headers["Location"])
+    assert "warga tidak diberi tahu" in page and "sudah diberi tahu" not in page
+    with session_scope(db) as s:
+        latest = s.exec(select(Outbox).order_by(Outbox.id.desc()).limit(3)).all()  # type: ignore[union-attr]
+        assert [(r.status, r.error) for r in latest] == [("failed", "citizen opted out (STOP)")] * 3
+    browser.client.get("/admin/lang/en")
+    resp = browser.post(f"/admin/tickets/{dishub}/reply", {"body": "Sudah", "nonce": "n3"})
+    assert "saved, but not sent" in browser.page(resp.headers["Location"])
+
+
+def test_new_desk_messages_have_english_translations():
+    from admin import actions, i18n, intake, library, ticket_ops
+
+    texts = [
+        actions.APPROVED,
+        actions.SENT,
+        actions.APPROVED_HELD,
+        actions.SENT_HELD,
+        ticket_ops.TRANSFERRED,
+        ticket_ops.TRANSFERRED_HELD,
+        intake.CHOOSE_UNIT,
+        intake.FILED,
+        intake.FILED_ELSEWHERE,
+        library.IMPORTED,
+        library.SKIPPED,
+    ]
+    assert [t for t in texts if t not in i18n.EN] == []
+
+
+def test_answer_flash_says_sent_when_it_was_queued(browser, dishub):
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n2"}
+    )
+    assert f"Jawaban tiket {dishub} dikirim ke warga." in browser.page(resp.headers["Location"])
