@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from admin import bp, display, queries
 from admin.auth import me
+from admin.i18n import tr
 from admin.views import local_zone, runtime, visible_ticket
 from bot import jobs, service, tickets
 from bot.messages import DraftStatus, TicketStatus
@@ -19,6 +20,17 @@ from store.db import session_scope
 from store.models import Draft, Ticket
 
 CLOSED = "Tiket {number} sudah ditutup; tidak ada jawaban yang dikirim."
+APPROVED = "Jawaban tiket %(number)s disetujui dan dikirim ke warga."
+SENT = "Jawaban tiket %(number)s dikirim ke warga."
+# the citizen sent STOP: the answer is on the ticket, but nothing went to their phone
+APPROVED_HELD = (
+    "Jawaban tiket %(number)s disetujui dan disimpan, tetapi tidak dikirim: warga sudah meminta "
+    "berhenti menerima pesan (STOP)."
+)
+SENT_HELD = (
+    "Jawaban tiket %(number)s disimpan, tetapi tidak dikirim: warga sudah meminta berhenti "
+    "menerima pesan (STOP)."
+)
 
 
 def _text(raw: str | None) -> str | None:
@@ -70,15 +82,22 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
         problem = _already_decided(draft)
         if problem is None and ticket.status is TicketStatus.CLOSED:
             problem = CLOSED.format(number=number)
+        held = False
         if problem is None:
             edited = None if text is None or text == draft.body.strip() else text
-            service.approve_draft(db, draft, now=rt.now(), desk=rt.desk, actor=actor, body=edited)
+            sent = service.approve_draft(
+                db, draft, now=rt.now(), desk=rt.desk, actor=actor, body=edited
+            )
             queries.count_use(db, draft.answer_id)
+            held = queries.held_back(db, sent)
     if problem:
         flash(problem, "error")
         return _back(number)
     rt.kick_delivery()
-    flash(f"Jawaban tiket {number} disetujui dan dikirim ke warga.", "ok")
+    if held:
+        flash(tr(APPROVED_HELD) % {"number": number}, "info")
+    else:
+        flash(tr(APPROVED) % {"number": number}, "ok")
     return _back(number)
 
 
@@ -109,8 +128,10 @@ def reply(number: str) -> ResponseReturnValue:
         ticket, _, _ = visible_ticket(db, number)
         closed = ticket.status is TicketStatus.CLOSED
         repeated = bool(nonce) and not jobs.once(db, f"reply:{nonce}", rt.now())
+        held = False
         if not closed and not repeated:
-            tickets.reply(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
+            sent = tickets.reply(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
+            held = queries.held_back(db, sent)
     if closed:
         flash(CLOSED.format(number=number), "error")
         return _back(number)
@@ -118,5 +139,8 @@ def reply(number: str) -> ResponseReturnValue:
         flash(f"Jawaban ini sudah dikirim untuk tiket {number}.", "info")
         return _back(number)
     rt.kick_delivery()
-    flash(f"Jawaban tiket {number} dikirim ke warga.", "ok")
+    if held:
+        flash(tr(SENT_HELD) % {"number": number}, "info")
+    else:
+        flash(tr(SENT) % {"number": number}, "ok")
     return _back(number)

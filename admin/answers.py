@@ -126,6 +126,17 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
     return [dict(zip(COLUMNS, r, strict=False)) for r in rows[1:] if any(c.strip() for c in r)]
 
 
+def unchanged(answer: Answer, values: dict[str, Any], units: dict[str, Unit]) -> bool:
+    """Whether a row's values are the answer as exported (compared after the same export/import
+    round trip, so a re-imported export matches whatever spacing the stored text has)."""
+    codes = {u.id: code for code, u in units.items()}
+    exported = {c: str(v) for c, v in zip(COLUMNS, to_row(answer, codes), strict=True)}
+    try:
+        return values_of(exported, units) == values
+    except ValueError:
+        return False
+
+
 def values_of(row: dict[str, str], units: dict[str, Unit]) -> dict[str, Any]:
     """A row's fields as Answer values; ValueError with the reason when a field is wrong."""
     code = (row.get("unit") or "").strip().upper()

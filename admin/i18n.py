@@ -125,6 +125,48 @@ EN = {
     "Pesan ini sudah tidak tertahan (sudah diproses atau dihapus); tidak ada yang diubah.": (
         "This message is no longer held (already processed or deleted); nothing was changed."
     ),
+    "tambahkan ke tiket terbuka warga": "add to the citizen's open ticket",
+    "Pilih unit untuk aduan ini: tanpa unit, aduan hanya ditambahkan ke tiket terbuka warga "
+    "yang dapat Anda buka.": (
+        "Choose a unit for this complaint: without one, a complaint is only added to an open "
+        "ticket of the citizen's that you can open."
+    ),
+    "Aduan dicatat sebagai tiket %(number)s; warga menerima SMS tanda terima.": (
+        "Complaint recorded as ticket %(number)s; the citizen receives an acknowledgement by SMS."
+    ),
+    "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya.": (
+        "Complaint recorded; the citizen receives an acknowledgement by SMS with the ticket number."
+    ),
+    "%(count)d jawaban diimpor.": "%(count)d answers imported.",
+    "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "
+    "dan dilewati.": (
+        "%(count)d answers you cannot change (for all units or another unit's) were unchanged and "
+        "skipped."
+    ),
+    "Jawaban tiket %(number)s disetujui dan dikirim ke warga.": (
+        "The answer to ticket %(number)s was approved and sent to the citizen."
+    ),
+    "Jawaban tiket %(number)s dikirim ke warga.": (
+        "The answer to ticket %(number)s was sent to the citizen."
+    ),
+    "Jawaban tiket %(number)s disetujui dan disimpan, tetapi tidak dikirim: warga sudah meminta "
+    "berhenti menerima pesan (STOP).": (
+        "The answer to ticket %(number)s was approved and saved, but not sent: the citizen asked "
+        "to stop receiving messages (STOP)."
+    ),
+    "Jawaban tiket %(number)s disimpan, tetapi tidak dikirim: warga sudah meminta berhenti "
+    "menerima pesan (STOP).": (
+        "The answer to ticket %(number)s was saved, but not sent: the citizen asked to stop "
+        "receiving messages (STOP)."
+    ),
+    "Tiket %(number)s dialihkan ke %(unit)s; warga sudah diberi tahu.": (
+        "Ticket %(number)s was transferred to %(unit)s; the citizen has been told."
+    ),
+    "Tiket %(number)s dialihkan ke %(unit)s; warga tidak diberi tahu karena sudah meminta "
+    "berhenti menerima pesan (STOP).": (
+        "Ticket %(number)s was transferred to %(unit)s; the citizen was not told, having asked "
+        "to stop receiving messages (STOP)."
+    ),
 }
 
 

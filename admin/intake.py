@@ -4,6 +4,11 @@ The complaint goes through bot.service exactly like an inbound SMS from that num
 ticket, draft and replies), on an SMS channel, so the acknowledgement and the answer reach the citizen's
 phone. Which channel: the officer picks one of the enabled SMS channels (kannel, gammu, twilio),
 the first one by default; the simulator is offered when it is enabled (demo).
+
+Without a unit, the complaint is added to the citizen's latest open ticket that the officer may open
+(sent to the bot with that ticket's unit code); when there is none, the officer is asked to choose a
+unit. The officer is never taken to, or told the number of, a ticket they may not open: the bot alone
+would add uncoded text to the citizen's latest open ticket whatever it is, even an ethics one.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from admin import bp
+from admin import bp, queries
 from admin.access import STAFF, roles
 from admin.auth import me
+from admin.i18n import tr
 from admin.views import runtime
 from bot.messages import InboundMessage
 from bot.parsers.phone import PhoneError, normalize_phone
@@ -23,6 +29,12 @@ from store import repo
 from store.db import read_session, session_scope
 
 SMS_CHANNELS = ("kannel", "gammu", "twilio", "simulator")
+CHOOSE_UNIT = (
+    "Pilih unit untuk aduan ini: tanpa unit, aduan hanya ditambahkan ke tiket terbuka warga "
+    "yang dapat Anda buka."
+)
+FILED = "Aduan dicatat sebagai tiket %(number)s; warga menerima SMS tanda terima."
+FILED_ELSEWHERE = "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya."
 
 
 def intake_channels() -> list[str]:
@@ -61,10 +73,15 @@ def intake() -> ResponseReturnValue:
         if code and code not in {u.code for u in units}
         else ""
     )
+    if not problem and not code:
+        with read_session(rt.engine) as db:
+            target = queries.intake_target(db, me(), phone)
+        code = target[1].code if target else ""
+        problem = "" if target else tr(CHOOSE_UNIT)
     if problem:
         flash(problem, "error")
         return render_template("admin/intake.html", **page), 400
-    body = f"{code} #{text}" if code else text
+    body = f"{code} #{text}"
     msg = InboundMessage(
         channel,
         phone,
@@ -76,7 +93,14 @@ def intake() -> ResponseReturnValue:
     )
     outcome = rt.receive(msg, inline=False)
     with session_scope(rt.engine) as db:
-        ticket = repo.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
+        found = queries.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
+        ticket = found[0] if found else None
+        shown = found is not None and queries.can_see(
+            me(),
+            found[0],
+            found[1].code,
+            escalated=queries.has_escalation(db, found[0].id),  # type: ignore[arg-type]
+        )
         repo.audit(
             db,
             actor=me().username,
@@ -87,11 +111,14 @@ def intake() -> ResponseReturnValue:
             now=rt.now(),
             after={"channel": channel, "ticket": outcome.ticket, "via": f.get("via", "walk-in")},
         )
-    if outcome.ticket:
-        flash(
-            f"Aduan dicatat sebagai tiket {outcome.ticket}; warga menerima SMS tanda terima.", "ok"
-        )
+    if outcome.ticket and shown:
+        flash(tr(FILED) % {"number": outcome.ticket}, "ok")
         return redirect(url_for("admin.ticket", number=outcome.ticket), 303)
+    if outcome.ticket:
+        # a ticket this officer may not open (another unit's, or the unit's ethics ticket that the
+        # bot added the complaint to): neither its number nor the way to it
+        flash(tr(FILED_ELSEWHERE), "ok")
+        return redirect(url_for("admin.intake"), 303)
     # the bot's replies went to the citizen's phone; they are not shown here (they could list the
     # citizen's other tickets, which this officer may not be allowed to see)
     flash(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from admin import answers, bp
 from admin.access import STAFF, roles
 from admin.auth import me
+from admin.i18n import tr
 from admin.views import runtime
 from bot.messages import Role
 from bot.replies import render
@@ -172,7 +173,11 @@ def library_export(fmt: str) -> ResponseReturnValue:
 @bp.post("/library/import")
 @roles(*STAFF)
 def library_import() -> ResponseReturnValue:
-    """Rows with a known id update that answer; rows without one add answers. All or nothing."""
+    """Rows with a known id update that answer; rows without one add answers. All or nothing.
+
+    An officer's export also lists the all-units answers (and re-importing it must work): a row for
+    an answer the officer may not change is accepted when it leaves that answer as it is, and skipped.
+    """
     rt, upload = runtime(), request.files.get("file")
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not upload or not data or len(data) > MAX_UPLOAD:
@@ -180,26 +185,48 @@ def library_import() -> ResponseReturnValue:
         return redirect(url_for("admin.library"), 303)
     try:
         with session_scope(rt.engine) as db:
-            count = _import(db, answers.read_rows(upload.filename or "", data))
+            count, skipped = _import(db, answers.read_rows(upload.filename or "", data))
     except ValueError as exc:
         flash(f"Impor dibatalkan: {exc}", "error")
         return redirect(url_for("admin.library"), 303)
-    flash(f"{count} jawaban diimpor.", "ok")
+    message = tr(IMPORTED) % {"count": count}
+    if skipped:
+        message += " " + tr(SKIPPED) % {"count": skipped}
+    flash(message, "ok")
     return redirect(url_for("admin.library"), 303)
 
 
-def _import(db: Session, rows: list[dict[str, str]]) -> int:
+IMPORTED = "%(count)d jawaban diimpor."
+SKIPPED = (
+    "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "
+    "dan dilewati."
+)
+ALL_UNITS_ONLY_ADMIN = "jawaban untuk semua unit hanya dapat diubah admin"
+NOT_YOUR_UNIT = "unit {code} bukan unit Anda"
+NOT_YOUR_ANSWER = "jawaban ini milik unit lain"
+
+
+def _import(db: Session, rows: list[dict[str, str]]) -> tuple[int, int]:
+    """(answers saved, rows skipped because they change nothing the officer may not change)."""
     units, rt = _units(db), runtime()
+    saved = skipped = 0
     for number, row in enumerate(rows, start=2):
         try:
             values = answers.values_of(row, units)
         except ValueError as exc:
             raise ValueError(f"baris {number}: {exc}") from None
-        if not _may_edit(db, values["unit_id"]):
-            raise ValueError(f"baris {number}: unit ini bukan unit Anda")
         raw_id = (row.get("id") or "").strip()
         existing = db.get(Answer, int(raw_id)) if raw_id.isdigit() else None
         if existing is not None and not _may_edit(db, existing.unit_id):
-            raise ValueError(f"baris {number}: jawaban ini bukan milik unit Anda")
+            if answers.unchanged(existing, values, units):
+                skipped += 1
+                continue
+            problem = NOT_YOUR_ANSWER if existing.unit_id else ALL_UNITS_ONLY_ADMIN
+            raise ValueError(f"baris {number}: {problem}")
+        if not _may_edit(db, values["unit_id"]):
+            code = (row.get("unit") or "").strip().upper()
+            problem = NOT_YOUR_UNIT.format(code=code) if code else ALL_UNITS_ONLY_ADMIN
+            raise ValueError(f"baris {number}: {problem}")
         answers.save(db, existing, values, now=rt.now(), actor=me().username)
-    return len(rows)
+        saved += 1
+    return saved, skipped

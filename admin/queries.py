@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.messages import DraftStatus, Role, TicketStatus
+from bot.messages import DraftStatus, OutboxStatus, Role, TicketStatus
 from store import repo
 from store.models import (
     Answer,
@@ -23,6 +23,7 @@ from store.models import (
     Draft,
     Escalation,
     Message,
+    Outbox,
     StaffUser,
     Ticket,
     Unit,
@@ -203,6 +204,35 @@ def login_attempts(session: Session, username: str, *, since: datetime) -> list[
         .order_by(col(AuditLog.at), col(AuditLog.id))
     )
     return list(session.exec(stmt))
+
+
+def intake_target(session: Session, viewer: Viewer, phone: str) -> tuple[Ticket, Unit] | None:
+    """The open ticket a walk-in complaint without a unit is added to: the citizen's most recently
+    updated open ticket that the viewer may open (and that a complaint to its unit reaches, since the
+    bot files a coded complaint on the unit's first open ticket). None when there is no such ticket:
+    tickets the viewer may not open are passed over without a trace."""
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
+    if contact is None:
+        return None
+    tickets = repo.open_tickets(session, contact.id)  # type: ignore[arg-type]
+    first: dict[int, Ticket] = {}
+    for ticket in tickets:
+        first.setdefault(ticket.unit_id, ticket)
+    for ticket in tickets:
+        unit = session.get(Unit, ticket.unit_id)
+        if unit is None or not unit.active or first[ticket.unit_id] is not ticket:
+            continue
+        escalated = has_escalation(session, ticket.id)  # type: ignore[arg-type]
+        if can_see(viewer, ticket, unit.code, escalated=escalated):
+            return ticket, unit
+    return None
+
+
+def held_back(session: Session, message: Message) -> bool:
+    """Whether an outbound message just queued was recorded unsent (the citizen sent STOP), so the
+    officer is not told it went to the citizen."""
+    stmt = select(Outbox.status).where(Outbox.message_id == message.id)
+    return any(status == OutboxStatus.FAILED for status in session.exec(stmt))
 
 
 def has_escalation(session: Session, ticket_id: int) -> bool:

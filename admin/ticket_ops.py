@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from admin import bp
+from admin import bp, queries
 from admin.auth import me
+from admin.i18n import tr
 from admin.views import runtime, visible_ticket
 from bot import committee, tickets
 from bot.messages import Priority, TicketStatus
@@ -18,6 +19,11 @@ from store import repo
 from store.db import session_scope
 
 REASON_MAX = 300
+TRANSFERRED = "Tiket %(number)s dialihkan ke %(unit)s; warga sudah diberi tahu."
+TRANSFERRED_HELD = (
+    "Tiket %(number)s dialihkan ke %(unit)s; warga tidak diberi tahu karena sudah meminta berhenti "
+    "menerima pesan (STOP)."
+)
 
 
 def _field(name: str, limit: int = REASON_MAX) -> str:
@@ -52,11 +58,13 @@ def transfer(number: str) -> ResponseReturnValue:
             return _back(number, "Pilih unit tujuan yang lain dan aktif.", "error")
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, "Tiket yang sudah ditutup tidak dapat dialihkan.", "error")
-        tickets.transfer(
+        notice = tickets.transfer(
             db, ticket, target, reason=reason, now=rt.now(), desk=rt.desk, actor=me().username
         )
+        held = queries.held_back(db, notice)
     rt.kick_delivery()
-    return _back(number, f"Tiket {number} dialihkan ke {code}; warga sudah diberi tahu.")
+    said = tr(TRANSFERRED_HELD if held else TRANSFERRED) % {"number": number, "unit": code}
+    return _back(number, said, "info" if held else "ok")
 
 
 @bp.post("/tickets/<number>/escalate")

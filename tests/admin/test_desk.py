@@ -3,13 +3,17 @@ dashboard, confidential tickets. Everything goes through the real app and databa
 
 from __future__ import annotations
 
+import io
+
 from sqlmodel import select
 
 from bot.messages import TicketStatus
 from store.db import session_scope
-from store.models import Answer, AuditLog, Draft, Ticket
+from store.models import Answer, AuditLog, Draft, Message, Outbox, Ticket
 
 from .conftest import CITIZEN, DISHUB_TEXT, OTHER_CITIZEN
+
+ETHICS_TEXT = "DINKES #petugas puskesmas minta pungli untuk surat sehat"
 
 
 def citizen_sees(browser, phone: str = CITIZEN) -> list[str]:
@@ -122,6 +126,44 @@ def test_dashboard_counts_today_overdue_and_queue(browser, dishub, dinkes, clock
     assert "<rect" in html and dishub in html  # the overdue list and the chart
 
 
+def _import(browser, text: str, name: str = "pustaka-jawaban.csv") -> str:
+    """Upload a library file; the library page with the outcome's message."""
+    resp = browser.post(
+        "/admin/library/import",
+        {"file": (io.BytesIO(text.encode("utf-8-sig")), name)},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 303
+    return browser.page("/admin/library")
+
+
+def test_officer_reimports_own_export_with_all_units_answers(browser, db, clock):
+    """The export lists the admin's all-units answers too: the same file comes back in unchanged, and
+    a row that would change such an answer is refused with the true reason."""
+    browser.login("admin")
+    form = {"unit": "", "title": "Jam layanan", "body": "Kantor buka Senin-Jumat.", "active": "1"}
+    assert browser.post("/admin/library/new", form).status_code == 303
+    browser.logout()
+    browser.login("petugas")
+    exported = browser.client.get("/admin/library/export.csv").data.decode("utf-8-sig")
+    assert "Jam layanan" in exported
+    with session_scope(db) as s:
+        before = {a.id: (a.updated_by, a.body) for a in s.exec(select(Answer))}
+    page = _import(browser, exported)
+    assert "Impor dibatalkan" not in page and "dilewati" in page, page
+    with session_scope(db) as s:
+        shared = s.exec(select(Answer).where(Answer.title == "Jam layanan")).one()
+        assert (shared.updated_by, shared.body) == before[shared.id] == ("admin", form["body"])
+    changed = exported.replace("Kantor buka Senin-Jumat.", "Kantor buka setiap hari.")
+    page = _import(browser, changed)
+    assert "jawaban untuk semua unit hanya dapat diubah admin" in page
+    assert "bukan unit Anda" not in page
+    with session_scope(db) as s:
+        assert s.get(Answer, shared.id).body == form["body"]
+    new_row = "id,unit,title,keywords,examples,body,auto_send,active\n,,Baru,,,Teks,tidak,ya\n"
+    assert "jawaban untuk semua unit hanya dapat diubah admin" in _import(browser, new_row)
+
+
 def test_walk_in_intake_files_a_ticket_and_acknowledges_by_sms(browser, db):
     browser.login("petugas")
     resp = browser.post(
@@ -185,12 +227,15 @@ def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dink
     """An officer typing a committee member's number cannot borrow the member's phone commands."""
     set_ticket(dinkes, ethics=True)
     browser.login("petugas")
-    for text in (f"INFO {dinkes}", f"ALIH {dinkes} DISHUB"):
-        resp = browser.post(
-            "/admin/intake",
-            {"phone": "081100000001", "text": text, "channel": "simulator", "via": "phone"},
-        )
-        assert resp.status_code == 303
+    forms = [
+        {"phone": "081100000001", "text": text, "channel": "simulator", "via": "phone"}
+        for text in (f"INFO {dinkes}", f"ALIH {dinkes} DISHUB")
+    ]
+    # without a unit (and no open ticket of that phone) the officer is asked for one
+    assert [browser.post("/admin/intake", f).status_code for f in forms] == [400, 400]
+    assert browser.post("/admin/intake", {**forms[0], "unit": "DISHUB"}).status_code == 303
+    # now the phone has a DISHUB ticket the officer may open: the uncoded text is added to it
+    assert browser.post("/admin/intake", forms[1]).status_code == 303
     with session_scope(db) as s:
         ticket = s.exec(select(Ticket).where(Ticket.number == dinkes)).one()
         assert ticket.ethics and ticket.transferred_count == 0
@@ -199,3 +244,107 @@ def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dink
             actions
         )
     assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 403
+
+
+def _thread(db, number: str) -> list[str]:
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        return [m.body for m in s.exec(select(Message).where(Message.ticket_id == ticket.id))]
+
+
+def test_intake_without_unit_never_reaches_a_ticket_the_officer_may_not_open(browser, db):
+    """The citizen's only open ticket is an ethics complaint: the officer is asked for a unit and
+    learns nothing of it; the ticket and the citizen's phone are untouched."""
+    number = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)
+    before, sms = _thread(db, number), citizen_sees(browser, OTHER_CITIZEN)
+    browser.login("petugas")
+    form = {"phone": OTHER_CITIZEN, "text": "warga menanyakan kelanjutan", "channel": "simulator"}
+    resp = browser.post("/admin/intake", form)
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "Pilih unit untuk aduan ini" in html and number not in html
+    assert _thread(db, number) == before
+    assert citizen_sees(browser, OTHER_CITIZEN) == sms
+    # the same answer as for a phone with no ticket at all
+    assert browser.post("/admin/intake", {**form, "phone": "081300001111"}).status_code == 400
+
+
+def test_intake_without_unit_goes_to_the_latest_ticket_the_officer_may_open(browser, db, clock):
+    dishub = browser.say(DISHUB_TEXT, sender=OTHER_CITIZEN)
+    clock.advance(minutes=5)
+    ethics = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)  # the latest open ticket, hidden
+    browser.login("petugas")
+    resp = browser.post(
+        "/admin/intake",
+        {"phone": OTHER_CITIZEN, "text": "lampunya masih mati", "channel": "simulator"},
+    )
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"/admin/tickets/{dishub}")
+    assert any("lampunya masih mati" in b for b in _thread(db, dishub))
+    assert not any("lampunya masih mati" in b for b in _thread(db, ethics))
+
+
+def test_intake_landing_on_a_hidden_ticket_does_not_name_it(browser, db):
+    """With a unit chosen the bot files on that unit's open ticket, here the ethics one: the officer
+    is told the complaint was recorded, not which ticket, and is not sent to it."""
+    number = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)
+    browser.login("petugas")
+    resp = browser.post(
+        "/admin/intake",
+        {"phone": OTHER_CITIZEN, "unit": "DINKES", "text": "antrean lama", "channel": "simulator"},
+    )
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/intake")
+    html = browser.page("/admin/intake")
+    assert "Aduan dicatat; warga menerima SMS" in html and number not in html
+
+
+def test_after_stop_the_officer_is_told_nothing_was_sent(browser, db, dishub, pending_draft):
+    """The citizen sent STOP: the answer, the approved draft and the transfer notice are recorded
+    unsent, and the officer is told so instead of "dikirim ke warga"."""
+    browser.say("STOP")
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n1"}
+    )
+    page = browser.page(resp.headers["Location"])
+    assert "disimpan, tetapi tidak dikirim" in page and "STOP" in page
+    assert f"Jawaban tiket {dishub} dikirim ke warga" not in page
+    resp = browser.post(f"/admin/tickets/{dishub}/drafts/{pending_draft}/approve")
+    page = browser.page(resp.headers["Location"])
+    assert "disetujui dan disimpan, tetapi tidak dikirim" in page
+    resp = browser.post(f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan"})
+    page = browser.page(resp.headers["Location"])
+    assert "warga tidak diberi tahu" in page and "sudah diberi tahu" not in page
+    with session_scope(db) as s:
+        latest = s.exec(select(Outbox).order_by(Outbox.id.desc()).limit(3)).all()  # type: ignore[union-attr]
+        assert [(r.status, r.error) for r in latest] == [("failed", "citizen opted out (STOP)")] * 3
+    browser.client.get("/admin/lang/en")
+    resp = browser.post(f"/admin/tickets/{dishub}/reply", {"body": "Sudah", "nonce": "n3"})
+    assert "saved, but not sent" in browser.page(resp.headers["Location"])
+
+
+def test_new_desk_messages_have_english_translations():
+    from admin import actions, i18n, intake, library, ticket_ops
+
+    texts = [
+        actions.APPROVED,
+        actions.SENT,
+        actions.APPROVED_HELD,
+        actions.SENT_HELD,
+        ticket_ops.TRANSFERRED,
+        ticket_ops.TRANSFERRED_HELD,
+        intake.CHOOSE_UNIT,
+        intake.FILED,
+        intake.FILED_ELSEWHERE,
+        library.IMPORTED,
+        library.SKIPPED,
+    ]
+    assert [t for t in texts if t not in i18n.EN] == []
+
+
+def test_answer_flash_says_sent_when_it_was_queued(browser, dishub):
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n2"}
+    )
+    assert f"Jawaban tiket {dishub} dikirim ke warga." in browser.page(resp.headers["Location"])

@@ -57,3 +57,20 @@ def test_sla_reminders_are_listed_for_the_unit(app, browser, db, clock, dishub, 
     page = browser.page("/admin/sla")
     assert dishub in page and "Pengingat 60%" in page
     assert dinkes not in page
+
+
+def test_sla_page_shows_the_committee_the_breach_of_an_escalated_ticket(
+    app, browser, db, clock, dishub, dinkes, komite
+):
+    """The breach escalates the ticket, so the committee may open it; the SLA page follows the same
+    rule (tickets the committee may not open stay off it)."""
+    desk = app.extensions["aduan"].desk
+    with session_scope(db) as s:
+        jobs.sla_clock(s, now=clock() + timedelta(hours=3), desk=desk)  # reminders only
+    browser.login("komite")
+    assert dinkes not in browser.page("/admin/sla")
+    with session_scope(db) as s:
+        jobs.sla_clock(s, now=clock() + timedelta(hours=30), desk=desk)  # breach: escalated
+    assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 200
+    page = browser.page("/admin/sla")
+    assert dinkes in page and dishub in page
