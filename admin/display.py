@@ -60,8 +60,9 @@ def duration(delta: timedelta) -> str:
 
 def sla(ticket: Ticket, now: datetime) -> tuple[str, str]:
     """The deadline as text plus a CSS level: ('sisa 3 j 12 m', 'ok'), ('lewat 20 m', 'late')..."""
-    if ticket.first_answer_at is not None:
-        late = ticket.first_answer_at - ticket.due_at
+    reopened = ticket.status is TicketStatus.OPEN and ticket.first_due_at is not None
+    if ticket.first_answer_at is not None and not reopened:  # a reopened one awaits a new answer
+        late = ticket.first_answer_at - (ticket.first_due_at or ticket.due_at)
         if late <= timedelta(0):
             return "dijawab tepat waktu", "done"
         return f"dijawab terlambat {duration(_ceil_minute(late))}", "done"

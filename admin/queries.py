@@ -97,10 +97,9 @@ def inbox(
 
 
 def overdue(now: datetime) -> tuple[Any, ...]:
-    """Conditions of an open, unanswered ticket past its deadline."""
+    """Conditions of an open ticket (awaiting an answer, also after a reopen) past its deadline."""
     return (
         col(Ticket.status) == TicketStatus.OPEN,
-        col(Ticket.first_answer_at).is_(None),
         col(Ticket.due_at) < now,
     )
 

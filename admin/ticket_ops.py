@@ -99,7 +99,9 @@ def reopen(number: str) -> ResponseReturnValue:
         ticket, _, _ = visible_ticket(db, number)
         if ticket.status is TicketStatus.OPEN:
             return _back(number, f"Tiket {number} masih terbuka.", "info")
-        tickets.reopen(db, ticket, now=rt.now(), actor=me().username, reason=_field("reason"))
+        tickets.reopen(
+            db, ticket, now=rt.now(), desk=rt.desk, actor=me().username, reason=_field("reason")
+        )
     return _back(number, f"Tiket {number} dibuka kembali.")
 
 
@@ -111,7 +113,9 @@ def priority(number: str) -> ResponseReturnValue:
         ticket, _, _ = visible_ticket(db, number)
         if value not in set(Priority):
             return _back(number, "Prioritas tidak dikenal.", "error")
-        tickets.set_priority(db, ticket, Priority(value), now=rt.now(), actor=me().username)
+        tickets.set_priority(
+            db, ticket, Priority(value), now=rt.now(), desk=rt.desk, actor=me().username
+        )
     return _back(number, f"Prioritas tiket {number} diubah.")
 
 

@@ -1,9 +1,15 @@
 """Putting a ticket before the committee (Ketua, Anggota, Pengarah). DESIGN §7.
 
 `escalate` is the one entry point every cause uses: ethics flag, SLA breach, the citizen's TIDAK,
-an officer's decision. A ticket has at most one open escalation; escalating it again returns it.
-Each member of the escalation's level gets a short summary on their phone; nobody acknowledging it
-within `[committee] ladder_hours` sends it up a level (`escalation_ladder`, a scheduler job).
+an officer's decision. A ticket has at most one open escalation. Escalating it again for the same
+reason, or for an SLA breach, returns the open one; any other new cause replaces it (the old one is
+closed as superseded) so the committee gets a fresh alert saying why. Each member of the escalation's
+level gets a short summary on their phone; nobody acknowledging it within `[committee] ladder_hours`
+sends it up a level (`escalation_ladder`, a scheduler job).
+
+Only an SLA breach ends by itself: when the ticket gets an answer or is closed, or is no longer open
+and past due when the ladder looks at it (`resolve_breach`). Ethics, the citizen's TIDAK and an
+officer's escalation are the committee's to close (JAWAB, ALIH).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bot.messages import Role
+from bot.messages import Role, TicketStatus
 from bot.outbound import say
 from store import repo
 from store.models import Escalation, JobMark, Message, StaffUser, Ticket, Unit
@@ -22,6 +28,9 @@ if TYPE_CHECKING:
     from bot.service import Desk
 
 REASONS = ("ethics", "sla_breach", "citizen_no", "officer")
+SELF_RESOLVING = (
+    "sla_breach",
+)  # ends when the ticket is answered or closed; the rest the committee ends
 LEVELS = ("anggota", "ketua", "pengarah")
 SUMMARY_CHARS = 120
 
@@ -50,21 +59,30 @@ def escalate(
     actor: str = "bot",
     desk: Desk | None = None,
 ) -> Escalation:
-    """Record that the committee must look at the ticket (idempotent while one is open).
+    """Record that the committee must look at the ticket.
 
-    With a desk the members of the first level are told at once; without one, the next
-    `escalation_ladder` run tells them."""
+    With an escalation open, the same reason (or an SLA breach, which adds nothing the committee does
+    not have) returns it; a new cause closes it as superseded and opens one at the same level, so the
+    members are told again and the ladder starts over. With a desk the members of the level are told
+    at once; without one, the next `escalation_ladder` run tells them."""
     if reason not in REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
     assert ticket.id is not None
     existing = open_escalation(session, ticket.id)
-    if existing is not None:
+    if existing is not None and (existing.reason == reason or reason == "sla_breach"):
         return existing
+    level = LEVELS[0]
+    if existing is not None:
+        existing.closed_at, existing.note = now, _note(existing.note, f"superseded: {reason}")
+        level = existing.level
     escalation = Escalation(
-        ticket_id=ticket.id, reason=reason, level=LEVELS[0], created_at=now, level_since=now
+        ticket_id=ticket.id, reason=reason, level=level, created_at=now, level_since=now
     )
     session.add(escalation)
     session.flush()
+    after: dict[str, object] = {"reason": reason, "level": escalation.level}
+    if existing is not None:
+        after["supersedes"] = existing.id
     repo.audit(
         session,
         actor=actor,
@@ -73,11 +91,46 @@ def escalate(
         entity_id=escalation.id,
         ticket_id=ticket.id,
         now=now,
-        after={"reason": reason, "level": escalation.level},
+        after=after,
     )
     if desk is not None:
         notify(session, escalation, now=now, desk=desk)
     return escalation
+
+
+def _note(before: str, add: str) -> str:
+    return f"{before}; {add}" if before else add
+
+
+def resolve_breach(
+    session: Session, ticket: Ticket, *, now: datetime, actor: str, why: str
+) -> Escalation | None:
+    """Close the ticket's open SLA-breach escalation: it was answered or closed (why says which).
+
+    Other reasons stay open: the committee owns ethics cases, the citizen's TIDAK and an officer's
+    escalation, whatever the unit does next. Returns the escalation closed, if any."""
+    assert ticket.id is not None
+    escalation = open_escalation(session, ticket.id)
+    if escalation is None or escalation.reason not in SELF_RESOLVING:
+        return None
+    escalation.closed_at, escalation.note = now, _note(escalation.note, why)
+    repo.audit(
+        session,
+        actor=actor,
+        action="escalation.resolve",
+        entity="escalation",
+        entity_id=escalation.id,
+        ticket_id=ticket.id,
+        now=now,
+        before={"level": escalation.level, "reason": escalation.reason},
+        after={"closed": True},
+        reason=why,
+    )
+    return escalation
+
+
+def _overdue(ticket: Ticket | None, now: datetime) -> bool:
+    return ticket is not None and ticket.status is TicketStatus.OPEN and ticket.due_at <= now
 
 
 def members(session: Session, level: str) -> list[StaffUser]:
@@ -179,13 +232,20 @@ def notify(session: Session, escalation: Escalation, *, now: datetime, desk: Des
 def escalation_ladder(session: Session, *, now: datetime, desk: Desk) -> int:
     """Job: move unacknowledged escalations up a level after `ladder_hours`; returns how many moved.
 
-    It also tells the members of any level not told yet (escalations made without a desk)."""
+    It also tells the members of any level not told yet (escalations made without a desk). An SLA
+    breach whose ticket is no longer open and past due (answered, closed, given a later deadline) is
+    closed instead of going up."""
     wait = timedelta(hours=desk.config.committee.ladder_hours)
     stmt = select(Escalation).where(
         col(Escalation.closed_at).is_(None), col(Escalation.acknowledged_at).is_(None)
     )
     moved = 0
     for escalation in session.exec(stmt.order_by(col(Escalation.id))).all():
+        ticket = session.get(Ticket, escalation.ticket_id)
+        if escalation.reason in SELF_RESOLVING and not _overdue(ticket, now):
+            assert ticket is not None
+            resolve_breach(session, ticket, now=now, actor="scheduler", why="no longer overdue")
+            continue
         at_top = escalation.level == LEVELS[-1]
         if not at_top and escalation.level_since + wait <= now:
             before = escalation.level

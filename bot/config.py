@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 import tomllib
 import types
@@ -83,7 +84,6 @@ class SlaConfig:
     office_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
     national_holidays: bool = True  # the shipped list in bot/holidays/<year>.toml
     extra_holidays: tuple[str, ...] = ()  # "YYYY-MM-DD": local holidays, extra cuti bersama
-    pause_while_waiting: bool = False  # stop the clock while the bot waits for the citizen
     reminder_at: float = 0.6  # first reminder at this share of the target
     final_reminder_at: float = 0.9
     priority: PriorityFactors = field(default_factory=PriorityFactors)
@@ -270,6 +270,12 @@ def _coerce(key: str, value: object, hint: object) -> object:
     return value
 
 
+# Keys older config files may still carry: accepted with a warning, no effect.
+RETIRED = {
+    "sla.pause_while_waiting": "removed (it was never wired to the conversation); delete the line",
+}
+
+
 def _section(name: str, cls: type, data: object) -> object:
     if not isinstance(data, dict):
         raise ConfigError(f"config key '{name}' must be a table ([{name}])")
@@ -277,6 +283,11 @@ def _section(name: str, cls: type, data: object) -> object:
     known = {f.name for f in dataclasses.fields(cls)}
     values = {}
     for key, value in data.items():
+        if f"{name}.{key}" in RETIRED:
+            logging.getLogger(__name__).warning(
+                "config key '%s.%s' is ignored: %s", name, key, RETIRED[f"{name}.{key}"]
+            )
+            continue
         if key not in known:
             raise ConfigError(f"unknown config key '{name}.{key}'")
         values[key] = _coerce(f"{name}.{key}", value, hints[key])

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from bot import committee, flows, parsers
+from bot import committee, flows, parsers, sla
 from bot.answers.history import unit_profiles
 from bot.answers.routing import suggest_units
+from bot.config import Config
 from bot.messages import TicketStatus
 from bot.outbound import say
 from store import repo
@@ -75,20 +76,42 @@ def ask_feedback(session: Session, ticket: Ticket, *, now: datetime, desk: Desk)
 def record_feedback(
     session: Session, ticket: Ticket, *, satisfied: bool, now: datetime, desk: Desk
 ) -> str:
-    """YA closes an answered ticket; TIDAK reopens it and escalates. Returns the reply key."""
+    """YA closes an answered ticket; TIDAK reopens it and escalates. Returns the reply key.
+
+    YA on a ticket that is open again (an officer reopened it after the answer) closes nothing: the
+    citizen is told it is still being handled (`feedback_still_open`)."""
+    if satisfied and ticket.status is TicketStatus.OPEN:
+        return "feedback_still_open"
     before = ticket.status.value
     ticket.satisfied, ticket.updated_at = satisfied, now
     if satisfied:
         if ticket.status is TicketStatus.ANSWERED:
             ticket.status, ticket.closed_at = TicketStatus.CLOSED, now
+            committee.resolve_breach(session, ticket, now=now, actor="citizen", why="closed")
         _audit(session, ticket, "ticket.close", before, now)
         return "feedback_thanks"
     if ticket.status is not TicketStatus.OPEN:
         ticket.status, ticket.reopened_count = TicketStatus.OPEN, ticket.reopened_count + 1
         ticket.resolved_at = ticket.closed_at = None
+        restart_clock(session, ticket, now=now, config=desk.config)
     _audit(session, ticket, "ticket.reopen", before, now)
     committee.escalate(session, ticket, reason="citizen_no", now=now, actor="citizen", desk=desk)
     return "reopened"
+
+
+def restart_clock(session: Session, ticket: Ticket, *, now: datetime, config: Config) -> None:
+    """A reopened ticket that had been answered needs a new answer within its target from now.
+
+    The first deadline is kept in `first_due_at` (once) for the recap, which measures the first
+    answer; `due_at` becomes the new deadline the SLA clock, the digest and the admin work from.
+    A ticket closed without ever being answered keeps its deadline: its clock still runs from receipt."""
+    if ticket.first_answer_at is None:
+        return
+    unit = session.get(Unit, ticket.unit_id)
+    ticket.first_due_at = ticket.first_due_at or ticket.due_at
+    ticket.due_at = sla.due_at(
+        config, received=now, unit_hours=unit.sla_hours if unit else None, priority=ticket.priority
+    )
 
 
 def _audit(session: Session, ticket: Ticket, action: str, before: str, now: datetime) -> None:

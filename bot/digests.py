@@ -70,9 +70,9 @@ def _unit_counts(session: Session, now: datetime, today: datetime) -> dict[int, 
             c["answered"] += 1
         if t.status == "open":
             c["open"] += 1
-            waiting = t.first_answer_at is None
-            c["overdue"] += waiting and t.due_at < now
-            c["due_today"] += waiting and now <= t.due_at < start + timedelta(days=1)
+            # open = awaiting an answer, a first one or one after a reopen (due_at is its deadline)
+            c["overdue"] += t.due_at < now
+            c["due_today"] += now <= t.due_at < start + timedelta(days=1)
     return counts
 
 

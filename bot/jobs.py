@@ -18,7 +18,7 @@ from bot.messages import Direction, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
 from store import repo
-from store.models import Contact, JobMark, Message, SlaPause, Ticket, Unit
+from store.models import Contact, JobMark, Message, Ticket, Unit
 
 ACTOR = "scheduler"
 
@@ -36,12 +36,14 @@ def once(session: Session, key: str, now: datetime) -> bool:
 
 
 def sla_clock(session: Session, *, now: datetime, desk: Desk) -> int:
-    """Remind the unit's officers at 60 % and 90 % of the target; escalate a breach. Returns effects."""
+    """Remind the unit's officers at 60 % and 90 % of the target; escalate a breach. Returns effects.
+
+    Every open ticket awaits an answer: a new one, or one reopened after its answer (which got a
+    new deadline, `conversations.restart_clock`, and gets its own reminders and breach)."""
     stmt = (
         select(Ticket, Unit)
         .join(Unit, col(Unit.id) == Ticket.unit_id)
-        .where(Ticket.status == TicketStatus.OPEN, col(Ticket.first_answer_at).is_(None))
-        .where(col(Ticket.id).not_in(select(SlaPause.ticket_id)))
+        .where(Ticket.status == TicketStatus.OPEN)
         .order_by(col(Ticket.due_at))
     )
     office = sla.office_hours(desk.config.sla, desk.config.app.timezone)
@@ -57,8 +59,10 @@ def _tick(
     desk: Desk,
     office: sla.OfficeHours | None,
 ) -> int:
+    # A ticket reopened after an answer runs a new round: its marks carry the reopen count.
+    round_ = f":r{ticket.reopened_count}" if ticket.first_answer_at is not None else ""
     if now >= ticket.due_at:
-        if not once(session, f"sla:{ticket.id}:breach", now):
+        if not once(session, f"sla:{ticket.id}:breach{round_}", now):
             return 0
         committee.escalate(session, ticket, reason="sla_breach", now=now, actor=ACTOR)
         repo.audit_ticket(
@@ -78,7 +82,7 @@ def _tick(
     for i, share in enumerate(shares):  # latest first: after downtime only the latest one is sent
         if now < sla.remind_at(ticket.due_at, span, share, office):
             continue
-        keys = [f"sla:{ticket.id}:{ticket.unit_id}:{round(s * 100)}" for s in shares[i:]]
+        keys = [f"sla:{ticket.id}:{ticket.unit_id}:{round(s * 100)}{round_}" for s in shares[i:]]
         claimed = [
             once(session, key, now) for key in keys
         ]  # earlier reminders are skipped for good

@@ -58,7 +58,7 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             priority=str(t.priority),
             status=str(t.status),
             received_at=t.received_at,
-            due_at=t.due_at,
+            due_at=t.first_due_at or t.due_at,  # the first answer's, as the recap measures
             first_answer_at=t.first_answer_at,
             ethics=t.ethics,
             transferred=t.transferred_count > 0,

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import conversations, flows, limits, parsers, progress, screening, sla
+from bot import committee, conversations, flows, limits, parsers, progress, screening, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
@@ -421,7 +421,7 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
 
 
 def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
-    """Record that the citizen got an answer: stops the SLA clock the first time."""
+    """Record that the citizen got an answer: stops the SLA clock and ends an SLA-breach escalation."""
     before = ticket.status.value
     ticket.first_answer_at = ticket.first_answer_at or now
     ticket.status = TicketStatus.ANSWERED
@@ -436,6 +436,7 @@ def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str
         before={"status": before},
         after={"status": "answered"},
     )
+    committee.resolve_breach(session, ticket, now=now, actor=actor, why="answered")
 
 
 def _status(turn: _Turn, number: str) -> None:

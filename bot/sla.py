@@ -1,4 +1,4 @@
-"""The SLA clock (DESIGN §8): due times, reminder moments and pauses. Pure: no database, no I/O.
+"""The SLA clock (DESIGN §8): due times and reminder moments. Pure: no database; it only logs.
 
 Without office hours the clock is wall time. With office hours it only runs inside the working window
 (Mon-Fri 08:00-16:00 Asia/Jakarta by default) on days that are not holidays or cuti bersama: a
@@ -8,12 +8,15 @@ due Monday at 12:00.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import holidays
 from bot.config import WEEKDAYS, Config, SlaConfig
+
+log = logging.getLogger(__name__)
 
 MAX_DAYS = 3660  # a broken calendar (no working day at all) must not loop forever
 ZERO = timedelta(0)
@@ -115,24 +118,43 @@ def due_at(
 ) -> datetime:
     """When the first answer is due for a complaint received at `received` (service, at receipt)."""
     span = target(config.sla, unit_hours, priority)
-    return add(received, span, office_hours(config.sla, config.app.timezone))
+    due = add(received, span, office_hours(config.sla, config.app.timezone))
+    warn_missing_holidays(config.sla, received, due)
+    return due
 
 
 def retarget(config: Config, *, due: datetime, old: timedelta, new: timedelta) -> datetime:
     """The due time after the target changed (transfer to another unit, new priority).
 
-    The clock keeps running from receipt: the due time moves by the difference of the targets, so a
-    pause already counted stays counted."""
-    return add(due, new - old, office_hours(config.sla, config.app.timezone))
+    The clock keeps running from receipt (or from a reopening): the due time moves by the difference
+    of the targets."""
+    moved = add(due, new - old, office_hours(config.sla, config.app.timezone))
+    warn_missing_holidays(config.sla, min(due, moved), max(due, moved))
+    return moved
+
+
+_warned: set[int] = set()
+
+
+def warn_missing_holidays(cfg: SlaConfig, start: datetime, stop: datetime) -> list[int]:
+    """Log a warning, once per year and process, when an office-hours deadline spans a year without a
+    shipped holiday list (bot/holidays/<year>.toml): those days count as working days. Returns the
+    years warned about now."""
+    if not (cfg.office_hours and cfg.national_holidays):
+        return []
+    shipped = set(holidays.years())
+    missing = [y for y in range(start.year, stop.year + 1) if y not in shipped and y not in _warned]
+    for year in missing:
+        _warned.add(year)
+        log.warning(
+            "no holiday list for %d (bot/holidays/%d.toml): office-hours deadlines count its "
+            "public holidays and cuti bersama as working days; add the file or [sla] extra_holidays",
+            year,
+            year,
+        )
+    return missing
 
 
 def remind_at(due: datetime, span: timedelta, share: float, office: OfficeHours | None) -> datetime:
-    """When `share` of the target has run: counted back from the due time, so pauses move it too."""
+    """When `share` of the target has run: counted back from the due time, so a retarget moves it too."""
     return add(due, -(span * (1 - share)), office)
-
-
-def resume(
-    due: datetime, paused_at: datetime, now: datetime, office: OfficeHours | None
-) -> datetime:
-    """The due time after a pause from paused_at to now: pushed back by the clock time paused."""
-    return add(due, between(paused_at, now, office), office) if now > paused_at else due

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import service, sla
+from bot import committee, conversations, service, sla
 from bot.messages import Direction, Priority, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
@@ -45,13 +45,17 @@ def transfer(
 ) -> Message:
     """Move the ticket to another unit with a new deadline; the citizen is told both.
 
-    The new unit gets its full target from the transfer (office hours and priority apply), since
-    it learns of the complaint only now; the citizen is told the new deadline."""
+    The clock keeps running from receipt (DESIGN §8): the deadline moves by the difference between
+    the new unit's target and the old one's (`sla.retarget`), so a late ticket stays late."""
     old = session.get(Unit, ticket.unit_id)
     before = {"unit": old.code if old else None, "due_at": ticket.due_at.isoformat()}
+    cfg = desk.config
     ticket.unit_id = unit.id  # type: ignore[assignment]
-    ticket.due_at = sla.due_at(
-        desk.config, received=now, unit_hours=unit.sla_hours, priority=ticket.priority
+    ticket.due_at = sla.retarget(
+        cfg,
+        due=ticket.due_at,
+        old=sla.target(cfg.sla, old.sla_hours if old else None, ticket.priority),
+        new=sla.target(cfg.sla, unit.sla_hours, ticket.priority),
     )
     ticket.transferred_count += 1
     ticket.assigned_to = None  # the new unit's officers claim it afresh
@@ -80,7 +84,7 @@ def transfer(
 
 
 def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = "") -> None:
-    """Resolve and close: nothing more is expected on this ticket."""
+    """Resolve and close: nothing more is expected on this ticket (an SLA-breach escalation ends)."""
     before = {"status": ticket.status.value}
     ticket.status = TicketStatus.CLOSED
     ticket.resolved_at = ticket.resolved_at or now
@@ -95,17 +99,28 @@ def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason
         after={"status": "closed"},
         reason=reason,
     )
+    committee.resolve_breach(session, ticket, now=now, actor=actor, why="closed")
 
 
 def reopen(
-    session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = ""
+    session: Session,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    desk: Desk,
+    actor: str,
+    reason: str = "",
 ) -> None:
-    """Open a resolved or closed ticket again (the problem persists)."""
-    before = {"status": ticket.status.value}
+    """Open a resolved or closed ticket again (the problem persists).
+
+    A ticket that had been answered needs a new answer: its clock starts again from now
+    (`conversations.restart_clock`)."""
+    before = {"status": ticket.status.value, "due_at": ticket.due_at.isoformat()}
     ticket.status = TicketStatus.OPEN
     ticket.closed_at = None
     ticket.reopened_count += 1
     ticket.updated_at = now
+    conversations.restart_clock(session, ticket, now=now, config=desk.config)
     repo.audit_ticket(
         session,
         ticket,
@@ -113,16 +128,24 @@ def reopen(
         actor=actor,
         now=now,
         before=before,
-        after={"status": "open"},
+        after={"status": "open", "due_at": ticket.due_at.isoformat()},
         reason=reason,
     )
 
 
 def set_priority(
-    session: Session, ticket: Ticket, priority: Priority, *, now: datetime, actor: str
+    session: Session, ticket: Ticket, priority: Priority, *, now: datetime, desk: Desk, actor: str
 ) -> None:
-    """Change how urgent the ticket is."""
-    before = {"priority": ticket.priority.value}
+    """Change how urgent the ticket is; the deadline moves by the change of target (`sla.retarget`)."""
+    before = {"priority": ticket.priority.value, "due_at": ticket.due_at.isoformat()}
+    cfg, unit = desk.config, session.get(Unit, ticket.unit_id)
+    hours = unit.sla_hours if unit else None
+    ticket.due_at = sla.retarget(
+        cfg,
+        due=ticket.due_at,
+        old=sla.target(cfg.sla, hours, ticket.priority),
+        new=sla.target(cfg.sla, hours, priority),
+    )
     ticket.priority, ticket.updated_at = priority, now
     repo.audit_ticket(
         session,
@@ -131,7 +154,7 @@ def set_priority(
         actor=actor,
         now=now,
         before=before,
-        after={"priority": priority.value},
+        after={"priority": priority.value, "due_at": ticket.due_at.isoformat()},
     )
 
 

@@ -98,7 +98,10 @@ class Ticket(SQLModel, table=True):
     ethics: bool = False
     received_at: datetime = _when(nullable=False, index=True)
     first_answer_at: datetime | None = _when()
-    due_at: datetime = _when(nullable=False, index=True)
+    due_at: datetime = _when(nullable=False, index=True)  # the answer now awaited is due then
+    first_due_at: datetime | None = (
+        _when()
+    )  # the first answer's deadline, kept when a reopen moves due_at
     resolved_at: datetime | None = _when()
     closed_at: datetime | None = _when()
     updated_at: datetime = _when(nullable=False)
@@ -276,13 +279,6 @@ class JobMark(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     at: datetime = _when(nullable=False)
-
-
-class SlaPause(SQLModel, table=True):
-    """A ticket whose SLA clock is stopped while the bot waits for the citizen (sla.pause_while_waiting)."""
-
-    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
-    since: datetime = _when(nullable=False)
 
 
 class EthicsTerm(SQLModel, table=True):

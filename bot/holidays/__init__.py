@@ -22,5 +22,5 @@ def shipped() -> dict[date, str]:
 
 
 def years() -> list[int]:
-    """The years a shipped list exists for (the office-hours clock warns outside them)."""
+    """The years a shipped list exists for (`sla.warn_missing_holidays` logs a deadline outside them)."""
     return sorted({d.year for d in shipped()})

@@ -1,4 +1,4 @@
-"""The SLA clock: wall time, office hours across weekends and holidays, priorities, pauses."""
+"""The SLA clock: wall time, office hours across weekends and holidays, priorities."""
 
 from __future__ import annotations
 
@@ -80,17 +80,6 @@ def test_between_counts_only_office_time():
     assert sla.between(wib("2026-11-28", "09:00"), wib("2026-11-29", "17:00"), office) == timedelta(
         0
     )
-
-
-def test_pause_pushes_due_by_clock_time_paused():
-    office = sla.office_hours(OFFICE.sla, "Asia/Jakarta")
-    d = wib("2026-11-30", "12:00")
-    # paused Friday 15:30 to Saturday: half an office hour lost
-    assert sla.resume(d, wib("2026-11-27", "15:30"), wib("2026-11-28", "09:00"), office) == wib(
-        "2026-11-30", "12:30"
-    )
-    assert sla.resume(d, d, d - timedelta(hours=1), None) == d
-    assert sla.resume(d, d - timedelta(hours=2), d, None) == d + timedelta(hours=2)
 
 
 def test_retarget_after_transfer_keeps_counting_from_receipt():

@@ -44,3 +44,10 @@ def test_good_values_load():
     )
     assert cfg.sla.office_hours and cfg.sla.priority.low == 3.0 and cfg.sla.priority.urgent == 0.5
     assert cfg.jobs.auto_close_days == 0 and cfg.scheduler.in_web
+
+
+def test_the_retired_pause_key_is_ignored_with_a_warning(caplog):
+    with caplog.at_level("WARNING", logger="bot.config"):
+        cfg = build_config({"sla": {"pause_while_waiting": True}}, {})
+    assert not hasattr(cfg.sla, "pause_while_waiting")
+    assert "sla.pause_while_waiting' is ignored" in caplog.text

@@ -1,4 +1,4 @@
-"""Jobs with a fixed clock: catch-up after downtime, pauses, auto-close, the daily digest."""
+"""Jobs with a fixed clock: catch-up after downtime, auto-close, the daily digest."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot import digests, jobs, pauses
+from bot import digests, jobs
 from bot.config import JobsConfig, SlaConfig
 from bot.messages import Direction, InboundMessage, TicketStatus
 from bot.service import Desk, mark_answered, process_inbound
 from store.db import session_scope
-from store.models import Message, SlaPause, Ticket
+from store.models import Message, Ticket
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -64,33 +64,6 @@ def test_ethics_ticket_is_never_shown_to_the_unit_but_still_escalates(probe, clo
     assert run(probe, jobs.sla_clock, start + timedelta(hours=4)) == 0
     assert probe.sent_to(probe.OFFICER) == []
     assert run(probe, jobs.sla_clock, start + timedelta(hours=5)) == 1
-
-
-def test_pause_while_waiting_moves_reminders_and_due(probe, clock):
-    desk = Desk(replace(probe.desk.config, sla=SlaConfig(pause_while_waiting=True)), probe.desk.env)
-    start = clock()
-    number = probe.complain(start)
-    with session_scope(probe.engine) as s:
-        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
-        assert pauses.pause(s, t, now=start + timedelta(hours=1), config=desk.config)
-        assert not pauses.pause(s, t, now=start + timedelta(hours=1), config=desk.config)
-    assert run(probe, jobs.sla_clock, start + timedelta(hours=6), desk) == 0  # paused: silent
-    with session_scope(probe.engine) as s:
-        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
-        assert pauses.resume(s, t, now=start + timedelta(hours=3), config=desk.config)
-        assert s.get(SlaPause, t.id) is None
-    assert probe.ticket(number).due_at == start + timedelta(hours=7)
-    assert run(probe, jobs.sla_clock, start + timedelta(hours=4, minutes=59), desk) == 0
-    assert run(probe, jobs.sla_clock, start + timedelta(hours=5), desk) == 1  # 60 % of 5 h, +2 h
-    assert reminders(probe) == [60]
-
-
-def test_pause_is_off_by_default(probe, clock):
-    number = probe.complain(clock())
-    with session_scope(probe.engine) as s:
-        t = s.exec(select(Ticket).where(Ticket.number == number)).one()
-        assert not pauses.pause(s, t, now=clock(), config=probe.desk.config)
-        assert not pauses.resume(s, t, now=clock(), config=probe.desk.config)
 
 
 def _answer(probe, number, at):
