@@ -28,9 +28,8 @@ if TYPE_CHECKING:
     from bot.service import Desk
 
 REASONS = ("ethics", "sla_breach", "citizen_no", "officer")
-SELF_RESOLVING = (
-    "sla_breach",
-)  # ends when the ticket is answered or closed; the rest the committee ends
+SELF_RESOLVING = ("sla_breach",)  # ends when the ticket is answered or closed
+SATISFIED_ENDS = ("sla_breach", "citizen_no")  # the citizen's YA also ends their own TIDAK
 LEVELS = ("anggota", "ketua", "pengarah")
 SUMMARY_CHARS = 120
 
@@ -103,15 +102,22 @@ def _note(before: str, add: str) -> str:
 
 
 def resolve_breach(
-    session: Session, ticket: Ticket, *, now: datetime, actor: str, why: str
+    session: Session,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    actor: str,
+    why: str,
+    reasons: tuple[str, ...] = SELF_RESOLVING,
 ) -> Escalation | None:
     """Close the ticket's open SLA-breach escalation: it was answered or closed (why says which).
 
     Other reasons stay open: the committee owns ethics cases, the citizen's TIDAK and an officer's
-    escalation, whatever the unit does next. Returns the escalation closed, if any."""
+    escalation, whatever the unit does next; only the citizen, saying YA to a later answer, ends
+    their own TIDAK (`reasons`). Returns the escalation closed, if any."""
     assert ticket.id is not None
     escalation = open_escalation(session, ticket.id)
-    if escalation is None or escalation.reason not in SELF_RESOLVING:
+    if escalation is None or escalation.reason not in reasons:
         return None
     escalation.closed_at, escalation.note = now, _note(escalation.note, why)
     repo.audit(

@@ -87,7 +87,14 @@ def record_feedback(
     if satisfied:
         if ticket.status is TicketStatus.ANSWERED:
             ticket.status, ticket.closed_at = TicketStatus.CLOSED, now
-            committee.resolve_breach(session, ticket, now=now, actor="citizen", why="closed")
+            committee.resolve_breach(
+                session,
+                ticket,
+                now=now,
+                actor="citizen",
+                why="citizen satisfied",
+                reasons=committee.SATISFIED_ENDS,
+            )
         _audit(session, ticket, "ticket.close", before, now)
         return "feedback_thanks"
     if ticket.status is not TicketStatus.OPEN:

@@ -127,6 +127,34 @@ def test_the_citizens_no_after_an_acknowledged_escalation_is_a_new_alert(probe, 
     assert tidak.reason == "citizen_no" and tidak.acknowledged_at is None
 
 
+def test_the_citizens_yes_to_a_later_answer_ends_their_no_but_an_officers_close_does_not(
+    probe, clock
+):
+    start = clock()
+    number = probe.complain(start)
+    answered = start + timedelta(hours=1)
+    act(probe, number, tickets.reply, "Sudah.", now=answered, desk=probe.desk, actor="budi")
+    assert citizen(probe, "TIDAK", answered + timedelta(hours=1)).keys == ("reopened",)
+    (tidak,) = probe.escalations()
+    assert tidak.reason == "citizen_no" and tidak.closed_at is None
+    again = answered + timedelta(hours=2)
+    act(
+        probe, number, tickets.reply, "Sudah kami ulangi.", now=again, desk=probe.desk, actor="budi"
+    )
+    assert probe.escalations()[0].closed_at is None  # an answer alone does not end it
+    citizen(probe, "YA", again + timedelta(minutes=30))
+    (tidak,) = probe.escalations()
+    assert tidak.closed_at is not None and "citizen satisfied" in tidak.note
+    assert probe.ticket(number).status is TicketStatus.CLOSED
+    # an officer closing the ticket is not the citizen being satisfied
+    other = probe.complain(start, "DINKES #antrean puskesmas lama sekali")
+    act(probe, other, tickets.reply, "Sudah.", now=answered, desk=probe.desk, actor="budi")
+    citizen(probe, "TIDAK", answered + timedelta(hours=1))
+    act(probe, other, tickets.close, now=again, actor="budi", reason="selesai")
+    still = [e for e in probe.escalations() if e.closed_at is None]
+    assert [e.reason for e in still] == ["citizen_no"]
+
+
 def test_escalating_again_for_the_same_reason_or_a_breach_returns_the_open_one(probe, clock):
     start = clock()
     number = probe.complain(start)
