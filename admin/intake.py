@@ -95,12 +95,7 @@ def intake() -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         found = queries.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
         ticket = found[0] if found else None
-        shown = found is not None and queries.can_see(
-            me(),
-            found[0],
-            found[1].code,
-            escalated=queries.has_escalation(db, found[0].id),  # type: ignore[arg-type]
-        )
+        shown = found is not None and queries.may_open(db, me(), found[0], found[1].code)
         repo.audit(
             db,
             actor=me().username,

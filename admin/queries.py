@@ -213,18 +213,21 @@ def intake_target(session: Session, viewer: Viewer, phone: str) -> tuple[Ticket,
     contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
     if contact is None:
         return None
-    tickets = repo.open_tickets(session, contact.id)  # type: ignore[arg-type]
-    first: dict[int, Ticket] = {}
-    for ticket in tickets:
-        first.setdefault(ticket.unit_id, ticket)
-    for ticket in tickets:
+    units_seen: set[int] = set()
+    for ticket in repo.open_tickets(session, contact.id):  # type: ignore[arg-type]
+        if ticket.unit_id in units_seen:
+            continue  # not the unit's first open ticket: a coded complaint would not reach it
+        units_seen.add(ticket.unit_id)
         unit = session.get(Unit, ticket.unit_id)
-        if unit is None or not unit.active or first[ticket.unit_id] is not ticket:
-            continue
-        escalated = has_escalation(session, ticket.id)  # type: ignore[arg-type]
-        if can_see(viewer, ticket, unit.code, escalated=escalated):
+        if unit is not None and unit.active and may_open(session, viewer, ticket, unit.code):
             return ticket, unit
     return None
+
+
+def may_open(session: Session, viewer: Viewer, ticket: Ticket, unit_code: str) -> bool:
+    """`can_see` with the ticket's escalation looked up (the committee opens escalated tickets)."""
+    escalated = has_escalation(session, ticket.id)  # type: ignore[arg-type]
+    return can_see(viewer, ticket, unit_code, escalated=escalated)
 
 
 def held_back(session: Session, message: Message) -> bool:

@@ -124,8 +124,7 @@ def visible_ticket(db: Session, number: str) -> tuple[Ticket, Unit, Contact]:
     if found is None:
         abort(404)
     ticket, unit, _ = found
-    escalated = queries.has_escalation(db, ticket.id)  # type: ignore[arg-type]
-    if not queries.can_see(me(), ticket, unit.code, escalated=escalated):
+    if not queries.may_open(db, me(), ticket, unit.code):
         abort(403)
     return found
 

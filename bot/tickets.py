@@ -49,14 +49,10 @@ def transfer(
     the new unit's target and the old one's (`sla.retarget`), so a late ticket stays late."""
     old = session.get(Unit, ticket.unit_id)
     before = {"unit": old.code if old else None, "due_at": ticket.due_at.isoformat()}
-    cfg = desk.config
-    ticket.unit_id = unit.id  # type: ignore[assignment]
-    ticket.due_at = sla.retarget(
-        cfg,
-        due=ticket.due_at,
-        old=sla.target(cfg.sla, old.sla_hours if old else None, ticket.priority),
-        new=sla.target(cfg.sla, unit.sla_hours, ticket.priority),
+    ticket.due_at = _retargeted(
+        desk, ticket, old.sla_hours if old else None, unit.sla_hours, ticket.priority
     )
+    ticket.unit_id = unit.id  # type: ignore[assignment]
     ticket.transferred_count += 1
     ticket.assigned_to = None  # the new unit's officers claim it afresh
     ticket.updated_at = now
@@ -80,6 +76,17 @@ def transfer(
         unit_code=unit.code,
         unit_name=unit.name,
         due=ticket.due_at,
+    )
+
+
+def _retargeted(
+    desk: Desk, ticket: Ticket, hours: float | None, new_hours: float | None, priority: Priority
+) -> datetime:
+    """The ticket's deadline once its unit's hours or its priority change (clock from receipt)."""
+    cfg = desk.config.sla
+    old = sla.target(cfg, hours, ticket.priority)
+    return sla.retarget(
+        desk.config, due=ticket.due_at, old=old, new=sla.target(cfg, new_hours, priority)
     )
 
 
@@ -138,14 +145,9 @@ def set_priority(
 ) -> None:
     """Change how urgent the ticket is; the deadline moves by the change of target (`sla.retarget`)."""
     before = {"priority": ticket.priority.value, "due_at": ticket.due_at.isoformat()}
-    cfg, unit = desk.config, session.get(Unit, ticket.unit_id)
+    unit = session.get(Unit, ticket.unit_id)
     hours = unit.sla_hours if unit else None
-    ticket.due_at = sla.retarget(
-        cfg,
-        due=ticket.due_at,
-        old=sla.target(cfg.sla, hours, ticket.priority),
-        new=sla.target(cfg.sla, hours, priority),
-    )
+    ticket.due_at = _retargeted(desk, ticket, hours, hours, priority)
     ticket.priority, ticket.updated_at = priority, now
     repo.audit_ticket(
         session,

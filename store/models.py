@@ -99,9 +99,8 @@ class Ticket(SQLModel, table=True):
     received_at: datetime = _when(nullable=False, index=True)
     first_answer_at: datetime | None = _when()
     due_at: datetime = _when(nullable=False, index=True)  # the answer now awaited is due then
-    first_due_at: datetime | None = (
-        _when()
-    )  # the first answer's deadline, kept when a reopen moves due_at
+    # the first answer's deadline, kept when a reopen moves due_at
+    first_due_at: datetime | None = _when()
     resolved_at: datetime | None = _when()
     closed_at: datetime | None = _when()
     updated_at: datetime = _when(nullable=False)
