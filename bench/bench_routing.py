@@ -1,9 +1,10 @@
-"""Routing: training time on 10,000 synthetic tickets, weight building and prediction latency."""
+"""Routing: training time on 10,000 synthetic tickets, weight building, prediction latency, memory."""
 
 from __future__ import annotations
 
 import statistics
 import time
+import tracemalloc
 
 from bench.synthetic import tickets
 from bot.answers.routing import Router
@@ -33,4 +34,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: ARG001 (no options)
         f"learn_one cpu_ms={learn_cpu * 1000:.3f} predict cpu_ms p50={statistics.median(cpu_ms):.3f}"
         f" max={max(cpu_ms):.3f} train_acc={hits:.2f}"
     )
+    # memory in a second, traced build (tracing slows it down, so it is kept out of the timings)
+    del router
+    tracemalloc.start()
+    router = Router.from_history(pairs)
+    router.suggest(pairs[0][0])
+    memory = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    print(f"router_memory={memory / 2**20:.1f}MiB (both models, weights built)")
     return 0

@@ -19,29 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from operator import mul
 
-from bot.answers.normalize import STOP, normalize, stem
-
-# Char n-grams (typos, affixes) did not improve 5-fold CV on real complaints once the normaliser
-# and stemmer ran, and they multiply the vocabulary (training time, memory): off by default.
-CHAR_WEIGHT = 0.0
+from bot.answers.normalize import tokens
 
 
-def _content_words(text: str) -> list[str]:
-    return [w for w in normalize(text) if w not in STOP and (len(w) > 1 or w.isdigit())]
-
-
-def features(text: str) -> Counter[str]:
-    """Stemmed words, word bigrams and 3-5 character n-grams of the normalised words."""
-    words = _content_words(text)
-    stems = [stem(w) for w in words]
-    feats: Counter[str] = Counter(stems)
-    feats.update(f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
-    for word in words if CHAR_WEIGHT else ():
-        padded = f"<{word}>"
-        for n in (3, 4, 5):
-            for i in range(len(padded) - n + 1):
-                feats["#" + padded[i : i + n]] += CHAR_WEIGHT
-    return feats
+def word_features(text: str) -> Counter[str]:
+    """Stemmed content words: both models' inputs (bigrams and char n-grams did not help in CV)."""
+    return Counter(tokens(text))
 
 
 def _doc_vector(feats: Counter[str]) -> dict[str, float]:
@@ -65,7 +48,7 @@ class ComplementNB:
 
     def learn(self, text: str, label: str) -> None:
         """Add one labelled document (incremental: weights are rebuilt on the next prediction)."""
-        feats = features(text)
+        feats = word_features(text)
         if not feats:
             return
         self.sums[label].update(_doc_vector(feats))
@@ -129,7 +112,7 @@ class ComplementNB:
             self._idf_now = self._idf()
             self._weights = self._build()
         idf = self._idf_now
-        vec = _doc_vector(features(text))
+        vec = _doc_vector(word_features(text))
         known = {f: v * idf[f] for f, v in vec.items() if f in idf}
         if not known:
             return {}
@@ -142,11 +125,6 @@ class ComplementNB:
         """The best class, or None when the text shares nothing with the training data."""
         scores = self.scores(text)
         return max(scores, key=lambda c: (scores[c], c)) if scores else None
-
-
-def word_features(text: str) -> Counter[str]:
-    """Stemmed content words only: the linear model's inputs (bigrams and char n-grams lost in CV)."""
-    return Counter(stem(w) for w in _content_words(text))
 
 
 class LinearSVM:
