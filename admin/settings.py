@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from admin import bp, reply_templates  # noqa: F401  (attaches the template routes)
+from admin import ID, bp, reply_templates  # noqa: F401  (attaches the template routes)
 from admin.access import roles
 from admin.auth import me
 from admin.views import runtime
@@ -57,7 +57,7 @@ def _audit(
 
 
 @bp.route("/settings/units/new", methods=["GET", "POST"])
-@bp.route("/settings/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route(f"/settings/units/<{ID}:unit_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
     """A unit: name, aliases, description (used for routing), SLA hours, follow-up questions."""
@@ -137,7 +137,7 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
 
 
 @bp.route("/settings/staff/new", methods=["GET", "POST"])
-@bp.route("/settings/staff/<int:user_id>", methods=["GET", "POST"])
+@bp.route(f"/settings/staff/<{ID}:user_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
     """A staff account: officer (units), committee member (level, phone, channel) or admin."""
