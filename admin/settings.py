@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import login_user
 from sqlmodel import Session, col, select
 
 from admin import ID, bp, reply_templates  # noqa: F401  (attaches the template routes)
 from admin.access import roles
+from admin.accounts import Staff
 from admin.auth import me
 from admin.views import runtime
 from bot.messages import Role
@@ -171,6 +173,9 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
         _audit(
             db, "staff", user.id, before, {**_public(user), "password": "password_hash" in values}
         )
+        renewed = Staff.of(user) if user.id == me().id and "password_hash" in values else None
+    if renewed is not None:  # a new password ends the other sessions, not this one
+        login_user(renewed)
     flash(f"Akun {username} disimpan.", "ok")
     return redirect(url_for("admin.settings"), 303)
 
