@@ -125,7 +125,10 @@ def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
             values = _form_values(db)
         except ValueError as exc:
             flash(str(exc), "error")
-            return _edit_page(db, answer, {**request.form, "unit_id": None}, 400)
+            # the form as typed, its unit still chosen: re-saving must not make it an all-units answer
+            chosen = _units(db).get(request.form.get("unit", "").strip().upper())
+            typed = {**request.form, "unit_id": chosen.id if chosen else None}
+            return _edit_page(db, answer, typed, 400)
         if request.form.get("action") == "preview":
             return _edit_page(db, answer, values)
         saved = answers.save(db, answer, values, now=rt.now(), actor=me().username)

@@ -362,3 +362,15 @@ def test_import_row_with_an_id_too_long_for_the_database_adds_an_answer(browser,
     with session_scope(db) as s:
         titles = set(s.exec(select(Answer.title)))
     assert {"Jawaban A", "Jawaban B"} <= titles
+
+
+def test_a_refused_library_form_keeps_its_unit(browser, db):
+    """A form sent back with an error (a title of spaces) showed "Semua unit" selected again, so
+    saving it after fixing the title made the DISHUB answer an all-units one."""
+    browser.login("admin")
+    form = {"unit": "DISHUB", "title": "   ", "body": "Teks", "keywords": "a; b", "active": "1"}
+    resp = browser.post("/admin/library/new", form)
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert '<option value="DISHUB" selected>' in html
+    assert 'value="a; b"' in html and ">Teks</textarea>" in html
