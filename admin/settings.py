@@ -110,6 +110,8 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
         return "Peran tidak dikenal."
     known = {u.code for u in repo.active_units(db)}
     units = [c for c in f.getlist("units") if c in known]
+    # an inactive unit has no checkbox on the form: an edit keeps it rather than dropping it unseen
+    units += [c for c in (user.units if user else []) if c not in known and c not in units]
     phone = f.get("phone", "").strip()
     if phone:
         try:
