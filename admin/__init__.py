@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+# A database id in a URL: a number that fits a 32-bit INTEGER column. A longer one is a 404, not an
+# OverflowError (SQLite) or DataError (PostgreSQL) when it reaches the query.
+MAX_ID = 2**31 - 1
+ID = f"int(max={MAX_ID})"
+
 bp = Blueprint(
     "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static"
 )

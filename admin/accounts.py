@@ -6,6 +6,7 @@ so it holds across workers and restarts, and it runs on the desk's clock.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -36,13 +37,31 @@ class Staff(UserMixin):
     full_name: str
     role: Role
     units: tuple[str, ...] = field(default=())
+    # which password the session was opened with: a new password ends every session of the old one
+    key: str = ""
 
     @classmethod
     def of(cls, user: StaffUser) -> Staff:
-        return cls(user.id, user.username, user.full_name, user.role, tuple(user.units))  # type: ignore[arg-type]
+        role, units = user.role, tuple(user.units)
+        return cls(user.id, user.username, user.full_name, role, units, session_key(user))  # type: ignore[arg-type]
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie keeps: the account id and its password's session key."""
+        return f"{self.id}:{self.key}"
+
+
+def session_key(user: StaffUser) -> str:
+    """A short digest of the password hash (never the hash itself: the cookie is only signed)."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def from_session(user_id: str, user: StaffUser | None) -> Staff | None:
+    """The staff member a session stands for, or None when the account is gone, deactivated or
+    its password was changed since the login (flask-login's session id is `get_id()`)."""
+    if user is None or not user.active:
+        return None
+    staff = Staff.of(user)
+    return staff if user_id == staff.get_id() else None
 
 
 def authenticate(

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
-from admin import bp, display, queries
+from admin import ID, bp, display, queries
 from admin.auth import me
 from admin.i18n import tr
 from admin.views import local_zone, runtime, visible_ticket
@@ -69,7 +69,7 @@ def _already_decided(draft: Draft) -> str | None:
     return f"Draf ini sudah {label} oleh {draft.decided_by} ({when}); tidak dikirim lagi."
 
 
-@bp.post("/tickets/<number>/drafts/<int:draft_id>/approve")
+@bp.post(f"/tickets/<number>/drafts/<{ID}:draft_id>/approve")
 def approve(number: str, draft_id: int) -> ResponseReturnValue:
     """Send the draft (as is, or as edited in the form) to the citizen, exactly once."""
     rt, actor, text = runtime(), me().username, _text(request.form.get("body"))
@@ -101,7 +101,7 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
     return _back(number)
 
 
-@bp.post("/tickets/<number>/drafts/<int:draft_id>/reject")
+@bp.post(f"/tickets/<number>/drafts/<{ID}:draft_id>/reject")
 def reject(number: str, draft_id: int) -> ResponseReturnValue:
     """Turn the draft down; nothing goes to the citizen."""
     rt, actor = runtime(), me().username

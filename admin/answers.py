@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,9 @@ from store import repo
 from store.models import Answer, Unit
 
 COLUMNS = ("id", "unit", "title", "keywords", "examples", "body", "auto_send", "active")
+MAX_ROWS = 2000  # answers in one file; a library has a few hundred
+SHEET_ROWS = 1_048_576  # a worksheet's last row in Excel; a file with more is not one Excel wrote
+TOO_MANY = f"berkas berisi lebih dari {MAX_ROWS} baris jawaban"
 FIELDS = ("unit_id", "title", "keywords", "examples", "body", "auto_send", "active")
 
 
@@ -108,22 +111,51 @@ def export_xlsx(answers: list[Answer], codes: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
+MAX_ROWS = 2000  # answers in one file; a library has a few hundred
+SHEET_ROWS = 1_048_576  # a worksheet's last row in Excel: more is not a spreadsheet Excel wrote
+TOO_MANY = f"berkas berisi lebih dari {MAX_ROWS} baris jawaban"
+
+
 def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded .csv or .xlsx file as {column: text}; ValueError if unreadable."""
+    """The rows of an uploaded .csv or .xlsx file as {column: text}; ValueError if unreadable.
+
+    Only the columns of COLUMNS are read and blank rows are skipped as they come: a small XLSX may
+    declare a sheet of 16,384 columns by a million rows, which openpyxl pads every row to."""
+    lines = iter(_cells(filename, data))
+    header = next(lines, [])
+    if [h.strip().lower() for h in header] != list(COLUMNS):
+        raise ValueError("baris pertama harus: " + ", ".join(COLUMNS))
+    rows: list[dict[str, str]] = []
+    for number, cells in enumerate(lines, start=2):
+        if number > SHEET_ROWS:
+            raise ValueError(f"berkas berisi lebih dari {SHEET_ROWS} baris")
+        if any(c.strip() for c in cells):
+            if len(rows) == MAX_ROWS:
+                raise ValueError(TOO_MANY)
+            rows.append(dict(zip(COLUMNS, cells, strict=False)))
+    return rows
+
+
+def _cells(filename: str, data: bytes) -> Iterator[list[str]]:
+    """The file's rows as text, cut to the width of COLUMNS."""
+    width = len(COLUMNS)
     if filename.lower().endswith(".xlsx"):
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds for a bad file
+            book = load_workbook(io.BytesIO(data), read_only=True)
+            for row in book.active.iter_rows(max_col=width, values_only=True):
+                yield ["" if v is None else str(v) for v in row]
+        except Exception as exc:  # openpyxl (zipfile, XML parser) raises many kinds for a bad file
             raise ValueError("berkas XLSX tidak dapat dibaca") from exc
-        rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        except UnicodeDecodeError as exc:
-            raise ValueError("berkas CSV harus UTF-8") from exc
-    if not rows or [h.strip().lower() for h in rows[0][: len(COLUMNS)]] != list(COLUMNS):
-        raise ValueError("baris pertama harus: " + ", ".join(COLUMNS))
-    return [dict(zip(COLUMNS, r, strict=False)) for r in rows[1:] if any(c.strip() for c in r)]
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError("berkas CSV harus UTF-8") from exc
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            yield row[:width]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte...
+        raise ValueError(f"berkas CSV tidak dapat dibaca ({exc})") from exc
 
 
 def unchanged(answer: Answer, values: dict[str, Any], units: dict[str, Unit]) -> bool:

@@ -14,8 +14,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from admin import bp
-from admin.accounts import THROTTLED, Staff, authenticate, record
+from admin import MAX_ID, bp
+from admin.accounts import THROTTLED, Staff, authenticate, from_session, record
 from store.db import read_session, session_scope
 from store.models import StaffUser
 
@@ -47,12 +47,13 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> Staff | None:
-    """A deactivated or deleted account loses its session on the next request."""
-    if not user_id.isdigit():
+    """A deactivated or deleted account, or one whose password was changed (by its owner or reset
+    by an admin), loses its session on the next request."""
+    account = user_id.split(":", 1)[0]
+    if not (account.isascii() and account.isdigit()) or int(account) > MAX_ID:
         return None
     with read_session(current_app.extensions["aduan"].engine) as session:
-        user = session.get(StaffUser, int(user_id))
-        return Staff.of(user) if user is not None and user.active else None
+        return from_session(user_id, session.get(StaffUser, int(account)))
 
 
 @bp.before_request

@@ -14,7 +14,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from admin import bp, display, queries
+from admin import ID, bp, display, queries
 from admin.access import roles
 from admin.auth import me
 from admin.i18n import tr
@@ -53,7 +53,7 @@ def held() -> ResponseReturnValue:
     )
 
 
-@bp.post("/held/<int:row_id>/retry")
+@bp.post(f"/held/<{ID}:row_id>/retry")
 @roles(*queries.FULL_VIEW)
 def retry_held(row_id: int) -> ResponseReturnValue:
     """Put the message back in the queue and audit it (channel and error, never the text)."""

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from admin import answers, bp
+from admin import ID, MAX_ID, answers, bp
 from admin.access import STAFF, roles
 from admin.auth import me
 from admin.i18n import tr
@@ -107,7 +107,7 @@ def _edit_page(db: Session, answer: Answer | None, form: dict[str, Any], status:
 
 
 @bp.route("/library/new", methods=["GET", "POST"])
-@bp.route("/library/<int:answer_id>", methods=["GET", "POST"])
+@bp.route(f"/library/<{ID}:answer_id>", methods=["GET", "POST"])
 @roles(*STAFF)
 def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
     """Create or edit an answer; the "Pratinjau" button shows the citizen's view without saving."""
@@ -125,7 +125,10 @@ def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
             values = _form_values(db)
         except ValueError as exc:
             flash(str(exc), "error")
-            return _edit_page(db, answer, {**request.form, "unit_id": None}, 400)
+            # the form as typed, its unit still chosen: re-saving must not make it an all-units answer
+            chosen = _units(db).get(request.form.get("unit", "").strip().upper())
+            typed = {**request.form, "unit_id": chosen.id if chosen else None}
+            return _edit_page(db, answer, typed, 400)
         if request.form.get("action") == "preview":
             return _edit_page(db, answer, values)
         saved = answers.save(db, answer, values, now=rt.now(), actor=me().username)
@@ -134,7 +137,7 @@ def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
     return redirect(url_for("admin.library_edit", answer_id=saved_id), 303)
 
 
-@bp.post("/library/<int:answer_id>/active")
+@bp.post(f"/library/<{ID}:answer_id>/active")
 @roles(*STAFF)
 def library_toggle(answer_id: int) -> ResponseReturnValue:
     """Deactivate (or activate again) an answer: inactive answers are never drafted."""
@@ -216,7 +219,8 @@ def _import(db: Session, rows: list[dict[str, str]]) -> tuple[int, int]:
         except ValueError as exc:
             raise ValueError(f"baris {number}: {exc}") from None
         raw_id = (row.get("id") or "").strip()
-        existing = db.get(Answer, int(raw_id)) if raw_id.isdigit() else None
+        known = raw_id.isascii() and raw_id.isdigit() and int(raw_id) <= MAX_ID
+        existing = db.get(Answer, int(raw_id)) if known else None
         if existing is not None and not _may_edit(db, existing.unit_id):
             if answers.unchanged(existing, values, units):
                 skipped += 1

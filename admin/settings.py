@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import login_user
 from sqlmodel import Session, col, select
 
-from admin import bp, reply_templates  # noqa: F401  (attaches the template routes)
+from admin import ID, bp, reply_templates  # noqa: F401  (attaches the template routes)
 from admin.access import roles
+from admin.accounts import Staff
 from admin.auth import me
 from admin.views import runtime
 from bot.messages import Role
@@ -57,7 +59,7 @@ def _audit(
 
 
 @bp.route("/settings/units/new", methods=["GET", "POST"])
-@bp.route("/settings/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route(f"/settings/units/<{ID}:unit_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
     """A unit: name, aliases, description (used for routing), SLA hours, follow-up questions."""
@@ -108,6 +110,8 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
         return "Peran tidak dikenal."
     known = {u.code for u in repo.active_units(db)}
     units = [c for c in f.getlist("units") if c in known]
+    # an inactive unit has no checkbox on the form: an edit keeps it rather than dropping it unseen
+    units += [c for c in (user.units if user else []) if c not in known and c not in units]
     phone = f.get("phone", "").strip()
     if phone:
         try:
@@ -137,7 +141,7 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
 
 
 @bp.route("/settings/staff/new", methods=["GET", "POST"])
-@bp.route("/settings/staff/<int:user_id>", methods=["GET", "POST"])
+@bp.route(f"/settings/staff/<{ID}:user_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
     """A staff account: officer (units), committee member (level, phone, channel) or admin."""
@@ -171,6 +175,9 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
         _audit(
             db, "staff", user.id, before, {**_public(user), "password": "password_hash" in values}
         )
+        renewed = Staff.of(user) if user.id == me().id and "password_hash" in values else None
+    if renewed is not None:  # a new password ends the other sessions, not this one
+        login_user(renewed)
     flash(f"Akun {username} disimpan.", "ok")
     return redirect(url_for("admin.settings"), 303)
 

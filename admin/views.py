@@ -24,6 +24,7 @@ from store.db import read_session
 from store.models import Contact, Ticket, Unit
 
 PAGE_SIZE = 50
+LAST_PAGE = 100_000  # a larger ?page= shows the (empty) last page instead of overflowing OFFSET
 
 
 def runtime() -> Runtime:
@@ -88,7 +89,7 @@ def inbox() -> ResponseReturnValue:
     status, unit = args.get("status", ""), args.get("unit", "").strip().upper()
     channel, q = args.get("channel", "").strip(), args.get("q", "").strip()[:100]
     overdue = args.get("overdue") == "1"
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = min(max(args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
     chosen = TicketStatus(status) if status in set(TicketStatus) else None
     with read_session(runtime().engine) as db:
         rows = queries.inbox(

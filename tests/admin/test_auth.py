@@ -135,3 +135,50 @@ def test_a_logged_in_user_skips_the_login_page(browser):
     browser.login("admin")
     resp = browser.client.get("/admin/login")
     assert resp.status_code == 302 and resp.headers["Location"] == "/admin/"
+
+
+def _staff(db, username):
+    with session_scope(db) as s:
+        user = s.exec(select(StaffUser).where(StaffUser.username == username)).one()
+        return user.id, {"full_name": user.full_name, "role": str(user.role), "active": "1"}
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(app, browser, db):
+    """An admin resetting a leaked password must lock out whoever holds it: before, the session
+    cookie kept only the account id, so a session opened with the old password stayed open."""
+    from .conftest import Browser
+
+    officer = Browser(app.test_client())
+    officer.login("petugas")
+    other_admin = Browser(app.test_client())
+    other_admin.login("admin")
+    browser.login("admin")
+    user_id, form = _staff(db, "petugas")
+    form = {**form, "units": ["DISHUB", "DPUPR"], "password": "kata-sandi-baru-1"}
+    assert browser.post(f"/admin/settings/staff/{user_id}", form).status_code == 303
+    resp = officer.client.get("/admin/")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/admin/login")
+    officer.user = None  # logged out: the login page gives the form's token
+    assert officer.login("petugas", "kata-sandi-baru-1").status_code == 302
+    assert officer.client.get("/admin/").status_code == 200
+    # the admin's own new password: this session goes on, the admin's other session ends
+    admin_id, admin_form = _staff(db, "admin")
+    own = {**admin_form, "password": "admin-baru-12345"}
+    assert browser.post(f"/admin/settings/staff/{admin_id}", own).status_code == 303
+    assert browser.client.get("/admin/settings").status_code == 200
+    assert other_admin.client.get("/admin/").status_code == 302
+    # an edit without a new password logs nobody out
+    assert (
+        browser.post(f"/admin/settings/staff/{user_id}", {**form, "password": ""}).status_code
+        == 303
+    )
+    assert officer.client.get("/admin/").status_code == 200
+
+
+def test_the_session_cookie_does_not_carry_the_password_hash(browser, db):
+    browser.login("petugas")
+    with browser.client.session_transaction() as cookie:
+        kept = cookie["_user_id"]
+    with session_scope(db) as s:
+        user = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        assert kept.startswith(f"{user.id}:") and kept.split(":", 1)[1] not in user.password_hash

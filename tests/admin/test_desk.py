@@ -350,3 +350,27 @@ def test_answer_flash_says_sent_when_it_was_queued(browser, dishub):
         f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n2"}
     )
     assert f"Jawaban tiket {dishub} dikirim ke warga." in browser.page(resp.headers["Location"])
+
+
+def test_import_row_with_an_id_too_long_for_the_database_adds_an_answer(browser, db):
+    """An id that cannot be a stored answer's (too long for the column, or not ASCII digits) is a
+    new answer, as an unknown id is: not a 500 from the database or an English int() error."""
+    browser.login("admin")
+    header = "id,unit,title,keywords,examples,body,auto_send,active\n"
+    rows = f"{'9' * 25},DISHUB,Jawaban A,,,Teks A,tidak,ya\n²,DISHUB,Jawaban B,,,Teks B,tidak,ya\n"
+    assert "2 jawaban diimpor." in _import(browser, header + rows)
+    with session_scope(db) as s:
+        titles = set(s.exec(select(Answer.title)))
+    assert {"Jawaban A", "Jawaban B"} <= titles
+
+
+def test_a_refused_library_form_keeps_its_unit(browser, db):
+    """A form sent back with an error (a title of spaces) showed "Semua unit" selected again, so
+    saving it after fixing the title made the DISHUB answer an all-units one."""
+    browser.login("admin")
+    form = {"unit": "DISHUB", "title": "   ", "body": "Teks", "keywords": "a; b", "active": "1"}
+    resp = browser.post("/admin/library/new", form)
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert '<option value="DISHUB" selected>' in html
+    assert 'value="a; b"' in html and ">Teks</textarea>" in html

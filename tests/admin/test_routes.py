@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from admin import ID
 from store.db import session_scope
 from store.models import Answer, StaffUser, Unit
 
@@ -89,11 +90,11 @@ def test_the_table_lists_every_admin_route(app):
         (
             m,
             p.replace("{dishub}", "<number>")
-            .replace("{draft}", "<int:draft_id>")
-            .replace("{answer}", "<int:answer_id>")
-            .replace("{unit}", "<int:unit_id>")
-            .replace("{staff}", "<int:user_id>")
-            .replace("{held}", "<int:row_id>")
+            .replace("{draft}", f"<{ID}:draft_id>")
+            .replace("{answer}", f"<{ID}:answer_id>")
+            .replace("{unit}", f"<{ID}:unit_id>")
+            .replace("{staff}", f"<{ID}:user_id>")
+            .replace("{held}", f"<{ID}:row_id>")
             .replace("export.csv", "export.<fmt>")
             .replace("templates/id/answer", "templates/<lang>/<key>"),
         )
@@ -182,3 +183,22 @@ def test_committee_sees_a_ticket_once_it_is_escalated(browser, dinkes, komite):
     browser.login("komite")
     assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 200
     assert dinkes in browser.page("/admin/")
+
+
+def test_an_id_too_long_for_the_database_is_not_found(browser, ids):
+    """An id past the INTEGER column (a mistyped or tampered URL) is a 404, not an OverflowError
+    (SQLite) or a DataError (PostgreSQL) surfacing as a 500."""
+    browser.login("admin")
+    huge = "9" * 25
+    filled = {**ids, **dict.fromkeys(("draft", "answer", "unit", "staff", "held"), huge)}
+    checked = 0
+    for method, path, _who in ROUTES:
+        if not any(f"{{{k}}}" in path for k in ("draft", "answer", "unit", "staff", "held")):
+            continue
+        url = path.format(**filled)
+        resp = browser.post(url, {"body": "x"}) if method == "POST" else browser.client.get(url)
+        assert resp.status_code == 404, (method, path, resp.status_code)
+        checked += 1
+    assert checked == 10
+    page = browser.page(f"/admin/?page={huge}")  # past the last page: empty, not a 500
+    assert "Tidak ada tiket." in page

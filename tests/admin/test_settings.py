@@ -73,3 +73,19 @@ def test_the_interface_switches_to_english_and_back(browser):
     evil = browser.client.get("/admin/lang/id", headers={"Referer": "https://evil.example/admin/x"})
     assert evil.headers["Location"].endswith("/admin/")
     assert "Antrean persetujuan" in browser.page("/admin/drafts")
+
+
+def test_editing_an_officer_keeps_a_unit_that_is_inactive_for_now(browser, db):
+    """The form lists active units only: saving an officer (say, a new name) while one of their
+    units was switched off dropped that unit without a word."""
+    with session_scope(db) as s:
+        s.exec(select(Unit).where(Unit.code == "DPUPR")).one().active = False
+        officer = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        assert set(officer.units) == {"DISHUB", "DPUPR"}
+        officer_id = officer.id
+    browser.login("admin")
+    form = {"full_name": "Petugas Baru", "role": "officer", "units": "DISHUB", "active": "1"}
+    assert browser.post(f"/admin/settings/staff/{officer_id}", form).status_code == 303
+    with session_scope(db) as s:
+        officer = s.get(StaffUser, officer_id)
+        assert officer.full_name == "Petugas Baru" and set(officer.units) == {"DISHUB", "DPUPR"}
