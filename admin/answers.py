@@ -111,11 +111,6 @@ def export_xlsx(answers: list[Answer], codes: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
-MAX_ROWS = 2000  # answers in one file; a library has a few hundred
-SHEET_ROWS = 1_048_576  # a worksheet's last row in Excel: more is not a spreadsheet Excel wrote
-TOO_MANY = f"berkas berisi lebih dari {MAX_ROWS} baris jawaban"
-
-
 def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
     """The rows of an uploaded .csv or .xlsx file as {column: text}; ValueError if unreadable.
 
