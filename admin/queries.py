@@ -106,11 +106,11 @@ def overdue(now: datetime) -> tuple[Any, ...]:
 
 def _matches(search: str) -> Any:
     """The ticket number, or a word in one of the citizen's messages on it (case-insensitive)."""
-    pattern = f"%{search.lower()}%"
     in_text = sa.exists().where(
         col(Message.ticket_id) == col(Ticket.id),
         col(Message.is_note).is_(False),
-        sa.func.lower(col(Message.body)).like(pattern),
+        # autoescape: a % or _ typed in the search box is a character, not a LIKE wildcard
+        sa.func.lower(col(Message.body)).contains(search.lower(), autoescape=True),
     )
     return sa.or_(col(Ticket.number) == search.strip(), in_text)
 

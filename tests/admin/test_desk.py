@@ -102,6 +102,14 @@ def test_library_deactivate_export_and_import(browser, db):
         assert s.get(Answer, answer_id).active is False
 
 
+def test_inbox_search_takes_percent_and_underscore_literally(browser, dishub, dinkes):
+    browser.login("admin")
+    for q in ("%25", "_", "s_mpang"):  # LIKE wildcards: they must not match every ticket
+        page = browser.page(f"/admin/?q={q}")
+        assert dishub not in page and dinkes not in page, q
+    assert dishub in browser.page("/admin/?q=simpang")
+
+
 def test_inbox_search_channel_overdue_and_confidential(browser, dishub, dinkes, set_ticket, clock):
     browser.login("admin")
     assert dishub in browser.page("/admin/?q=simpang") and dinkes not in browser.page(
