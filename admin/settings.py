@@ -160,12 +160,12 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
             or db.exec(select(StaffUser).where(StaffUser.username == username)).first()
         ):
             values = "Nama pengguna kosong, tidak sah, atau sudah dipakai."
+        if user is not None and not isinstance(values, str):
+            if user.id == me().id and not values["active"]:
+                values = "Anda tidak dapat menonaktifkan akun Anda sendiri."
         if isinstance(values, str):
-            flash(values, "error")
-            return render_template("admin/staff.html", **page), 400
-        if user is not None and user.id == me().id and not values["active"]:
-            flash("Anda tidak dapat menonaktifkan akun Anda sendiri.", "error")
-            return render_template("admin/staff.html", **page), 400
+            flash(values, "error")  # the form comes back as typed, to be corrected, not retyped
+            return render_template("admin/staff.html", **page, form=request.form), 400
         before = _public(user) if user else {}
         user = user or StaffUser(username=username, created_at=runtime().now())
         for key, value in values.items():

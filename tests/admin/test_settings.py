@@ -89,3 +89,28 @@ def test_editing_an_officer_keeps_a_unit_that_is_inactive_for_now(browser, db):
     with session_scope(db) as s:
         officer = s.get(StaffUser, officer_id)
         assert officer.full_name == "Petugas Baru" and set(officer.units) == {"DISHUB", "DPUPR"}
+
+
+def test_a_refused_account_form_comes_back_as_typed(browser, db):
+    browser.login("admin")
+    member = {
+        "username": "anggota.baru",
+        "full_name": "Siti Aminah",
+        "role": "committee",
+        "committee_level": "pengarah",
+        "phone": "0812 3333 4444",
+        "preferred_channel": "telegram",
+        "password": "pendek",  # too short: refused
+    }
+    resp = browser.post("/admin/settings/staff/new", member)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert 'value="anggota.baru"' in page and 'value="Siti Aminah"' in page
+    assert 'value="0812 3333 4444"' in page
+    assert '<option value="committee" selected>' in page
+    assert '<option value="pengarah" selected>' in page
+    assert '<option value="telegram" selected>' in page
+    assert 'name="active" value="1" >' in page  # left unticked, as sent
+    assert 'value="pendek"' not in page  # a password is never sent back
+    with session_scope(db) as s:
+        assert s.exec(select(StaffUser).where(StaffUser.username == "anggota.baru")).first() is None
