@@ -82,7 +82,13 @@ def transfer(
 def _retargeted(
     desk: Desk, ticket: Ticket, hours: float | None, new_hours: float | None, priority: Priority
 ) -> datetime:
-    """The ticket's deadline once its unit's hours or its priority change (clock from receipt)."""
+    """The ticket's deadline once its unit's hours or its priority change (clock from receipt).
+
+    Once the ticket has had its first answer, that answer's deadline is kept in `first_due_at` (as a
+    reopen does): the recap and the ticket page judge the first answer against it, so a priority or
+    unit changed afterwards cannot turn a late answer into an on-time one, or the reverse."""
+    if ticket.first_answer_at is not None:
+        ticket.first_due_at = ticket.first_due_at or ticket.due_at
     cfg = desk.config.sla
     old = sla.target(cfg, hours, ticket.priority)
     return sla.retarget(
