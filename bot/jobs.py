@@ -60,9 +60,9 @@ def _tick(
     office: sla.OfficeHours | None,
 ) -> int:
     # A ticket reopened after an answer runs a new round: its marks carry the reopen count.
-    round_ = f":r{ticket.reopened_count}" if ticket.first_answer_at is not None else ""
+    round_ = sla.round_suffix(ticket)
     if now >= ticket.due_at:
-        if not once(session, f"sla:{ticket.id}:breach{round_}", now):
+        if not once(session, sla.breach_key(ticket), now):
             return 0
         committee.escalate(session, ticket, reason="sla_breach", now=now, actor=ACTOR)
         repo.audit_ticket(

@@ -2,13 +2,17 @@
 
 Kept for the statistics: ticket numbers, units, statuses, priorities and every timestamp. Removed:
 message and draft texts, media, addresses, and the contact's phone, name and channel addresses once
-none of the contact's tickets still needs them. A plain job function: the caller owns the transaction.
+none of the contact's tickets still needs them. Messages on no ticket lose text and address once they
+are older than the policy, whoever they went to: the committee's alerts and INFO replies quote the
+citizen's complaint on a staff phone, a JAWAB repeats the answer, a STATUS reply names the ticket.
+A plain job function: the caller owns the transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -27,6 +31,7 @@ from store.models import (
 )
 
 REMOVED = "[dihapus sesuai kebijakan retensi data]"
+LOOSE_PER_TICKET = 10  # messages on no ticket scrubbed per run: this many times the ticket limit
 ANON_ADDRESS = "anon"
 
 
@@ -83,9 +88,29 @@ def _scrub_messages(session: Session, messages: list[Message]) -> int:
         message.body = REMOVED if message.body else ""
         message.media = []
         message.address = ANON_ADDRESS
-        for row in session.exec(select(Outbox).where(Outbox.message_id == message.id)):
-            row.body, row.address = REMOVED, ANON_ADDRESS
+    ids = [m.id for m in messages]
+    for start in range(0, len(ids), 500):  # keep IN (...) lists short for every backend
+        session.exec(
+            sa.update(Outbox)
+            .where(col(Outbox.message_id).in_(ids[start : start + 500]))
+            .values(body=REMOVED, address=ANON_ADDRESS)
+        )
     return len(messages)
+
+
+def _loose(cutoff: datetime) -> Any:
+    """Messages on no ticket, older than the cutoff and not scrubbed yet."""
+    return (
+        col(Message.ticket_id).is_(None),
+        col(Message.created_at) <= cutoff,
+        col(Message.address) != ANON_ADDRESS,
+    )
+
+
+def _scrub_loose(session: Session, cutoff: datetime, limit: int) -> int:
+    """Old messages on no ticket, to citizens and to staff phones alike (a batch at a time)."""
+    stmt = select(Message).where(*_loose(cutoff)).order_by(col(Message.id)).limit(limit)
+    return _scrub_messages(session, list(session.exec(stmt)))
 
 
 def _scrub_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
@@ -112,8 +137,9 @@ def _still_needed(session: Session, contact_id: int, leaving: list[int]) -> bool
     return session.exec(stmt.limit(1)).first() is not None
 
 
-def _scrub_contact(session: Session, contact: Contact, cutoff: datetime) -> int:
-    """Phone, name, channel addresses, conversations and old loose messages of the contact go."""
+def _scrub_contact(session: Session, contact: Contact) -> None:
+    """Phone, name, channel addresses and conversations of the contact go (its old messages on no
+    ticket go with everyone's, `_scrub_loose`)."""
     links = list(
         session.exec(select(ContactAddress).where(ContactAddress.contact_id == contact.id))
     )
@@ -126,16 +152,7 @@ def _scrub_contact(session: Session, contact: Contact, cutoff: datetime) -> int:
         if conv is not None:
             session.delete(conv)
         session.delete(link)
-    loose = session.exec(
-        select(Message).where(
-            Message.contact_id == contact.id,
-            col(Message.ticket_id).is_(None),
-            col(Message.created_at) <= cutoff,
-        )
-    )
-    count = _scrub_messages(session, list(loose))
     contact.phone, contact.name = None, ""
-    return count
 
 
 def anonymise_closed(
@@ -157,6 +174,8 @@ def anonymise_closed(
         ids = [t.id for t in tickets]
         stmt = select(sa.func.count()).where(col(Message.ticket_id).in_(ids))
         report.messages = int(session.exec(stmt).one()) if ids else 0
+        loose = select(sa.func.count()).select_from(Message).where(*_loose(cutoff))
+        report.messages += min(int(session.exec(loose).one()), limit * LOOSE_PER_TICKET)
         report.contacts = sum(
             not _still_needed(session, c, ids)  # type: ignore[arg-type]
             for c in {t.contact_id for t in tickets}
@@ -168,7 +187,8 @@ def anonymise_closed(
     for contact_id in sorted({t.contact_id for t in tickets}):
         contact = session.get(Contact, contact_id)
         if contact is not None and not _still_needed(session, contact_id, []):
-            report.messages += _scrub_contact(session, contact, cutoff)
+            _scrub_contact(session, contact)
             report.contacts += 1
+    report.messages += _scrub_loose(session, cutoff, limit * LOOSE_PER_TICKET)
     session.flush()
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import holidays
@@ -153,6 +154,16 @@ def warn_missing_holidays(cfg: SlaConfig, start: datetime, stop: datetime) -> li
             year,
         )
     return missing
+
+
+def round_suffix(ticket: Any) -> str:
+    """The part of a ticket's job keys that names its round: a reopen after an answer starts one."""
+    return f":r{ticket.reopened_count}" if ticket.first_answer_at is not None else ""
+
+
+def breach_key(ticket: Any) -> str:
+    """The JobMark key of the ticket's breach in its current round (`jobs.sla_clock`)."""
+    return f"sla:{ticket.id}:breach{round_suffix(ticket)}"
 
 
 def remind_at(due: datetime, span: timedelta, share: float, office: OfficeHours | None) -> datetime:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from bot import committee, conversations, service, sla
 from bot.messages import Direction, Priority, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
 from store import repo
-from store.models import Contact, Message, Ticket, Unit
+from store.models import Contact, JobMark, Message, Ticket, Unit
 
 
 def claim(session: Session, ticket: Ticket, *, staff_id: int, now: datetime, actor: str) -> None:
@@ -48,10 +49,12 @@ def transfer(
     The clock keeps running from receipt (DESIGN §8): the deadline moves by the difference between
     the new unit's target and the old one's (`sla.retarget`), so a late ticket stays late."""
     old = session.get(Unit, ticket.unit_id)
-    before = {"unit": old.code if old else None, "due_at": ticket.due_at.isoformat()}
+    before_due = ticket.due_at
+    before = {"unit": old.code if old else None, "due_at": before_due.isoformat()}
     ticket.due_at = _retargeted(
         desk, ticket, old.sla_hours if old else None, unit.sla_hours, ticket.priority
     )
+    _late_no_more(session, ticket, before_due, now)
     ticket.unit_id = unit.id  # type: ignore[assignment]
     ticket.transferred_count += 1
     ticket.assigned_to = None  # the new unit's officers claim it afresh
@@ -82,12 +85,27 @@ def transfer(
 def _retargeted(
     desk: Desk, ticket: Ticket, hours: float | None, new_hours: float | None, priority: Priority
 ) -> datetime:
-    """The ticket's deadline once its unit's hours or its priority change (clock from receipt)."""
+    """The ticket's deadline once its unit's hours or its priority change (clock from receipt).
+
+    Once the ticket has had its first answer, that answer's deadline is kept in `first_due_at` (as a
+    reopen does): the recap and the ticket page judge the first answer against it, so a priority or
+    unit changed afterwards cannot turn a late answer into an on-time one, or the reverse."""
+    if ticket.first_answer_at is not None:
+        ticket.first_due_at = ticket.first_due_at or ticket.due_at
     cfg = desk.config.sla
     old = sla.target(cfg, hours, ticket.priority)
     return sla.retarget(
         desk.config, due=ticket.due_at, old=old, new=sla.target(cfg, new_hours, priority)
     )
+
+
+def _late_no_more(session: Session, ticket: Ticket, before_due: datetime, now: datetime) -> None:
+    """An open ticket that was past its deadline and is not any more (a slower unit, a lower
+    priority) may breach again: its breach mark goes, so the SLA clock escalates the new deadline's
+    breach too. One that stays late keeps it (its breach was already counted)."""
+    if ticket.status is TicketStatus.OPEN and before_due <= now < ticket.due_at:
+        key = sla.breach_key(ticket)
+        session.exec(sa.delete(JobMark).where(col(JobMark.key) == key))
 
 
 def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = "") -> None:
@@ -147,7 +165,8 @@ def set_priority(
     before = {"priority": ticket.priority.value, "due_at": ticket.due_at.isoformat()}
     unit = session.get(Unit, ticket.unit_id)
     hours = unit.sla_hours if unit else None
-    ticket.due_at = _retargeted(desk, ticket, hours, hours, priority)
+    before_due, ticket.due_at = ticket.due_at, _retargeted(desk, ticket, hours, hours, priority)
+    _late_no_more(session, ticket, before_due, now)
     ticket.priority, ticket.updated_at = priority, now
     repo.audit_ticket(
         session,

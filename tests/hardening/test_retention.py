@@ -104,3 +104,42 @@ def test_cli_dry_run_prints_the_report(tmp_path):
     assert result.exit_code == 0, result.output
     assert "would anonymise 0 tickets" in result.output
     make_engine(url).dispose()
+
+
+def test_the_committees_copies_of_a_complaint_go_too(app, client, clock):
+    """The escalation alert and an INFO reply quote the citizen's text on a staff phone, outside
+    the ticket's thread; the committee's JAWAB repeats the answer: none of it outlives the policy."""
+    from bot.messages import Role
+    from store.models import StaffUser
+
+    engine = app.extensions["aduan"].engine
+    member = "+6281555555555"
+    with session_scope(engine) as s:
+        s.add(
+            StaffUser(
+                username="anggota1",
+                role=Role.COMMITTEE,
+                phone=member,
+                committee_level="anggota",
+                created_at=clock(),
+            )
+        )
+    secret = "kepala seksi minta uang pungli 500 ribu di loket"
+    number = file_complaint(client, ALICE, f"DISHUB #{secret}")
+    for command in (f"INFO {number}", f"JAWAB {number} Petugas sudah diperiksa inspektorat"):
+        resp = client.post("/simulator/messages", json={"from": member, "text": command})
+        assert resp.status_code == 200
+    with session_scope(engine) as s:
+        copies = [m for m in s.exec(select(Message)) if m.ticket_id is None and "pungli" in m.body]
+        assert len(copies) >= 2, "the alert and the INFO reply quote the complaint"
+    close(engine, number, clock())
+    clock.advance(days=800)
+
+    with session_scope(engine) as s:
+        anonymise_closed(s, now=clock(), policy=POLICY)
+
+    with session_scope(engine) as s:
+        left = [m.body for m in s.exec(select(Message)) if "pungli" in m.body]
+        left += [o.body for o in s.exec(select(Outbox)) if "pungli" in o.body]
+        left += [m.body for m in s.exec(select(Message)) if "inspektorat" in m.body]
+        assert left == []

@@ -289,3 +289,94 @@ def test_no_warning_inside_shipped_years_or_without_office_hours(monkeypatch, ca
         office = replace(config, sla=SlaConfig(office_hours=True))
         sla.due_at(office, received=received - timedelta(days=90), unit_hours=5, priority="normal")
     assert [r for r in caplog.records if r.name == "bot.sla"] == []
+
+
+def test_a_later_priority_or_transfer_does_not_rejudge_the_first_answer(probe, clock):
+    start = clock()
+    late, on_time = probe.complain(start), probe.complain(start, sender="085711112222")
+    act(
+        probe,
+        late,
+        tickets.reply,
+        "Sudah.",
+        now=start + timedelta(hours=6),
+        desk=probe.desk,
+        actor="budi",
+    )
+    act(
+        probe,
+        on_time,
+        tickets.reply,
+        "Sudah.",
+        now=start + timedelta(hours=4),
+        desk=probe.desk,
+        actor="budi",
+    )
+    # after the answers: the late one made low priority (10 h), the on-time one urgent (2.5 h)
+    act(
+        probe,
+        late,
+        tickets.set_priority,
+        Priority.LOW,
+        now=start + timedelta(hours=7),
+        desk=probe.desk,
+        actor="budi",
+    )
+    act(
+        probe,
+        on_time,
+        tickets.set_priority,
+        Priority.URGENT,
+        now=start + timedelta(hours=7),
+        desk=probe.desk,
+        actor="budi",
+    )
+    with session_scope(probe.engine) as s:
+        repo.unit_by_code(s, "DINKES").sla_hours = 20
+    with session_scope(probe.engine) as s:  # and the late one moved to a slower unit
+        ticket = s.exec(select(Ticket).where(Ticket.number == late)).one()
+        dinkes = repo.unit_by_code(s, "DINKES")
+        tickets.transfer(
+            s,
+            ticket,
+            dinkes,
+            reason="salah",
+            now=start + timedelta(hours=8),
+            desk=probe.desk,
+            actor="budi",
+        )
+    with session_scope(probe.engine) as s:
+        recap = report.monthly(s, "2026-11", tz="Asia/Jakarta", now=start + timedelta(days=3))
+    within = {t.number: t.first_answer_at <= t.due_at for t in recap.tickets}
+    assert within == {late: False, on_time: True}
+    assert recap.overall.within_sla == 1
+    assert probe.ticket(late).first_due_at == start + timedelta(hours=5)
+
+
+def test_a_ticket_late_again_after_its_deadline_moved_is_escalated_again(probe, clock):
+    start = clock()
+    number, late = breached(probe, start)
+    # the officer lowers the priority: due at +10 h, no longer late; the ladder ends the breach
+    moved = start + timedelta(hours=6)
+    act(probe, number, tickets.set_priority, Priority.LOW, now=moved, desk=probe.desk, actor="budi")
+    run(probe, committee.escalation_ladder, moved)
+    assert all(e.closed_at is not None for e in probe.escalations())
+    # still unanswered at the new deadline: a new breach reaches the committee
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=10)) == 1
+    assert [e.closed_at for e in probe.escalations()][-1] is None
+    assert len(probe.audits("sla.breach")) == 2
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=11)) == 0  # once
+
+
+def test_a_transfer_that_leaves_the_ticket_late_is_not_a_new_breach(probe, clock):
+    start = clock()
+    number, late = breached(probe, start)
+    with session_scope(probe.engine) as s:
+        repo.unit_by_code(s, "DINKES").sla_hours = 8
+    with session_scope(probe.engine) as s:  # moved at +12 h: due at +8 h, still late
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        dinkes = repo.unit_by_code(s, "DINKES")
+        at = start + timedelta(hours=12)
+        tickets.transfer(s, ticket, dinkes, reason="salah", now=at, desk=probe.desk, actor="budi")
+    assert run(probe, jobs.sla_clock, start + timedelta(hours=12, minutes=1)) == 0
+    assert len(probe.audits("sla.breach")) == 1
