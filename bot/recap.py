@@ -4,7 +4,9 @@ Definitions (also in docs/DESIGN-NOTES.md): the month is a calendar month in the
 ticket belongs to the month it was received in; "answered" means a first answer before the cutoff
 (the end of the month, or now while the month runs); within SLA means first answer <= due time, as a
 share of all tickets received; median and p90 are of hours to the first answer (p90 by nearest rank);
-open = not answered at the cutoff, overdue = open and past due. Ethics tickets count in the overall
+open = not answered and not closed at the cutoff, overdue = open and past due; a ticket closed
+without an answer (a duplicate, spam, a complaint withdrawn) is counted apart, as
+`closed_unanswered`: it waits for nothing, but it was not answered either, so it is never on time. Ethics tickets count in the overall
 figures only: units never see them, not even as a number.
 """
 
@@ -30,6 +32,7 @@ class TicketFacts:
     received_at: datetime
     due_at: datetime
     first_answer_at: datetime | None
+    closed_at: datetime | None = None
     ethics: bool = False
     transferred: bool = False
     reopened: bool = False
@@ -48,6 +51,7 @@ class Figures:
     p90_hours: float | None
     open: int
     overdue: int
+    closed_unanswered: int
     transferred: int
     escalated: int
     ethics: int
@@ -104,7 +108,12 @@ def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
     within = [t for t in answered if t.first_answer_at <= t.due_at]  # type: ignore[operator]
     hours = [(t.first_answer_at - t.received_at).total_seconds() / 3600 for t in answered]  # type: ignore[operator]
     done = {t.number for t in answered}
-    waiting = [t for t in tickets if t.number not in done]
+    closed = {
+        t.number
+        for t in tickets
+        if t.number not in done and t.closed_at is not None and t.closed_at < cutoff
+    }
+    waiting = [t for t in tickets if t.number not in done and t.number not in closed]
     yes = sum(t.satisfied is True for t in tickets)
     no = sum(t.satisfied is False for t in tickets)
     median = round(statistics.median(hours), 2) if hours else None
@@ -118,6 +127,7 @@ def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
         p90_hours=round(p90, 2) if p90 is not None else None,
         open=len(waiting),
         overdue=sum(t.due_at < cutoff for t in waiting),
+        closed_unanswered=len(closed),
         transferred=sum(t.transferred for t in tickets),
         escalated=sum(t.escalated for t in tickets),
         ethics=sum(t.ethics for t in tickets),

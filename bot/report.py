@@ -25,6 +25,7 @@ LABELS = {
     "p90_hours": "P90 waktu jawab (jam)",
     "open": "Belum dijawab",
     "overdue": "Lewat batas waktu",
+    "closed_unanswered": "Ditutup tanpa jawaban",
     "transferred": "Dialihkan",
     "escalated": "Dieskalasi",
     "ethics": "Dugaan pelanggaran etik",
@@ -60,6 +61,7 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             received_at=t.received_at,
             due_at=t.first_due_at or t.due_at,  # the first answer's, as the recap measures
             first_answer_at=t.first_answer_at,
+            closed_at=t.closed_at,
             ethics=t.ethics,
             transferred=t.transferred_count > 0,
             reopened=t.reopened_count > 0,

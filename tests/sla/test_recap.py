@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot import digests, report
 from bot.cli import main
 from bot.messages import TicketStatus
-from bot.recap import compute, nearest_rank
+from bot.recap import TicketFacts, compute, nearest_rank
 from store.db import session_scope
 from store.models import Contact, Escalation, Ticket, Unit
 
@@ -116,6 +116,31 @@ def test_running_month_uses_now_as_cutoff():
     assert recap.cutoff == NOW and recap.overall.received == 0
     assert recap.overall.within_sla_pct is None and recap.overall.median_hours is None
     assert nearest_rank([5, 1, 3], 0.9) == 5 and nearest_rank([], 0.5) is None
+
+
+def test_a_ticket_closed_without_an_answer_is_counted_apart_not_as_open():
+    def ticket(number: str, closed: str | None) -> TicketFacts:
+        at = datetime(2026, 10, 6, 9, 0, tzinfo=WIB)
+        closed_at = datetime.fromisoformat(closed).replace(tzinfo=WIB) if closed else None
+        return TicketFacts(
+            number=number, unit_code="DISHUB", channel="twilio", priority="normal",
+            status="closed" if closed else "open", received_at=at,
+            due_at=at + timedelta(hours=5), first_answer_at=None, closed_at=closed_at,
+        )  # fmt: skip
+
+    tickets = [
+        ticket("2000001", "2026-10-06 10:00"),  # a duplicate, closed within the hour
+        ticket("2000002", "2026-10-20 10:00"),  # closed late, never answered
+        ticket("2000003", "2026-11-02 10:00"),  # closed after the month: open at its end
+        ticket("2000004", None),
+    ]
+    f = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW).overall
+    assert (f.received, f.answered, f.closed_unanswered) == (4, 0, 2)
+    assert (f.open, f.overdue) == (2, 2)  # waiting at the cutoff: 2000003 and 2000004
+    assert f.within_sla == 0 and f.within_sla_pct == 0.0  # a closed ticket was not answered
+    summary = report.summary_csv(compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW))
+    assert next(csv.DictReader(io.StringIO(summary)))["closed_unanswered"] == "2"
+    assert report.LABELS["closed_unanswered"] == "Ditutup tanpa jawaban"
 
 
 def test_xlsx_has_overall_units_and_tickets_without_phones(month, tmp_path):
