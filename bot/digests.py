@@ -7,6 +7,7 @@ only, since yesterday's digest is no use today.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,10 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot import notices, report
-from bot.jobs import once
+from bot.jobs import claimed, once
 from bot.recap import previous_month
 from bot.service import Desk
 from store.models import Ticket, Unit
+
+log = logging.getLogger(__name__)
 
 
 def _occurrence(now: datetime, tz: str, at: str) -> datetime:
@@ -82,11 +85,18 @@ def monthly_recap(session: Session, *, now: datetime, desk: Desk) -> int:
     tz = cfg.app.timezone
     month = previous_month(now, tz)
     first = _occurrence(now, tz, cfg.jobs.recap_time).replace(day=1)
-    if now < first or not once(session, f"recap:{month}", now):
+    if now < first or claimed(session, f"recap:{month}"):
+        return 0
+    heads = [h for h in notices.committee_heads(session) if notices.route(h, cfg) is not None]
+    if not heads:
+        # not marked as sent: a Pengarah or Ketua given a phone later this month still gets it
+        if once(session, f"recap:{month}:nobody", now):
+            log.warning("monthly recap %s waits: no Pengarah or Ketua has a phone to send to", month)
+        return 0
+    if not once(session, f"recap:{month}", now):
         return 0
     recap = report.monthly(session, month, tz=tz, now=now)
     fig = recap.overall
-    heads = notices.committee_heads(session)
     notices.tell_staff(
         session,
         heads,
@@ -94,6 +104,7 @@ def monthly_recap(session: Session, *, now: datetime, desk: Desk) -> int:
         now=now,
         desk=desk,
         month=month,
+        empty=fig.received == 0,
         received=fig.received,
         answered=fig.answered,
         within_pct=_num(fig.within_sla_pct),

@@ -23,9 +23,14 @@ from store.models import Contact, JobMark, Message, Ticket, Unit
 ACTOR = "scheduler"
 
 
+def claimed(session: Session, key: str) -> bool:
+    """Whether a one-time effect was claimed already (by `once`)."""
+    return session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None
+
+
 def once(session: Session, key: str, now: datetime) -> bool:
     """Claim a one-time effect: True the first time a key is seen, False ever after."""
-    if session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None:
+    if claimed(session, key):
         return False
     try:
         with session.begin_nested():  # a concurrent claim fails only this savepoint

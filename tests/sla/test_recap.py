@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import digests, report
 from bot.cli import main
 from bot.messages import TicketStatus
 from bot.recap import TicketFacts, compute, nearest_rank
 from store.db import session_scope
-from store.models import Contact, Escalation, Ticket, Unit
+from store.models import Contact, Escalation, StaffUser, Ticket, Unit
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=WIB)
@@ -219,3 +219,30 @@ def test_summary_catches_up_after_downtime(month, probe, desk):
     with session_scope(month) as s:
         assert digests.monthly_recap(s, now=datetime(2026, 11, 2, 9, 0, tzinfo=WIB), desk=desk) == 1
     assert len(probe.sent_to(probe.KETUA)) == 1
+
+
+def test_summary_waits_for_a_head_with_a_phone_and_an_empty_month_says_so(staff, probe, desk):
+    # nothing was received in October here (the `month` fixture is not used)
+    def run(local: str) -> int:
+        at = datetime.fromisoformat(local).replace(tzinfo=WIB)
+        with session_scope(staff) as s:
+            return digests.monthly_recap(s, now=at, desk=desk)
+
+    with session_scope(staff) as s:
+        heads = s.exec(
+            select(StaffUser).where(col(StaffUser.committee_level).in_(["pengarah", "ketua"]))
+        ).all()
+        for head in heads:
+            head.phone = None
+    assert run("2026-11-01 07:00") == 0  # nobody to tell: not marked as sent
+    assert run("2026-11-02 07:00") == 0
+    with session_scope(staff) as s:
+        pengarah = s.exec(select(StaffUser).where(StaffUser.username == "pak_pengarah")).one()
+        pengarah.phone = probe.PENGARAH  # a Pengarah is given a phone later in the month
+    assert run("2026-11-03 10:00") == 1
+    assert run("2026-11-03 10:01") == 0
+    (summary,) = probe.sent_to(probe.PENGARAH)
+    assert summary.body.startswith(
+        "Rekap aduan 2026-10: tidak ada aduan yang diterima bulan ini. Rincian: "
+    )
+    assert "-%" not in summary.body

@@ -18,8 +18,12 @@ SAMPLES = {
     },
     "digest": {"unit_code": "DISDUKCAPIL", "open": 12, "overdue": 3, "due_today": 4, "answered": 9, "link": LINK},
     "recap": {
-        "month": "2026-10", "received": 1234, "answered": 1200, "within_pct": "93,5", "median": "2,25",
+        "month": "2026-10", "empty": False, "received": 1234, "answered": 1200, "within_pct": "93,5", "median": "2,25",
         "open": 34, "overdue": 12, "ethics": 3, "link": "https://aduan.example.go.id/admin/recap?month=2026-10",
+    },
+    "recap_empty": {
+        "month": "2026-10", "empty": True, "received": 0, "answered": 0, "within_pct": "-", "median": "-",
+        "open": 0, "overdue": 0, "ethics": 0, "link": "https://aduan.example.go.id/admin/recap?month=2026-10",
     },
 }  # fmt: skip
 
@@ -27,11 +31,11 @@ SAMPLES = {
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("key", sorted(SAMPLES))
 def test_staff_templates_render_short_and_plain(key, lang):
-    text = render(make_env(), f"staff/{key}", lang, now=NOW, **SAMPLES[key])
+    template = f"staff/{key.removesuffix('_empty')}"
+    text = render(make_env(), template, lang, now=NOW, **SAMPLES[key])
     assert is_gsm7(text) and segments(text) <= 2, text
-    other = render(
-        make_env(), f"staff/{key}", "en" if lang == "id" else "id", now=NOW, **SAMPLES[key]
-    )
+    assert "-%" not in text
+    other = render(make_env(), template, "en" if lang == "id" else "id", now=NOW, **SAMPLES[key])
     assert text != other
 
 
