@@ -91,7 +91,9 @@ def monthly_recap(session: Session, *, now: datetime, desk: Desk) -> int:
     if not heads:
         # not marked as sent: a Pengarah or Ketua given a phone later this month still gets it
         if once(session, f"recap:{month}:nobody", now):
-            log.warning("monthly recap %s waits: no Pengarah or Ketua has a phone to send to", month)
+            log.warning(
+                "monthly recap %s waits: no Pengarah or Ketua has a phone to send to", month
+            )
         return 0
     if not once(session, f"recap:{month}", now):
         return 0
