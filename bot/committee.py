@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from bot.messages import Role, TicketStatus
 from bot.outbound import say
 from store import repo
-from store.models import Escalation, JobMark, Message, StaffUser, Ticket, Unit
+from store.models import Escalation, Message, StaffUser, Ticket, Unit
 
 if TYPE_CHECKING:
     from bot.service import Desk
@@ -180,15 +180,6 @@ def send_to_staff(
     return True
 
 
-def _first_mark(session: Session, key: str, now: datetime) -> bool:
-    """True the first time a one-time effect is claimed (JobMark's unique key)."""
-    if session.exec(select(JobMark).where(JobMark.key == key)).first() is not None:
-        return False
-    session.add(JobMark(key=key, at=now))
-    session.flush()
-    return True
-
-
 def summary(session: Session, ticket: Ticket) -> str:
     """The start of the citizen's first message on the ticket, cut for an SMS."""
     stmt = (
@@ -202,7 +193,7 @@ def summary(session: Session, ticket: Ticket) -> str:
 
 def notify(session: Session, escalation: Escalation, *, now: datetime, desk: Desk) -> int:
     """Send the summary to each member of the escalation's current level, once per level."""
-    if not _first_mark(session, f"escalation:{escalation.id}:notify:{escalation.level}", now):
+    if not repo.once(session, f"escalation:{escalation.id}:notify:{escalation.level}", now):
         return 0
     ticket = session.get(Ticket, escalation.ticket_id)
     unit = session.get(Unit, ticket.unit_id) if ticket else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot import committee, notices, sla, tickets
@@ -18,26 +17,10 @@ from bot.messages import Direction, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
 from store import repo
-from store.models import Contact, JobMark, Message, Ticket, Unit
+from store.models import Contact, Message, Ticket, Unit
 
 ACTOR = "scheduler"
-
-
-def claimed(session: Session, key: str) -> bool:
-    """Whether a one-time effect was claimed already (by `once`)."""
-    return session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None
-
-
-def once(session: Session, key: str, now: datetime) -> bool:
-    """Claim a one-time effect: True the first time a key is seen, False ever after."""
-    if claimed(session, key):
-        return False
-    try:
-        with session.begin_nested():  # a concurrent claim fails only this savepoint
-            session.add(JobMark(key=key, at=now))
-    except IntegrityError:
-        return False
-    return True
+claimed, once = repo.claimed, repo.once  # the one-time marks (store/repo.py), as the jobs name them
 
 
 def sla_clock(session: Session, *, now: datetime, desk: Desk) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.messages import Direction, OutboxStatus, TicketStatus
@@ -17,6 +18,7 @@ from store.models import (
     Contact,
     ContactAddress,
     Conversation,
+    JobMark,
     Message,
     Outbox,
     Ticket,
@@ -323,3 +325,23 @@ def merge_phoneless(session: Session, *, source_id: int, target: Contact) -> Non
     target.language = target.language or source.language
     target.opted_out = target.opted_out or source.opted_out
     session.flush()
+
+
+def claimed(session: Session, key: str) -> bool:
+    """Whether a one-time effect was claimed already (by `once`)."""
+    return session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None
+
+
+def once(session: Session, key: str, now: datetime) -> bool:
+    """Claim a one-time effect (a JobMark with a unique key): True the first time, False ever after.
+
+    The insert runs in a savepoint, so a concurrent claim of the same key fails only that savepoint,
+    not the caller's transaction."""
+    if claimed(session, key):
+        return False
+    try:
+        with session.begin_nested():
+            session.add(JobMark(key=key, at=now))
+    except IntegrityError:
+        return False
+    return True

@@ -12,8 +12,9 @@ from bot import digests, jobs
 from bot.config import JobsConfig, SlaConfig
 from bot.messages import Direction, InboundMessage, TicketStatus
 from bot.service import Desk, mark_answered, process_inbound
+from store import repo
 from store.db import session_scope
-from store.models import Message, Ticket
+from store.models import JobMark, Message, Ticket
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -138,6 +139,20 @@ def test_once_claims_a_key_one_time(probe, clock):
         assert jobs.once(s, "k", clock()) and not jobs.once(s, "k", clock())
     with session_scope(probe.engine) as s:
         assert not jobs.once(s, "k", clock())
+
+
+def test_a_claim_lost_to_a_concurrent_run_leaves_the_rest_of_the_transaction(
+    probe, clock, monkeypatch
+):
+    """The check saw no mark, another run inserted it meanwhile: only the savepoint fails."""
+    with session_scope(probe.engine) as s:
+        assert repo.once(s, "escalation:1:notify:ketua", clock())
+    with monkeypatch.context() as race, session_scope(probe.engine) as s:
+        race.setattr(repo, "claimed", lambda session, key: False)  # the race's window
+        s.add(JobMark(key="other-effect", at=clock()))
+        assert not repo.once(s, "escalation:1:notify:ketua", clock())
+    with session_scope(probe.engine) as s:
+        assert repo.claimed(s, "other-effect")  # committed despite the lost claim
 
 
 def test_office_hours_reminders_skip_the_weekend(probe):
