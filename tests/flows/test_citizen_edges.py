@@ -1,0 +1,46 @@
+"""Odd but plausible citizen and desk input through the whole service (real database, demo desk)."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlmodel import col, select
+
+from bot.messages import InboundMessage
+from bot.service import handle_inbound
+from store.db import session_scope
+from store.models import Message, Outbox, Ticket
+
+PHONE = "+6281234567890"
+_IDS = itertools.count(1)
+
+
+def send(engine, desk, clock, text, *, from_desk=False):
+    """One message from PHONE (typed in by an officer when from_desk); returns the Outcome."""
+    clock.advance(minutes=1)
+    provider_id = f"intake-{next(_IDS)}" if from_desk else None
+    msg = InboundMessage("simulator", PHONE, text, provider_id, phone=PHONE, from_desk=from_desk)
+    with session_scope(engine) as s:
+        return handle_inbound(s, msg, now=clock(), desk=desk)
+
+
+def test_walk_in_complaint_after_stop_is_filed_but_nothing_is_sent(seeded, desk, clock):
+    """The citizen once sent STOP, then comes to the desk: the officer's typed-in complaint is a
+    ticket (it used to be stored on no ticket at all), and its receipt is recorded, not sent."""
+    send(seeded, desk, clock, "STOP")
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati", from_desk=True)
+    assert out.ticket is not None and out.keys == ("ack_new",)
+    # a unit with a follow-up question files at once too: the citizen would never see the question
+    out = send(seeded, desk, clock, "DLH #sampah menumpuk di pasar", from_desk=True)
+    assert out.ticket is not None and out.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        assert len(s.exec(select(Ticket)).all()) == 2
+        rows = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+        assert [(r.status, r.error) for r in rows[1:]] == [
+            ("failed", "citizen opted out (STOP)")
+        ] * 2
+    # the citizen's own messages are still not answered
+    assert send(seeded, desk, clock, "DISHUB #masih mati").replies == ()
+    with session_scope(seeded) as s:
+        last = s.exec(select(Message).order_by(col(Message.id).desc())).first()
+        assert last.ticket_id is None
