@@ -44,3 +44,16 @@ def test_walk_in_complaint_after_stop_is_filed_but_nothing_is_sent(seeded, desk,
     with session_scope(seeded) as s:
         last = s.exec(select(Message).order_by(col(Message.id).desc())).first()
         assert last.ticket_id is None
+
+
+def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):
+    """`cek status` / `status aduan saya` used to be added to the open ticket as complaint text and
+    acknowledged as "Tambahan informasi Anda dicatat"; the citizen never got the status."""
+    number = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati").ticket
+    for text in ("cek status", "Status aduan saya?", f"status tiket {number}"):
+        out = send(seeded, desk, clock, text)
+        assert out.keys == ("status",) and number in out.replies[0], text
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        stmt = select(Message.body).where(Message.ticket_id == ticket.id, Message.direction == "in")
+        assert s.exec(stmt).all() == ["DISHUB #lampu lalu lintas mati"]
