@@ -6,8 +6,9 @@ import itertools
 
 from sqlmodel import col, select
 
+from bot.conversations import expire_conversations
 from bot.messages import InboundMessage
-from bot.service import handle_inbound
+from bot.service import handle_inbound, send_answer
 from store.db import session_scope
 from store.models import Message, Outbox, Ticket
 
@@ -57,3 +58,27 @@ def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):
         ticket = s.exec(select(Ticket)).one()
         stmt = select(Message.body).where(Message.ticket_id == ticket.id, Message.direction == "in")
         assert s.exec(stmt).all() == ["DISHUB #lampu lalu lintas mati"]
+
+
+def _answer_latest(engine, desk, clock):
+    with session_scope(engine) as s:
+        ticket = s.exec(select(Ticket).order_by(col(Ticket.id).desc())).first()
+        send_answer(s, ticket, "Pipa sudah diperbaiki.", now=clock(), desk=desk, actor="petugas")
+        return ticket.number
+
+
+def test_a_late_tidak_reopens_the_answered_ticket_not_another_one(seeded, desk, clock):
+    """The answer asks "Balas YA atau TIDAK"; the citizen replies after the question lapsed (24 h).
+    The TIDAK used to be added to their other open ticket as "Tambahan informasi" (DISHUB here),
+    and the answered ticket was left to be closed as if they were satisfied."""
+    dishub = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati").ticket
+    send(seeded, desk, clock, "PDAM #air keruh sejak kemarin")
+    pdam = _answer_latest(seeded, desk, clock)
+    clock.advance(hours=25)
+    with session_scope(seeded) as s:
+        expire_conversations(s, now=clock(), desk=desk)
+    out = send(seeded, desk, clock, "TIDAK")
+    assert out.keys == ("reopened",) and pdam in out.replies[0]
+    with session_scope(seeded) as s:
+        status = {t.number: t.status.value for t in s.exec(select(Ticket))}
+        assert status == {dishub: "open", pdam: "open"}
