@@ -113,6 +113,9 @@ def _awaiting_unit(snap: Snapshot, parsed: Parsed) -> Step:
         return Step(State.AWAITING_UNIT, data, (Reply("choose_unit", {"choices": choices}),))
     if parsed.keyword is Keyword.NO:
         return Step.idle(Reply("help"))
+    if parsed.kind is Kind.CODE_ONLY and text:
+        # "kirim ulang dengan kode yang benar": the right code alone keeps the complaint already typed
+        return proceed(snap, parsed.code or "", text)
     return idle(snap, parsed)  # anything else starts afresh
 
 
