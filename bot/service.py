@@ -465,6 +465,7 @@ def _status(turn: _Turn, number: str) -> None:
             "unit_code": _code(turn, t),
             "status": t.status.value,
             "due": t.due_at,
+            "overdue": t.status is TicketStatus.OPEN and t.due_at <= turn.now,
             "answered_at": t.first_answer_at,
         }
         for t in tickets

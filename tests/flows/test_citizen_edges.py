@@ -82,3 +82,14 @@ def test_a_late_tidak_reopens_the_answered_ticket_not_another_one(seeded, desk, 
     with session_scope(seeded) as s:
         status = {t.number: t.status.value for t in s.exec(select(Ticket))}
         assert status == {dishub: "open", pdam: "open"}
+
+
+def test_status_of_an_overdue_ticket_does_not_promise_a_past_deadline(seeded, desk, clock):
+    """STATUS used to say "menunggu jawaban, paling lambat Senin, 23 Nov pukul 15.00 WIB" on the
+    Tuesday: a deadline already gone, read as a promise."""
+    send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati")
+    assert "paling lambat pukul 15.01 WIB" in send(seeded, desk, clock, "STATUS").replies[0]
+    clock.advance(days=1)
+    (reply,) = send(seeded, desk, clock, "STATUS").replies
+    assert "lewat batas waktu (Senin, 23 Nov pukul 15.01 WIB)" in reply
+    assert "paling lambat" not in reply
