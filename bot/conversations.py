@@ -44,12 +44,26 @@ def snapshot_settings(
         order = ranked + [c for c in units if c not in ranked]
     cfg = desk.config.conversation
     return {
+        "answered": _answered(session, contact) if parsed.keyword in _FEEDBACK else "",
         "suggested": suggested,
         "units": tuple(order),
         "questions": {c: tuple(u.questions) for c, u in units.items() if u.questions},
         "ask_name": cfg.ask_name and not contact.name,
         "secrecy_words": cfg.confidential_keywords,
     }
+
+
+_FEEDBACK = (parsers.Keyword.YES, parsers.Keyword.NO)
+
+
+def _answered(session: Session, contact: Contact) -> str:
+    """The number of the contact's most recently answered ticket that is not closed, or ""."""
+    stmt = (
+        select(Ticket.number)
+        .where(Ticket.contact_id == contact.id, Ticket.status == TicketStatus.ANSWERED)
+        .order_by(col(Ticket.resolved_at).desc(), col(Ticket.id).desc())
+    )
+    return session.exec(stmt).first() or ""
 
 
 def wait_until(now: datetime, desk: Desk) -> datetime:

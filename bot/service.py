@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 UNIT_LIST_KEYS = {"help", "codes", "unknown_code"}
 NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit"}  # they name the unit as `code` and `name`
+OPTED_OUT = "citizen opted out (STOP)"  # why a message to the citizen was recorded, not sent
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class _Turn:
     feedback: str = ""  # a ticket answered during this turn: ask the citizen about it
     # the open tickets read for the snapshot, reused by the first action if nothing changed since
     open_cache: list[Ticket] | None = None
+    # the desk typed a complaint for a citizen who sent STOP: filed, but nothing goes to the phone
+    muted: bool = False
 
     @property
     def lang(self) -> str:
@@ -89,6 +92,7 @@ class _Turn:
                 contact_id=self.contact.id,
                 reply_to_id=self.inbound.id,
                 inline=self.inline,
+                blocked=OPTED_OUT if self.muted else "",
             )
         )
 
@@ -209,7 +213,10 @@ def _converse(turn: _Turn) -> None:
     refs = [parsers.UnitRef(u.code, tuple(u.aliases)) for u in turn.units.values()]
     parsed = parsers.parse_message(text, refs)
     if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
-        return  # stored, never answered: the citizen asked us to stop
+        if not turn.msg.from_desk:
+            return  # stored, never answered: the citizen asked us to stop
+        # A walk-in or telephone complaint is filed all the same; its replies are recorded unsent.
+        turn.muted = True
     turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     open_refs = tuple(flows.TicketRef(t.number, _code(turn, t)) for t in turn.open_cache)
     settings = conversations.snapshot_settings(
@@ -220,12 +227,14 @@ def _converse(turn: _Turn) -> None:
         parsed=parsed,
         text=text,
     )
+    if turn.muted:  # questions the citizen would never receive would keep it from being filed
+        settings = {**settings, "questions": {}, "ask_name": False}
     snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
     turn.linked = [int(i) for i in data.get("message_ids", [])]
     for action in result.actions:
         _apply(turn, action)
-    if turn.feedback and result.state is flows.State.IDLE:
+    if turn.feedback and result.state is flows.State.IDLE and not turn.muted:
         # an answer went out at once (auto-send): ask whether it solved the problem
         turn.reply("ask_feedback", ticket=turn.feedback)
         result = flows.Step.to(flows.State.AWAITING_FEEDBACK, ticket=turn.feedback)
@@ -456,6 +465,7 @@ def _status(turn: _Turn, number: str) -> None:
             "unit_code": _code(turn, t),
             "status": t.status.value,
             "due": t.due_at,
+            "overdue": t.status is TicketStatus.OPEN and t.due_at <= turn.now,
             "answered_at": t.first_answer_at,
         }
         for t in tickets
@@ -494,7 +504,7 @@ def send_answer(
         ticket_id=ticket.id,
         contact_id=contact.id,
         author=actor,
-        blocked="citizen opted out (STOP)" if contact.opted_out else "",
+        blocked=OPTED_OUT if contact.opted_out else "",
     )
     mark_answered(session, ticket, now=now, actor=actor)
     return message

@@ -91,6 +91,10 @@ def idle(snap: Snapshot, parsed: Parsed) -> Step:
             return _free_text(snap, "", uncoded=False)
         case Kind.NO_CODE:
             return _free_text(snap, snap.text, uncoded=True)
+        case Kind.KEYWORD if parsed.keyword in (Keyword.YES, Keyword.NO) and snap.answered:
+            # a late reply to "Balas YA atau TIDAK" after the question lapsed: still about that
+            # answer, not more information for another open ticket
+            return Step.idle(RecordFeedback(snap.answered, parsed.keyword is Keyword.YES))
         case _:
             return _free_text(snap, snap.text, uncoded=False)
 
@@ -109,6 +113,9 @@ def _awaiting_unit(snap: Snapshot, parsed: Parsed) -> Step:
         return Step(State.AWAITING_UNIT, data, (Reply("choose_unit", {"choices": choices}),))
     if parsed.keyword is Keyword.NO:
         return Step.idle(Reply("help"))
+    if parsed.kind is Kind.CODE_ONLY and text:
+        # "kirim ulang dengan kode yang benar": the right code alone keeps the complaint already typed
+        return proceed(snap, parsed.code or "", text)
     return idle(snap, parsed)  # anything else starts afresh
 
 

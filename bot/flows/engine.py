@@ -29,7 +29,8 @@ class Snapshot:
 
     The service fills the desk's settings in: units ordered by how likely the text belongs to them
     (`suggested` is the routing's best guess, "" if it has none), each unit's follow-up questions,
-    whether a name is still needed, and the words that ask for confidentiality."""
+    whether a name is still needed, the words that ask for confidentiality, and for a bare YA/TIDAK
+    the ticket whose answer it may be about."""
 
     state: State
     text: str  # the normalised message, for keywords that are not answers here
@@ -41,6 +42,8 @@ class Snapshot:
     questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ask_name: bool = False
     secrecy_words: tuple[str, ...] = ("RAHASIA",)
+    # for a bare YA/TIDAK: the citizen's latest answered (not yet closed) ticket, "" if none
+    answered: str = ""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,12 @@ _SYNONYMS: dict[Keyword, tuple[str, ...]] = {
 _REPEATS = re.compile(r"(.)\1+")
 _HEAD = re.compile(r"([^\W\d_]+)(.*)")
 _TICKET = re.compile(r"(?:(?:NO|NOMOR|NOMER)\.?\s*[:#]?\s*)?#?\s*([0-9]+)", re.IGNORECASE)
+# Words a citizen puts around STATUS that ask nothing else: "cek status", "status aduan saya",
+# "STATUS tiket 1234567".
+_STATUS_WORDS = re.compile(
+    r"(?:(?:(?:STATUS|ADUAN|PENGADUAN|TIKET|LAPORAN)(?:KU|NYA)?|SAYA)(?![^\W\d_])[\s:#.]*)*",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"[0-9]{1,2}")
 # A lone greeting is not complaint content: it gets the help, even when a ticket is open.
 _GREETING = re.compile(
@@ -74,8 +80,13 @@ def parse_keyword(text: str) -> tuple[Keyword, str] | None:
     keyword, rest = keyword_for_word(head[1]), head[2].lstrip(" :#")
     if keyword is None or not rest:
         return (keyword, "") if keyword else None
+    if keyword is not Keyword.STATUS:
+        return None
+    rest = rest[_STATUS_WORDS.match(rest).end() :]  # type: ignore[union-attr]  # may match nothing
+    if not rest:
+        return keyword, ""
     ticket = _TICKET.fullmatch(rest)
-    return (keyword, ticket[1]) if keyword is Keyword.STATUS and ticket else None
+    return (keyword, ticket[1]) if ticket else None
 
 
 def _strip_trailing(text: str) -> str:

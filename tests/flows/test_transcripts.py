@@ -52,6 +52,15 @@ TRANSCRIPTS = {
         ("dishb #jalan", (), "awaiting_unit", ["confirm_unit"]),
         ("PDAM #air keruh", (), "idle", ["FileComplaint"]),
     ],
+    "near miss then the right code alone keeps the text": [
+        ("dishb #jalan berlubang", (), "awaiting_unit", ["confirm_unit"]),
+        ("PDAM", (), "idle", ["FileComplaint"]),
+    ],
+    "uncoded: a unit code alone picks the unit for the text": [
+        ("sampah menumpuk di pasar", (), "awaiting_unit", ["suggest_unit"], DLH),
+        ("dlh", (), "awaiting_detail", ["ask_detail"]),
+        ("Jl. Melati", (), "idle", ["FileComplaint"]),
+    ],
     "near miss without text asks for it": [
         ("dishb #", (), "awaiting_unit", ["confirm_unit"]),
         ("ya", (), "awaiting_text", ["ask_text"]),

@@ -1,0 +1,95 @@
+"""Odd but plausible citizen and desk input through the whole service (real database, demo desk)."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlmodel import col, select
+
+from bot.conversations import expire_conversations
+from bot.messages import InboundMessage
+from bot.service import handle_inbound, send_answer
+from store.db import session_scope
+from store.models import Message, Outbox, Ticket
+
+PHONE = "+6281234567890"
+_IDS = itertools.count(1)
+
+
+def send(engine, desk, clock, text, *, from_desk=False):
+    """One message from PHONE (typed in by an officer when from_desk); returns the Outcome."""
+    clock.advance(minutes=1)
+    provider_id = f"intake-{next(_IDS)}" if from_desk else None
+    msg = InboundMessage("simulator", PHONE, text, provider_id, phone=PHONE, from_desk=from_desk)
+    with session_scope(engine) as s:
+        return handle_inbound(s, msg, now=clock(), desk=desk)
+
+
+def test_walk_in_complaint_after_stop_is_filed_but_nothing_is_sent(seeded, desk, clock):
+    """The citizen once sent STOP, then comes to the desk: the officer's typed-in complaint is a
+    ticket (it used to be stored on no ticket at all), and its receipt is recorded, not sent."""
+    send(seeded, desk, clock, "STOP")
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati", from_desk=True)
+    assert out.ticket is not None and out.keys == ("ack_new",)
+    # a unit with a follow-up question files at once too: the citizen would never see the question
+    out = send(seeded, desk, clock, "DLH #sampah menumpuk di pasar", from_desk=True)
+    assert out.ticket is not None and out.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        assert len(s.exec(select(Ticket)).all()) == 2
+        rows = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+        assert [(r.status, r.error) for r in rows[1:]] == [
+            ("failed", "citizen opted out (STOP)")
+        ] * 2
+    # the citizen's own messages are still not answered
+    assert send(seeded, desk, clock, "DISHUB #masih mati").replies == ()
+    with session_scope(seeded) as s:
+        last = s.exec(select(Message).order_by(col(Message.id).desc())).first()
+        assert last.ticket_id is None
+
+
+def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):
+    """`cek status` / `status aduan saya` used to be added to the open ticket as complaint text and
+    acknowledged as "Tambahan informasi Anda dicatat"; the citizen never got the status."""
+    number = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati").ticket
+    for text in ("cek status", "Status aduan saya?", f"status tiket {number}"):
+        out = send(seeded, desk, clock, text)
+        assert out.keys == ("status",) and number in out.replies[0], text
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        stmt = select(Message.body).where(Message.ticket_id == ticket.id, Message.direction == "in")
+        assert s.exec(stmt).all() == ["DISHUB #lampu lalu lintas mati"]
+
+
+def _answer_latest(engine, desk, clock):
+    with session_scope(engine) as s:
+        ticket = s.exec(select(Ticket).order_by(col(Ticket.id).desc())).first()
+        send_answer(s, ticket, "Pipa sudah diperbaiki.", now=clock(), desk=desk, actor="petugas")
+        return ticket.number
+
+
+def test_a_late_tidak_reopens_the_answered_ticket_not_another_one(seeded, desk, clock):
+    """The answer asks "Balas YA atau TIDAK"; the citizen replies after the question lapsed (24 h).
+    The TIDAK used to be added to their other open ticket as "Tambahan informasi" (DISHUB here),
+    and the answered ticket was left to be closed as if they were satisfied."""
+    dishub = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati").ticket
+    send(seeded, desk, clock, "PDAM #air keruh sejak kemarin")
+    pdam = _answer_latest(seeded, desk, clock)
+    clock.advance(hours=25)
+    with session_scope(seeded) as s:
+        expire_conversations(s, now=clock(), desk=desk)
+    out = send(seeded, desk, clock, "TIDAK")
+    assert out.keys == ("reopened",) and pdam in out.replies[0]
+    with session_scope(seeded) as s:
+        status = {t.number: t.status.value for t in s.exec(select(Ticket))}
+        assert status == {dishub: "open", pdam: "open"}
+
+
+def test_status_of_an_overdue_ticket_does_not_promise_a_past_deadline(seeded, desk, clock):
+    """STATUS used to say "menunggu jawaban, paling lambat Senin, 23 Nov pukul 15.00 WIB" on the
+    Tuesday: a deadline already gone, read as a promise."""
+    send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati")
+    assert "paling lambat pukul 15.01 WIB" in send(seeded, desk, clock, "STATUS").replies[0]
+    clock.advance(days=1)
+    (reply,) = send(seeded, desk, clock, "STATUS").replies
+    assert "lewat batas waktu (Senin, 23 Nov pukul 15.01 WIB)" in reply
+    assert "paling lambat" not in reply
