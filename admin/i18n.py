@@ -137,6 +137,14 @@ EN = {
     "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya.": (
         "Complaint recorded; the citizen receives an acknowledgement by SMS with the ticket number."
     ),
+    "Aduan dicatat sebagai tiket %(number)s. Warga ini pernah mengirim STOP: tidak ada SMS yang "
+    "dikirim kepadanya.": (
+        "Complaint recorded as ticket %(number)s. This citizen sent STOP earlier: no SMS is sent "
+        "to them."
+    ),
+    "Aduan dicatat. Warga ini pernah mengirim STOP: tidak ada SMS yang dikirim kepadanya.": (
+        "Complaint recorded. This citizen sent STOP earlier: no SMS is sent to them."
+    ),
     "%(count)d jawaban diimpor.": "%(count)d answers imported.",
     "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "
     "dan dilewati.": (

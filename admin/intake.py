@@ -27,6 +27,7 @@ from bot.messages import InboundMessage
 from bot.parsers.phone import PhoneError, normalize_phone
 from store import repo
 from store.db import read_session, session_scope
+from store.models import Contact, Message
 
 SMS_CHANNELS = ("kannel", "gammu", "twilio", "simulator")
 CHOOSE_UNIT = (
@@ -35,6 +36,14 @@ CHOOSE_UNIT = (
 )
 FILED = "Aduan dicatat sebagai tiket %(number)s; warga menerima SMS tanda terima."
 FILED_ELSEWHERE = "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya."
+# the citizen sent STOP earlier: the complaint is filed, but nothing goes to their phone
+FILED_MUTED = (
+    "Aduan dicatat sebagai tiket %(number)s. Warga ini pernah mengirim STOP: tidak ada SMS yang "
+    "dikirim kepadanya."
+)
+FILED_ELSEWHERE_MUTED = (
+    "Aduan dicatat. Warga ini pernah mengirim STOP: tidak ada SMS yang dikirim kepadanya."
+)
 
 
 def intake_channels() -> list[str]:
@@ -96,6 +105,9 @@ def intake() -> ResponseReturnValue:
         found = queries.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
         ticket = found[0] if found else None
         shown = found is not None and queries.may_open(db, me(), found[0], found[1].code)
+        inbound = db.get(Message, outcome.message_id) if outcome.message_id else None
+        contact = db.get(Contact, inbound.contact_id) if inbound and inbound.contact_id else None
+        muted = contact is not None and contact.opted_out
         repo.audit(
             db,
             actor=me().username,
@@ -107,12 +119,12 @@ def intake() -> ResponseReturnValue:
             after={"channel": channel, "ticket": outcome.ticket, "via": f.get("via", "walk-in")},
         )
     if outcome.ticket and shown:
-        flash(tr(FILED) % {"number": outcome.ticket}, "ok")
+        flash(tr(FILED_MUTED if muted else FILED) % {"number": outcome.ticket}, "ok")
         return redirect(url_for("admin.ticket", number=outcome.ticket), 303)
     if outcome.ticket:
         # a ticket this officer may not open (another unit's, or the unit's ethics ticket that the
         # bot added the complaint to): neither its number nor the way to it
-        flash(tr(FILED_ELSEWHERE), "ok")
+        flash(tr(FILED_ELSEWHERE_MUTED if muted else FILED_ELSEWHERE), "ok")
         return redirect(url_for("admin.intake"), 303)
     # the bot's replies went to the citizen's phone; they are not shown here (they could list the
     # citizen's other tickets, which this officer may not be allowed to see)

@@ -4,12 +4,13 @@ dashboard, confidential tickets. Everything goes through the real app and databa
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
 from bot.messages import TicketStatus
 from store.db import session_scope
-from store.models import Answer, AuditLog, Draft, Message, Outbox, Ticket
+from store.models import Answer, AuditLog, Contact, Draft, Message, Outbox, Ticket
 
 from .conftest import CITIZEN, DISHUB_TEXT, OTHER_CITIZEN
 
@@ -231,6 +232,31 @@ def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pendi
         assert ticket.priority == "urgent" and ticket.reopened_count == 1
         answer = s.get(Answer, s.get(Draft, pending_draft).answer_id)
         assert answer.usage_count == 1
+
+
+def test_walk_in_intake_for_a_citizen_who_sent_stop_says_nothing_was_sent(browser, db):
+    browser.login("petugas")
+    with session_scope(db) as s:
+        s.add(Contact(phone="+6281399990001", opted_out=True, created_at=datetime.now(UTC)))
+    form = {
+        "phone": "0813 9999 0001",
+        "unit": "DPUPR",
+        "text": "jalan berlubang di depan pasar",
+        "channel": "simulator",
+    }
+    resp = browser.post("/admin/intake", form)
+    assert resp.status_code == 303
+    number = resp.headers["Location"].rsplit("/", 1)[-1]
+    page = browser.page(resp.headers["Location"])
+    assert f"Aduan dicatat sebagai tiket {number}. Warga ini pernah mengirim STOP" in page
+    assert "warga menerima SMS tanda terima" not in page
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        rows = s.exec(
+            select(Outbox).join(Message, Message.id == Outbox.message_id)
+            .where(Message.ticket_id == ticket.id)
+        ).all()  # fmt: skip
+        assert rows and all(r.status == "failed" and "STOP" in r.error for r in rows)
 
 
 def test_intake_never_runs_a_committee_command_for_the_officer(browser, db, dinkes, set_ticket):
