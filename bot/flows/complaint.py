@@ -17,7 +17,7 @@ from bot.flows.engine import (
     State,
     Step,
 )
-from bot.parsers import Keyword, Kind, Parsed
+from bot.parsers import Keyword, Kind, Parsed, leading_answer
 
 Handler = Callable[[Snapshot, Parsed], Step]
 NEW_COMPLAINT = (Kind.COMPLAINT, Kind.CODE_ONLY)  # a unit code in a waiting state starts afresh
@@ -153,6 +153,11 @@ def _awaiting_feedback(snap: Snapshot, parsed: Parsed) -> Step:
         return Step.idle(RecordFeedback(number, parsed.keyword is Keyword.YES))
     if parsed.kind in (*NEW_COMPLAINT, Kind.NEAR_MISS, Kind.UNKNOWN_CODE):
         return idle(snap, parsed)
+    lead = leading_answer(snap.text) if parsed.kind is Kind.NO_CODE else None
+    if lead is Keyword.YES:  # "Ya, terima kasih"
+        return Step.idle(RecordFeedback(number, True))
+    if lead is Keyword.NO:  # "Tidak, air masih keruh": the words go on the ticket it reopens
+        return Step.idle(AppendToTicket(number, False), RecordFeedback(number, False))
     if parsed.kind is Kind.NO_CODE or snap.has_media:
         # a comment instead of YA/TIDAK: keep it on the ticket and keep the question open
         noted = Reply("feedback_noted", {"ticket": number})

@@ -89,6 +89,32 @@ def parse_keyword(text: str) -> tuple[Keyword, str] | None:
     return (keyword, ticket[1]) if ticket else None
 
 
+# Words after a YA that take it back ("ya, tapi masih bau"): the reply is a comment, not a YES.
+_CONTRAST = frozenset(
+    _squeeze(w) for w in "TAPI TETAPI TP TPI NAMUN MASIH MSH BELUM BLM CUMA".split()
+)
+# "gak apa-apa", "tidak masalah": a TIDAK that means all is well, so no NO either.
+_FINE = frozenset(_squeeze(w) for w in "APA PAPA APAPA MASALAH".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def leading_answer(text: str) -> Keyword | None:
+    """YA or TIDAK opening a longer reply to "did this solve it?" ("Ya, terima kasih", "Tidak, air
+    masih keruh"), else None. A YA followed by a contrast or a negation, and a TIDAK that means
+    "no problem", are not taken as an answer: they stay comments, and the question stays open."""
+    words = _LETTERS.findall(normalize_text(text))
+    if len(words) < 2:
+        return None
+    keyword, rest = keyword_for_word(words[0]), [_squeeze(w) for w in words[1:]]
+    if keyword is Keyword.NO and rest[0] not in _FINE and not rest[0].startswith("PAPA"):
+        return Keyword.NO
+    if keyword is Keyword.YES and not any(
+        w in _CONTRAST or _WORDS.get(w) is Keyword.NO for w in rest
+    ):
+        return Keyword.YES
+    return None
+
+
 def _strip_trailing(text: str) -> str:
     # Trailing punctuation and emoji ("Ya!", "ok 👍", "STOP!!") do not change the answer.
     end = len(text)

@@ -93,3 +93,23 @@ def test_status_of_an_overdue_ticket_does_not_promise_a_past_deadline(seeded, de
     (reply,) = send(seeded, desk, clock, "STATUS").replies
     assert "lewat batas waktu (Senin, 23 Nov pukul 15.01 WIB)" in reply
     assert "paling lambat" not in reply
+
+
+def test_feedback_with_words_around_ya_or_tidak_is_understood(seeded, desk, clock):
+    """ "Ya, terima kasih" closes; "Tidak, air masih keruh" reopens with its words on the ticket;
+    "ya, tapi masih bau" and "gak apa-apa" stay comments and the question stays open."""
+    send(seeded, desk, clock, "PDAM #air keruh sejak kemarin")
+    first = _answer_latest(seeded, desk, clock)
+    for ambiguous in ("ya, tapi masih bau", "gak apa-apa kok"):
+        out = send(seeded, desk, clock, ambiguous)
+        assert out.keys == ("feedback_noted",), ambiguous
+    assert send(seeded, desk, clock, "Tidak, air masih keruh pak").keys == ("reopened",)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == first)).one()
+        assert ticket.status.value == "open"
+        stmt = select(Message.body).where(Message.ticket_id == ticket.id, Message.direction == "in")
+        assert "Tidak, air masih keruh pak" in s.exec(stmt).all()
+    _answer_latest(seeded, desk, clock)
+    assert send(seeded, desk, clock, "Ya, terima kasih banyak").keys == ("feedback_thanks",)
+    with session_scope(seeded) as s:
+        assert s.exec(select(Ticket).where(Ticket.number == first)).one().status.value == "closed"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.parsers import Keyword, parse_keyword
+from bot.parsers import Keyword, leading_answer, parse_keyword
 
 HIT = [
     ("bantuan", "BANTUAN", Keyword.HELP, ""),
@@ -116,3 +116,25 @@ def test_not_a_keyword(raw: str) -> None:
 def test_every_keyword_is_reachable() -> None:
     samples = ("help", "kode", "status", "batal", "stop", "mulai", "ya", "tidak", "5")
     assert {parse_keyword(s)[0] for s in samples if parse_keyword(s)} == set(Keyword)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ya, terima kasih", Keyword.YES),
+        ("okee makasih pak", Keyword.YES),
+        ("Tidak, air masih keruh", Keyword.NO),
+        ("nggak, lampunya masih mati", Keyword.NO),
+        ("ga ada perubahan", Keyword.NO),
+        ("ya, tapi masih bau", None),  # a YA taken back
+        ("ya gak berubah", None),
+        ("benar, jalan masih rusak", None),
+        ("gak apa-apa kok", None),  # "no problem"
+        ("tidak masalah", None),
+        ("gapapa", None),
+        ("YA", None),  # a bare keyword is parse_keyword's
+        ("sampah menumpuk lagi", None),
+    ],
+)
+def test_leading_answer(text, expected):
+    assert leading_answer(text) is expected
