@@ -20,13 +20,17 @@ from bot.parsers import mask_phone
 PHONE = re.compile(
     r"(?:(?<![\w+])|(?<=%2B)|(?<=%2b))(?:\+\d[\d \-]{6,17}\d|(?:62|0)8\d[\d\-]{6,13}\d)(?!\w)"
 )
+# An HTTP request line's query string ("GET /webhooks/kannel?from=…&text=… HTTP/1.1", as werkzeug's
+# request log under `aduan run` writes it): Kannel's get-url carries the sender and the whole complaint.
+REQUEST_QUERY = re.compile(r"\b((?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) [^\s?\"]*)\?[^\s\"]*")
 HANDLER_NAME = "aduan"
 _secrets: set[str] = set()
 _base_factory = logging.getLogRecordFactory()
 
 
 def mask_text(text: str) -> str:
-    """Every phone-like number masked, every known secret replaced."""
+    """Every phone-like number masked, every known secret replaced, request query strings cut."""
+    text = REQUEST_QUERY.sub(r"\1?[query]", text)
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "[secret]")
     return PHONE.sub(lambda m: mask_phone(m.group(0)), text)

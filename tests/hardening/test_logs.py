@@ -112,3 +112,45 @@ def test_formatters_write_one_masked_line(formatter):
         assert data["level"] == "ERROR" and data["logger"] == "aduan.x" and "boom" in data["exc"]
     else:
         assert line.startswith("ts=") and "level=ERROR" in line
+
+
+def test_dev_server_request_lines_carry_no_query_string(
+    config, seeded, tmp_path, monkeypatch, caplog
+):
+    """`aduan run` serves with werkzeug, which logs every request line: Kannel's get-url carries
+    the sender and the whole complaint in its query string, so the query is left out."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from bot.app import create_app
+    from bot.config import ChannelsConfig
+
+    monkeypatch.chdir(tmp_path)
+    config = replace(
+        config,
+        channels=ChannelsConfig(enabled=("kannel",)),
+        secrets={"KANNEL_WEBHOOK_SECRET": "kannel-secret-1"},
+    )
+    app = create_app(config, testing=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    caplog.set_level(logging.INFO)
+    complaint = "DINKES #puskesmas tutup terus pak Budi kepala desa minta uang"
+    try:
+        resp = httpx.get(
+            f"http://127.0.0.1:{server.port}/webhooks/kannel",
+            params={"secret": "kannel-secret-1", "from": "+6281234567890", "to": "1234",
+                    "text": complaint, "id": "k1"},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["aduan"].engine.dispose()
+    assert resp.status_code == 200 and "tiket" in resp.text
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("GET /webhooks/kannel" in line for line in lines), lines
+    text = caplog.text
+    for leak in ("puskesmas", "tutup+terus", "Budi", "6281234567890", "kannel-secret-1"):
+        assert leak not in text, leak
