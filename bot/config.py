@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import logging
 import os
+import re
 import tomllib
 import types
 import typing
@@ -22,6 +24,8 @@ CHANNEL_NAMES = ("simulator", "twilio", "telegram", "whatsapp", "kannel", "gammu
 LANGUAGES = ("id", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_DB_URL = "sqlite:///instance/aduan.db"
+# SQLite, or PostgreSQL through psycopg 3 (the driver installed; a bare postgresql:// means psycopg2)
+DB_URL = re.compile(r"(sqlite(\+pysqlite)?|postgresql\+psycopg)://.*", re.DOTALL)
 
 # Environment variables that hold secrets; never read from the TOML file.
 SECRET_ENV = (
@@ -308,11 +312,12 @@ def _validate(cfg: Config) -> None:
         ),
         (cfg.app.max_message_chars >= 160, "app.max_message_chars", "at least 160"),
         (cfg.inbound.worker_batch >= 1, "inbound.worker_batch", "at least 1"),
+        (cfg.inbound.flood_rate >= 0, "inbound.flood_rate", "0 (off) or more"),
+        (cfg.admin.progress_link_days >= 1, "admin.progress_link_days", "at least 1"),
         (0 <= cfg.inbound.workers <= 16, "inbound.workers", "between 0 and 16"),
         (cfg.delivery.max_attempts >= 1, "delivery.max_attempts", "at least 1"),
         (cfg.delivery.retry_base_seconds >= 1, "delivery.retry_base_seconds", "at least 1"),
         (cfg.channels.gammu.poll_seconds >= 1, "channels.gammu.poll_seconds", "at least 1"),
-        (bool(cfg.database.url), "database.url", "a SQLAlchemy URL"),
         (cfg.limits.messages_per_minute >= 0, "limits.messages_per_minute", "0 or more"),
         (cfg.limits.messages_per_hour >= 0, "limits.messages_per_hour", "0 or more"),
         (cfg.limits.max_request_bytes >= 4096, "limits.max_request_bytes", "at least 4096"),
@@ -347,10 +352,17 @@ def _validate(cfg: Config) -> None:
             )
     try:
         ZoneInfo(cfg.app.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "Asia" is a folder: OSError
         raise ConfigError(
             f"config key 'app.timezone': unknown time zone '{cfg.app.timezone}'"
         ) from exc
+    for value in cfg.channels.kannel.allowed_ips:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ConfigError(
+                f"config key 'channels.kannel.allowed_ips': '{value}' is not an address or CIDR range"
+            ) from exc
 
 
 def _validate_sla(cfg: Config) -> None:
@@ -420,6 +432,14 @@ def build_config(
     secrets = types.MappingProxyType({k: environ[k] for k in SECRET_ENV if environ.get(k)})
     base_url = environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     cfg = dataclasses.replace(cfg, secrets=secrets, public_base_url=base_url, **overrides)
+    if not DB_URL.fullmatch(cfg.database.url):
+        url = cfg.database.url
+        got = f"'{url.split('://')[0]}://…'" if "://" in url else "no 'scheme://'"  # no password
+        key = "DATABASE_URL" if "database" in overrides else "config key 'database.url'"
+        raise ConfigError(
+            f"{key} must be a SQLite or PostgreSQL URL (sqlite:///instance/aduan.db, "
+            f"postgresql+psycopg://user:password@host/db), got {got}"
+        )
     _validate(cfg)
     return cfg
 

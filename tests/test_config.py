@@ -67,6 +67,18 @@ def test_environment_overrides_and_secrets():
         ({"channels": {"kannel": {"alowed_ips": []}}}, {}, "channels.kannel.alowed_ips"),
         ({"channels": {"gammu": {"poll_seconds": 0}}}, {}, "channels.gammu.poll_seconds"),
         ({}, {"PORT": "lima ribu"}, "PORT"),
+        ({"app": {"timezone": "Asia"}}, {}, "app.timezone"),
+        ({"database": {"url": "instance/aduan.db"}}, {}, "database.url"),
+        ({"database": {"url": "mysql://aduan@db/aduan"}}, {}, "database.url"),
+        ({}, {"DATABASE_URL": "postgres://aduan@db/aduan"}, "DATABASE_URL"),
+        ({}, {"DATABASE_URL": "postgresql://aduan@db/aduan"}, "DATABASE_URL"),
+        (
+            {"channels": {"kannel": {"allowed_ips": ["10.0.0.300"]}}},
+            {},
+            "channels.kannel.allowed_ips",
+        ),
+        ({"inbound": {"flood_rate": -1}}, {}, "inbound.flood_rate"),
+        ({"admin": {"progress_link_days": 0}}, {}, "admin.progress_link_days"),
     ],
     ids=[
         "typo-key",
@@ -84,6 +96,14 @@ def test_environment_overrides_and_secrets():
         "nested-typo",
         "nested-range",
         "env-port",
+        "timezone-folder",
+        "url-not-a-url",
+        "url-unsupported-database",
+        "env-url-old-postgres-scheme",
+        "env-url-without-psycopg",
+        "kannel-bad-address",
+        "flood-rate-negative",
+        "progress-link-days-zero",
     ],
 )
 def test_bad_config_names_the_key(data, env, message):
