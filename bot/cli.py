@@ -23,16 +23,25 @@ def _config() -> Config:
 
 
 def _prepare(config: Config, *, seed: bool) -> bool:
-    """Upgrade the schema; seed the demo desk on an empty database. True if it seeded."""
+    """Upgrade the schema; seed the demo desk on an empty database. True if it seeded. A database
+    that cannot be reached or created stops the command with a message, not a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
     from bot.demo import seed_demo
     from store.db import init_db, make_engine, session_scope
 
-    engine = make_engine(config.database.url)
-    init_db(engine)
-    if not seed:
-        return False
-    with session_scope(engine) as session:
-        return seed_demo(session, now=utcnow())
+    try:
+        engine = make_engine(config.database.url)
+        init_db(engine)
+        if not seed:
+            return False
+        with session_scope(engine) as session:
+            return seed_demo(session, now=utcnow())
+    except (OperationalError, OSError) as exc:
+        where = make_url(config.database.url).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot open the database {where}: {reason}") from exc
 
 
 @click.group()
@@ -133,6 +142,7 @@ def report_monthly(month: str, out: str) -> None:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("use YYYY-MM, e.g. 2026-10", param_hint="--month")
     config = _config()
+    _prepare(config, seed=False)  # a database without the schema yet: an empty recap, no traceback
     tz = config.app.timezone
     with read_session(make_engine(config.database.url)) as session:
         recap = report.monthly(session, month, tz=tz, now=utcnow())

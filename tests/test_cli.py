@@ -129,3 +129,29 @@ def test_the_inbox_worker_process_loads_no_web_app(tmp_path):
         [sys.executable, "-c", probe], env=env, cwd=tmp_path, check=True, capture_output=True
     )
     assert json.loads(out.stdout) == {"channels": ["simulator"], "loaded": []}
+
+
+def test_unreachable_database_stops_with_a_message(tmp_path):
+    """A DATABASE_URL whose server is down, or a SQLite file that cannot be created: one line naming
+    the database (without its password), not a traceback."""
+    runner = CliRunner()
+    (tmp_path / "file").write_text("")
+    for url in (
+        "postgresql+psycopg://aduan:rahasia@127.0.0.1:1/aduan",
+        f"sqlite:///{tmp_path}/file/aduan.db",
+    ):
+        for command in (["init-db"], ["retention", "--dry-run"]):
+            result = runner.invoke(main, command, env={"DATABASE_URL": url, "ADUAN_CONFIG": ""})
+            assert result.exit_code == 1, result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+            assert "Error: cannot open the database" in result.output, result.output
+            assert "rahasia" not in result.output
+
+
+def test_report_on_a_new_database(tmp_path):
+    out = tmp_path / "recap.csv"
+    result = CliRunner().invoke(
+        main, ["report", "monthly", "--month", "2026-10", "--out", str(out)], env=_env(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 received" in result.output and out.read_text().startswith("month,")
