@@ -430,7 +430,13 @@ def build_config(
             ) from exc
         overrides["server"] = dataclasses.replace(cfg.server, port=port)
     secrets = types.MappingProxyType({k: environ[k] for k in SECRET_ENV if environ.get(k)})
-    base_url = environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base_url = environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if base_url and not re.fullmatch(r"https?://[^/\s?#]+(/\S*)?", base_url):
+        # without the scheme every Twilio signature is checked against the wrong URL (403)
+        raise ConfigError(
+            "environment variable PUBLIC_BASE_URL must be an address like "
+            f"https://aduan.example.go.id, got {base_url!r}"
+        )
     cfg = dataclasses.replace(cfg, secrets=secrets, public_base_url=base_url, **overrides)
     if not DB_URL.fullmatch(cfg.database.url):
         url = cfg.database.url

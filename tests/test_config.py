@@ -79,6 +79,7 @@ def test_environment_overrides_and_secrets():
         ),
         ({"inbound": {"flood_rate": -1}}, {}, "inbound.flood_rate"),
         ({"admin": {"progress_link_days": 0}}, {}, "admin.progress_link_days"),
+        ({}, {"PUBLIC_BASE_URL": "aduan.example.go.id"}, "PUBLIC_BASE_URL"),
     ],
     ids=[
         "typo-key",
@@ -104,6 +105,7 @@ def test_environment_overrides_and_secrets():
         "kannel-bad-address",
         "flood-rate-negative",
         "progress-link-days-zero",
+        "base-url-without-scheme",
     ],
 )
 def test_bad_config_names_the_key(data, env, message):
