@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
+
 CHANNEL_NAMES = ("simulator", "twilio", "telegram", "whatsapp", "kannel", "gammu")
 LANGUAGES = ("id", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -336,9 +338,14 @@ def _validate(cfg: Config) -> None:
         (cfg.committee.ladder_hours > 0, "committee.ladder_hours", "greater than 0"),
         (cfg.committee.info_part_chars >= 160, "committee.info_part_chars", "at least 160"),
         (
-            cfg.committee.default_channel in ("", *CHANNEL_NAMES),
+            cfg.committee.default_channel in ("", *cfg.channels.enabled),
             "committee.default_channel",
-            "empty or a known channel",
+            "empty or one of channels.enabled",
+        ),
+        (
+            cfg.app.default_region in phonenumbers.SUPPORTED_REGIONS,
+            "app.default_region",
+            "a region code phonenumbers knows, such as ID",
         ),
     ]
     for ok, key, expected in checks:
@@ -396,7 +403,11 @@ def _validate_sla(cfg: Config) -> None:
             "0 < it < final_reminder_at < 1",
         ),
         (jobs.auto_close_days >= 0, "jobs.auto_close_days", "0 or more"),
-        (jobs.staff_channel in ("", *CHANNEL_NAMES), "jobs.staff_channel", "a known channel"),
+        (
+            jobs.staff_channel in ("", *cfg.channels.enabled),
+            "jobs.staff_channel",
+            "empty or one of channels.enabled",
+        ),
         (
             0 < sched.renew_seconds < sched.lease_seconds,
             "scheduler.renew_seconds",

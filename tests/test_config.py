@@ -80,6 +80,9 @@ def test_environment_overrides_and_secrets():
         ({"inbound": {"flood_rate": -1}}, {}, "inbound.flood_rate"),
         ({"admin": {"progress_link_days": 0}}, {}, "admin.progress_link_days"),
         ({}, {"PUBLIC_BASE_URL": "aduan.example.go.id"}, "PUBLIC_BASE_URL"),
+        ({"app": {"default_region": "XX"}}, {}, "app.default_region"),
+        ({"jobs": {"staff_channel": "telegram"}}, {}, "jobs.staff_channel"),
+        ({"committee": {"default_channel": "twilio"}}, {}, "committee.default_channel"),
     ],
     ids=[
         "typo-key",
@@ -106,6 +109,9 @@ def test_environment_overrides_and_secrets():
         "flood-rate-negative",
         "progress-link-days-zero",
         "base-url-without-scheme",
+        "unknown-region",
+        "staff-channel-not-enabled",
+        "committee-channel-not-enabled",
     ],
 )
 def test_bad_config_names_the_key(data, env, message):

@@ -38,6 +38,7 @@ def test_good_values_load():
         {
             "sla": {"office_hours": True, "extra_holidays": ["2026-12-31"], "priority": {"low": 3}},
             "jobs": {"auto_close_days": 0, "staff_channel": "twilio"},
+            "channels": {"enabled": ["simulator", "twilio"]},
             "scheduler": {"in_web": True},
         },
         {},
