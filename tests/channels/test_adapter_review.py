@@ -8,13 +8,18 @@ import json
 from datetime import timedelta
 from urllib.parse import parse_qs
 
+import pytest
+
+from bot.channels.base import Rejected, WebhookRequest
 from bot.channels.registry import CHANNELS
 from bot.messages import OutboundMessage
 
 from .test_channels import FakeProvider, channel_config
 
 GRAPH = "https://graph.facebook.com/v21.0/106540352242922/messages"
-TWILIO = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json"
+TWILIO = (
+    "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json"
+)
 ANSWER = (
     "Jawaban aduan 1234567 (DINKES): Terima kasih.\n\n"
     + "Puskesmas Sukamaju buka pukul 07.00 sampai 14.00 setiap hari kerja.     " * 20
@@ -66,3 +71,24 @@ def test_twilio_template_variable_is_one_line_within_255_characters(db_url, cloc
     params = [json.loads(f["ContentVariables"][0])["1"] for f in forms]
     assert len(params) > 1
     _one_line_and_whole(params, 255)
+
+
+def _kannel(db_url: str, allowed: list[str]):
+    config = channel_config("kannel", db_url, {"allowed_ips": allowed})
+    return CHANNELS["kannel"](config, FakeProvider([]).client())
+
+
+def _kannel_request(remote_addr: str) -> WebhookRequest:
+    args = {"secret": "test-kannel-secret", "from": "+6281234567890", "text": "halo"}
+    return WebhookRequest(
+        "GET", "https://aduan.example.go.id/webhooks/kannel", args=args, remote_addr=remote_addr
+    )
+
+
+def test_kannel_caller_seen_through_a_dual_stack_socket_is_allowed(db_url):
+    """gunicorn bound to [::] reports an IPv4 peer as ::ffff:a.b.c.d."""
+    _kannel(db_url, ["10.1.2.0/24"]).verify(_kannel_request("::ffff:10.1.2.3"))
+    _kannel(db_url, ["127.0.0.1"]).verify(_kannel_request("::ffff:127.0.0.1"))
+    with pytest.raises(Rejected) as info:
+        _kannel(db_url, ["10.1.2.0/24"]).verify(_kannel_request("::ffff:10.9.9.9"))
+    assert info.value.status == 403
