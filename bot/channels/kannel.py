@@ -86,6 +86,9 @@ class Kannel:
             addr = ipaddress.ip_address(req.remote_addr)
         except ValueError as exc:
             raise Rejected("caller address not allowed", 403) from exc
+        # a server bound to "::" sees an IPv4 caller as ::ffff:a.b.c.d
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
         if not any(addr in net for net in self.allowed):
             raise Rejected("caller address not allowed", 403)
         given = req.args.get("secret", "")

@@ -34,11 +34,12 @@ from bot.channels.twilio.rest import HttpxClient
 from bot.config import TwilioConfig
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
-from bot.replies.sms import split_sms, split_text
+from bot.replies.sms import one_line_parts, split_sms, split_text
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24)
 BODY_LIMIT = 1600  # Twilio's maximum Body length
+VARIABLE_LIMIT = 255  # Content API: "The variable value has a maximum length of 255 characters"
 OPTED_OUT = "21610"  # "Attempt to send to unsubscribed recipient"
 STATUS_MAP = {
     "accepted": OutboxStatus.SENT,
@@ -151,10 +152,14 @@ class Twilio:
             return send_parts(parts, lambda _i, part: self._create(msg, body=part))
         if not self.cfg.whatsapp_template_sid:
             raise SendError(NO_TEMPLATE, permanent=True)
-        # the approved template has one variable, {{1}}, that carries the message
-        variables = json.dumps({"1": msg.text[:BODY_LIMIT]}, ensure_ascii=False)
-        return self._create(
-            msg, content_sid=self.cfg.whatsapp_template_sid, content_variables=variables
+        # the approved template has one variable, {{1}}, that carries the (one-line) message
+        return send_parts(
+            one_line_parts(msg.text, VARIABLE_LIMIT),
+            lambda _i, part: self._create(
+                msg,
+                content_sid=self.cfg.whatsapp_template_sid,
+                content_variables=json.dumps({"1": part}, ensure_ascii=False),
+            ),
         )
 
     def _create(self, msg: OutboundMessage, **fields: str) -> str:

@@ -26,10 +26,13 @@ from bot.channels.whatsapp.payload import change_values, items, message, names, 
 from bot.config import WhatsAppConfig
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
-from bot.replies.sms import split_text
+from bot.replies.sms import one_line_parts, split_text
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
+# A template's body, its own text and the parameter together, is at most 1,024 characters; the
+# approved template's own text must stay under 124 (e.g. "Jawaban aduan Anda: {{1}}").
+TEMPLATE_PARAM_LIMIT = 900
 WINDOW = timedelta(hours=24)
 STATUS_MAP = {
     "sent": OutboxStatus.SENT,
@@ -111,13 +114,18 @@ class WhatsApp:
             )
         if not self.cfg.template_name:
             raise SendError(NO_TEMPLATE, permanent=True)
-        template = {
+        return send_parts(
+            one_line_parts(msg.text, TEMPLATE_PARAM_LIMIT),
+            lambda _i, p: self._post(msg, {"type": "template", "template": self._template(p)}),
+        )
+
+    def _template(self, text: str) -> dict[str, Any]:
+        """The approved template; its one body variable, {{1}}, carries the (one-line) text."""
+        return {
             "name": self.cfg.template_name,
             "language": {"code": self.cfg.template_language},
-            # the approved template has one body variable, {{1}}, that carries the message
-            "components": [{"type": "body", "parameters": [{"type": "text", "text": msg.text}]}],
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": text}]}],
         }
-        return self._post(msg, {"type": "template", "template": template})
 
     def _post(self, msg: OutboundMessage, content: dict[str, Any]) -> str:
         if not (self.access_token and self.phone_number_id):
