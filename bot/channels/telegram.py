@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 from telegram import Bot, KeyboardButton, Message, ReplyKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, RequestData
 
 from bot.channels.base import (
@@ -147,7 +147,7 @@ class Telegram:
             sent = asyncio.run(
                 self.bot.send_message(chat_id=msg.address, text=text, reply_markup=markup)
             )
-        except (Forbidden, BadRequest) as exc:  # blocked by the user, chat gone, bad request
+        except (Forbidden, BadRequest, InvalidToken) as exc:  # blocked, chat gone, token revoked
             raise SendError(f"Telegram: {exc.message}", permanent=True) from exc
         except TelegramError as exc:  # flood control, timeouts, network: try again later
             raise SendError(f"Telegram: {exc.message}") from exc
