@@ -231,3 +231,25 @@ def test_a_closed_ticket_is_not_answered_or_moved_from_a_phone(seeded, desk, clo
     assert to_phone(seeded, CITIZEN) == sent  # nothing more reached the citizen
     assert ticket(seeded, ethics_ticket).status is TicketStatus.CLOSED
     assert send(seeded, desk, clock, KETUA, f"INFO {ethics_ticket}").keys[0] == "staff_info"
+
+
+def test_ok_or_info_with_a_number_that_is_no_ticket_is_a_citizens_reply(seeded, desk, clock):
+    """Answering "Di mana lokasinya?" with "info 2024 ..." must file the complaint, not refuse it."""
+    assert send(seeded, desk, clock, CITIZEN, "DLH #sampah menumpuk").keys == ("ask_detail",)
+    out = send(seeded, desk, clock, CITIZEN, "info 2024 di jalan mawar depan masjid")
+    assert out.keys[0] == "ack_new" and out.ticket
+    assert send(seeded, desk, clock, CITIZEN, "oke 081234567890 nomor saya").keys == ("ack_append",)
+
+
+def test_info_or_ok_on_ones_own_ticket_is_the_citizens_message(seeded, desk, clock):
+    """A citizen, or a committee member complaining from their phone, gets their own status."""
+    number = send(seeded, desk, clock, CITIZEN, "PDAM #air keruh sudah 3 hari").ticket
+    out = send(seeded, desk, clock, CITIZEN, f"INFO {number}")
+    assert out.keys == ("status",) and number in out.replies[0]
+    assert send(seeded, desk, clock, CITIZEN, f"OK {number}").keys == ("ack_append",)
+    mine = send(seeded, desk, clock, ANGGOTA, "PDAM #air mati di rumah saya").ticket
+    out = send(seeded, desk, clock, ANGGOTA, f"INFO {mine}")
+    assert out.keys == ("status",) and mine in out.replies[0]
+    with session_scope(seeded) as s:
+        refused = s.exec(select(AuditLog).where(AuditLog.action == "committee.refused")).all()
+    assert refused == []
