@@ -17,7 +17,7 @@ from bot.parsers import PhoneError, mask_phone, normalize_phone
 from bot.parsers.staff import StaffCommand
 from bot.replies.sms import split_text
 from store import repo
-from store.models import Message, StaffUser, Ticket, Unit
+from store.models import Contact, Message, StaffUser, Ticket, Unit
 
 if TYPE_CHECKING:
     from bot.service import _Turn
@@ -158,7 +158,9 @@ def _answer(turn: _Turn, member: StaffUser, ticket: Ticket, cmd: StaffCommand) -
     )
     _close(turn, member, ticket, "answered by phone")
     _audit(turn, member, ticket, "answer")
-    turn.reply("staff_answered", number=ticket.number)
+    citizen = turn.session.get(Contact, ticket.contact_id)
+    held = citizen is not None and citizen.opted_out  # recorded unsent, as the admin says too
+    turn.reply("staff_answered_held" if held else "staff_answered", number=ticket.number)
 
 
 def _transfer(turn: _Turn, member: StaffUser, ticket: Ticket, cmd: StaffCommand) -> None:

@@ -11,11 +11,11 @@ from sqlmodel import col, select
 
 from bot.committee import escalate, escalation_ladder
 from bot.config import CommitteeConfig
-from bot.messages import InboundMessage, Role, TicketStatus
+from bot.messages import InboundMessage, OutboxStatus, Role, TicketStatus
 from bot.parsers import mask_phone
 from bot.service import Desk, handle_inbound
 from store.db import session_scope
-from store.models import AuditLog, Escalation, Message, StaffUser, Ticket, Unit
+from store.models import AuditLog, Escalation, Message, Outbox, StaffUser, Ticket, Unit
 
 CITIZEN = "+6281234567890"
 ANGGOTA, KETUA, PENGARAH = "+6281100000001", "+6281100000002", "+6281100000003"
@@ -253,3 +253,17 @@ def test_info_or_ok_on_ones_own_ticket_is_the_citizens_message(seeded, desk, clo
     with session_scope(seeded) as s:
         refused = s.exec(select(AuditLog).where(AuditLog.action == "committee.refused")).all()
     assert refused == []
+
+
+def test_jawab_for_a_citizen_who_sent_stop_says_it_was_not_sent(seeded, desk, clock, ethics_ticket):
+    send(seeded, desk, clock, CITIZEN, "STOP")
+    sent = to_phone(seeded, CITIZEN)
+    out = send(seeded, desk, clock, KETUA, f"JAWAB {ethics_ticket} Petugas sudah diperiksa.")
+    assert out.keys == ("staff_answered_held",)
+    assert "tidak dikirim" in out.replies[0] and "STOP" in out.replies[0]
+    with session_scope(seeded) as s:
+        stmt = select(Outbox.status).join(Message, col(Message.id) == col(Outbox.message_id))
+        last = s.exec(
+            stmt.where(Message.address == CITIZEN).order_by(col(Outbox.id).desc())
+        ).first()
+    assert last is OutboxStatus.FAILED and len(to_phone(seeded, CITIZEN)) == len(sent) + 1
