@@ -17,7 +17,7 @@ from bot.parsers import PhoneError, mask_phone, normalize_phone
 from bot.parsers.staff import StaffCommand
 from bot.replies.sms import split_text
 from store import repo
-from store.models import Message, StaffUser, Ticket, Unit
+from store.models import Contact, Message, StaffUser, Ticket, Unit
 
 if TYPE_CHECKING:
     from bot.service import _Turn
@@ -52,6 +52,15 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
     member = staff_sender(
         turn.session, channel=turn.msg.channel, address=turn.msg.address, phone=turn.msg.phone
     )
+    own = _own_ticket(turn, cmd, member)
+    if own is not None:  # the sender writes as a citizen about their own ticket
+        if cmd.verb == "info":
+            service.show_status(turn, own.number)
+            return True
+        return False
+    committee_member = member is not None and member.role in COMMITTEE_ROLES
+    if not committee_member and cmd.verb in CITIZEN_VERBS and len(cmd.number) != repo.TICKET_DIGITS:
+        return False  # "info 2024 di jalan mawar", "oke 0812...": a citizen's words, no ticket
     if member is None:
         if cmd.malformed:
             return False
@@ -76,6 +85,20 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
         return True
     HANDLERS[cmd.verb](turn, member, ticket, cmd)
     return True
+
+
+def _own_ticket(turn: _Turn, cmd: StaffCommand, member: StaffUser | None) -> Ticket | None:
+    """The ticket named by OK/INFO when it is the sender's own and they may not act on it as staff:
+    a citizen (or a committee member complaining from their phone) replying "OK 4827193" to the
+    feedback question or asking "INFO 4827193" about their complaint."""
+    if cmd.verb not in CITIZEN_VERBS or cmd.malformed:
+        return None
+    ticket = repo.ticket_by_number(turn.session, cmd.number)
+    if ticket is None or ticket.contact_id != turn.contact.id:
+        return None
+    if member is not None and member.role in COMMITTEE_ROLES and _may_act_on(member, ticket, turn):
+        return None
+    return ticket
 
 
 def _may_act_on(member: StaffUser, ticket: Ticket, turn: _Turn) -> bool:
@@ -135,7 +158,9 @@ def _answer(turn: _Turn, member: StaffUser, ticket: Ticket, cmd: StaffCommand) -
     )
     _close(turn, member, ticket, "answered by phone")
     _audit(turn, member, ticket, "answer")
-    turn.reply("staff_answered", number=ticket.number)
+    citizen = turn.session.get(Contact, ticket.contact_id)
+    held = citizen is not None and citizen.opted_out  # recorded unsent, as the admin says too
+    turn.reply("staff_answered_held" if held else "staff_answered", number=ticket.number)
 
 
 def _transfer(turn: _Turn, member: StaffUser, ticket: Ticket, cmd: StaffCommand) -> None:
@@ -183,3 +208,4 @@ def _info(turn: _Turn, member: StaffUser, ticket: Ticket, _cmd: StaffCommand) ->
 
 HANDLERS = {"ok": _acknowledge, "answer": _answer, "transfer": _transfer, "info": _info}
 CHANGES_TICKET = {"answer", "transfer"}  # refused on a closed ticket
+CITIZEN_VERBS = {"ok", "info"}  # also a citizen's words: "OK", "INFO" open ordinary replies

@@ -291,7 +291,7 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
         case flows.MarkConfidential(number=number):
             _confidential(turn, number)
         case flows.ShowStatus(number=number):
-            _status(turn, number)
+            show_status(turn, number)
         case flows.SetOptOut(opted_out=value):
             turn.contact.opted_out = value
             repo.audit(
@@ -448,7 +448,8 @@ def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str
     committee.resolve_breach(session, ticket, now=now, actor=actor, why="answered")
 
 
-def _status(turn: _Turn, number: str) -> None:
+def show_status(turn: _Turn, number: str) -> None:
+    """STATUS [nomor]: the sender's own tickets (one, when a number is given) and where they stand."""
     tickets = repo.contact_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     if number:
         own = repo.ticket_by_number(turn.session, number)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from store.models import EthicsTerm
 
-# The lexicon a new database starts with (migration 0104 seeds this same list).
+# The lexicon a new database starts with (migration 0104 seeds the list, 0113 adds the rest).
 DEFAULT_TERMS = (
     "pungli",
     "pungutan liar",
@@ -34,6 +34,8 @@ DEFAULT_TERMS = (
     "uang keamanan",
     "minta uang",
     "upeti",
+    "amplop",
+    "salam tempel",
     "korupsi",
     "kolusi",
     "nepotisme",

@@ -3,8 +3,10 @@
 Citizens write informally and sometimes dodge filters, so text and lexicon are normalised the same
 way: lower case, digits and symbols read as letters inside words (`pungl1`, `$uap`), stretched
 letters squeezed (`punglii`), letters spelled one by one joined (`p u n g l i`, `p.u.n.g.l.i`).
-A term matches whole words, with common Indonesian affixes (`dipungli`, `suapnya`), never inside
-another word (`calo` is not `calon`). The lexicon itself is data: store.lexicon keeps it.
+Slang words for money read as `uang` (`duit`), on both sides. A term matches whole words, each word
+with common Indonesian affixes (`dipungli`, `suapnya`, `dimintai uang`, `mintain duit`), never inside
+another word (`calo` is not `calon`). A request for money back ("minta uang saya dikembalikan") is
+no demand for money. The lexicon itself is data: store.lexicon keeps it.
 """
 
 from __future__ import annotations
@@ -22,13 +24,18 @@ _SUFFIXES = ("", "an", "kan", "i", "nya", "lah", "in")
 _TOKEN = re.compile(r"[a-z0-9@$!]+")
 _REPEATS = re.compile(r"(.)\1+")
 _MIN_AFFIXED = 4  # shorter terms match only exactly
+_SLANG = {"duit": "uang", "doku": "uang", "fulus": "uang"}  # read the same as the lexicon's word
+_ASKING = "minta"  # "minta uang": a demand, unless the money is to come back to the citizen
+_BACK = ("kembali", "dikembali", "pengembalian", "refund")
+_BACK_WORDS = 3  # how far after the term "dikembalikan" may come
 
 
 def _word(token: str) -> str:
     # digits inside a word are letters in disguise; a plain number ("200") stays a number
     if token.isdigit():
         return token
-    return _REPEATS.sub(r"\1", token.translate(_LEET))
+    word = _REPEATS.sub(r"\1", token.translate(_LEET))
+    return _SLANG.get(word, word)
 
 
 def tokens(text: str) -> list[str]:
@@ -66,10 +73,14 @@ def _same(word: str, term: str) -> bool:
 
 
 def _at(words: list[str], i: int, parts: tuple[str, ...]) -> bool:
-    if i + len(parts) > len(words):
+    end = i + len(parts)
+    if end > len(words) or not all(_same(words[i + k], part) for k, part in enumerate(parts)):
         return False
-    head_ok = all(words[i + k] == parts[k] for k in range(len(parts) - 1))
-    return head_ok and _same(words[i + len(parts) - 1], parts[-1])
+    return not (parts[0] == _ASKING and _money_back(words[end : end + _BACK_WORDS]))
+
+
+def _money_back(after: list[str]) -> bool:
+    return any(word.startswith(_BACK) for word in after)
 
 
 def screen(text: str, terms: Iterable[str]) -> list[str]:

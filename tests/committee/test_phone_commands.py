@@ -11,11 +11,11 @@ from sqlmodel import col, select
 
 from bot.committee import escalate, escalation_ladder
 from bot.config import CommitteeConfig
-from bot.messages import InboundMessage, Role, TicketStatus
+from bot.messages import InboundMessage, OutboxStatus, Role, TicketStatus
 from bot.parsers import mask_phone
 from bot.service import Desk, handle_inbound
 from store.db import session_scope
-from store.models import AuditLog, Escalation, Message, StaffUser, Ticket, Unit
+from store.models import AuditLog, Escalation, Message, Outbox, StaffUser, Ticket, Unit
 
 CITIZEN = "+6281234567890"
 ANGGOTA, KETUA, PENGARAH = "+6281100000001", "+6281100000002", "+6281100000003"
@@ -231,3 +231,39 @@ def test_a_closed_ticket_is_not_answered_or_moved_from_a_phone(seeded, desk, clo
     assert to_phone(seeded, CITIZEN) == sent  # nothing more reached the citizen
     assert ticket(seeded, ethics_ticket).status is TicketStatus.CLOSED
     assert send(seeded, desk, clock, KETUA, f"INFO {ethics_ticket}").keys[0] == "staff_info"
+
+
+def test_ok_or_info_with_a_number_that_is_no_ticket_is_a_citizens_reply(seeded, desk, clock):
+    """Answering "Di mana lokasinya?" with "info 2024 ..." must file the complaint, not refuse it."""
+    assert send(seeded, desk, clock, CITIZEN, "DLH #sampah menumpuk").keys == ("ask_detail",)
+    out = send(seeded, desk, clock, CITIZEN, "info 2024 di jalan mawar depan masjid")
+    assert out.keys[0] == "ack_new" and out.ticket
+    assert send(seeded, desk, clock, CITIZEN, "oke 081234567890 nomor saya").keys == ("ack_append",)
+
+
+def test_info_or_ok_on_ones_own_ticket_is_the_citizens_message(seeded, desk, clock):
+    """A citizen, or a committee member complaining from their phone, gets their own status."""
+    number = send(seeded, desk, clock, CITIZEN, "PDAM #air keruh sudah 3 hari").ticket
+    out = send(seeded, desk, clock, CITIZEN, f"INFO {number}")
+    assert out.keys == ("status",) and number in out.replies[0]
+    assert send(seeded, desk, clock, CITIZEN, f"OK {number}").keys == ("ack_append",)
+    mine = send(seeded, desk, clock, ANGGOTA, "PDAM #air mati di rumah saya").ticket
+    out = send(seeded, desk, clock, ANGGOTA, f"INFO {mine}")
+    assert out.keys == ("status",) and mine in out.replies[0]
+    with session_scope(seeded) as s:
+        refused = s.exec(select(AuditLog).where(AuditLog.action == "committee.refused")).all()
+    assert refused == []
+
+
+def test_jawab_for_a_citizen_who_sent_stop_says_it_was_not_sent(seeded, desk, clock, ethics_ticket):
+    send(seeded, desk, clock, CITIZEN, "STOP")
+    sent = to_phone(seeded, CITIZEN)
+    out = send(seeded, desk, clock, KETUA, f"JAWAB {ethics_ticket} Petugas sudah diperiksa.")
+    assert out.keys == ("staff_answered_held",)
+    assert "tidak dikirim" in out.replies[0] and "STOP" in out.replies[0]
+    with session_scope(seeded) as s:
+        stmt = select(Outbox.status).join(Message, col(Message.id) == col(Outbox.message_id))
+        last = s.exec(
+            stmt.where(Message.address == CITIZEN).order_by(col(Outbox.id).desc())
+        ).first()
+    assert last is OutboxStatus.FAILED and len(to_phone(seeded, CITIZEN)) == len(sent) + 1

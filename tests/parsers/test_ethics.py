@@ -23,6 +23,13 @@ FLAGGED = [
     ("harassment", "saya dilecehkan petugas", "dilecehkan"),
     ("cigarette-money", "dimintai uang rokok", "uang rokok"),
     ("accents", "grâtifikasi", "gratifikasi"),
+    ("slang-money-affixed", "dimintain duit 50rb biar cepet", "minta uang"),
+    ("passive-demand", "diminta uang 100 ribu agar cepat", "minta uang"),
+    ("active-demand", "petugas meminta uang tambahan", "minta uang"),
+    ("slang-cigarette-money", "katanya duit rokok", "uang rokok"),
+    ("envelope", "harus kasih amplop ke petugas", "amplop"),
+    ("envelope-suffix", "amplopnya diselipkan di map", "amplop"),
+    ("palm-greasing", "pakai salam tempel biar lancar", "salam tempel"),
 ]
 CLEAN = [
     ("calon", "pendaftaran calon siswa baru"),
@@ -32,6 +39,9 @@ CLEAN = [
     ("suapan-like", "supaya cepat"),
     ("short-runs", "RT 5 RW 2 di desa a b"),
     ("empty", ""),
+    ("school-fees", "uang sekolah terlalu mahal"),
+    ("finance", "laporan keuangan desa belum diumumkan"),
+    ("refund", "tagihan salah, saya minta uang saya dikembalikan"),
 ]
 
 

@@ -115,6 +115,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "staff_ticket_closed": {"number": "4827193"},
     "staff_ok": {"number": "4827193", "name": "Ketua Komite Pengawas Etik"},
     "staff_answered": {"number": "4827193"},
+    "staff_answered_held": {"number": "4827193"},
     "staff_unknown_unit": {"typed": "DISHB"},
     "staff_transferred": {"number": "4827193", "unit_code": "DISDUKCAPIL"},
     "staff_info": {"number": "4827193", "text": "(1/2) " + "y" * 430},
@@ -161,6 +162,7 @@ BUDGET = {
     "staff_ticket_closed": 1,
     "staff_ok": 1,
     "staff_answered": 1,
+    "staff_answered_held": 1,
     "staff_unknown_unit": 1,
     "staff_transferred": 1,
     "staff_info": 3,  # [committee] info_part_chars = 459 by default
