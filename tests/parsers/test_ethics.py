@@ -27,8 +27,10 @@ FLAGGED = [
     ("passive-demand", "diminta uang 100 ribu agar cepat", "minta uang"),
     ("active-demand", "petugas meminta uang tambahan", "minta uang"),
     ("slang-cigarette-money", "katanya duit rokok", "uang rokok"),
-    ("envelope", "harus kasih amplop ke petugas", "amplop"),
-    ("envelope-suffix", "amplopnya diselipkan di map", "amplop"),
+    ("envelope", "harus kasih amplop ke petugas", "kasih amplop"),
+    ("envelope-given", "sudah saya kasih amplop tapi belum diproses", "kasih amplop"),
+    ("envelope-asked", "petugas memberi kode minta amplop", "minta amplop"),
+    ("envelope-affixed", "diberi amplop oleh kontraktor", "beri amplop"),
     ("palm-greasing", "pakai salam tempel biar lancar", "salam tempel"),
 ]
 CLEAN = [
@@ -42,6 +44,7 @@ CLEAN = [
     ("school-fees", "uang sekolah terlalu mahal"),
     ("finance", "laporan keuangan desa belum diumumkan"),
     ("refund", "tagihan salah, saya minta uang saya dikembalikan"),
+    ("envelope-documents", "berkas lamaran dimasukkan ke amplop coklat"),
 ]
 
 

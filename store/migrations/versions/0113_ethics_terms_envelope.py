@@ -1,4 +1,5 @@
-"""ethics lexicon: add 'amplop' and 'salam tempel' (money slipped to an official)
+"""ethics lexicon: envelopes ('kasih amplop', 'beri amplop', 'minta amplop', 'uang amplop') and
+'salam tempel' (money slipped to an official)
 
 Revision ID: 0113
 Revises: 0112
@@ -18,7 +19,9 @@ depends_on = None
 
 # Added to store.lexicon.DEFAULT_TERMS with this migration. A term already in the table (added by
 # an admin, or switched off on purpose) is left as it is.
-NEW_TERMS = ("amplop", "salam tempel")
+# 'amplop' alone is not one: "berkas dalam amplop coklat" is how job and school applications are
+# filed. Given or asked for, an envelope is.
+NEW_TERMS = ("kasih amplop", "beri amplop", "minta amplop", "uang amplop", "salam tempel")
 
 
 def _table() -> sa.TableClause:
