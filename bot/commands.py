@@ -168,6 +168,10 @@ def _transfer(turn: _Turn, member: StaffUser, ticket: Ticket, cmd: StaffCommand)
     if unit is None or not unit.active:
         turn.reply("staff_unknown_unit", typed=cmd.arg)
         return
+    if unit.id == ticket.unit_id and not ticket.ethics:
+        # nothing to hand over (an ethics ticket to its own unit is: the unit gets to see it)
+        turn.reply("staff_same_unit", number=ticket.number, unit_code=unit.code)
+        return
     # The committee has judged the matter: the receiving unit sees it, ethics flag or not.
     was_ethics, ticket.ethics = ticket.ethics, False
     reason = f"ALIH by {member.username}"

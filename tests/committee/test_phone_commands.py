@@ -267,3 +267,16 @@ def test_jawab_for_a_citizen_who_sent_stop_says_it_was_not_sent(seeded, desk, cl
             stmt.where(Message.address == CITIZEN).order_by(col(Outbox.id).desc())
         ).first()
     assert last is OutboxStatus.FAILED and len(to_phone(seeded, CITIZEN)) == len(sent) + 1
+
+
+def test_alih_to_the_unit_an_escalated_ticket_is_already_with_moves_nothing(seeded, desk, clock):
+    number = send(seeded, desk, clock, CITIZEN, "PDAM #air keruh").ticket
+    clock.advance(hours=6)
+    with session_scope(seeded) as s:
+        found = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        escalate(s, found, reason="sla_breach", now=clock(), actor="scheduler")
+    sent = to_phone(seeded, CITIZEN)
+    out = send(seeded, desk, clock, KETUA, f"ALIH {number} pdam")
+    assert out.keys == ("staff_same_unit",) and "sudah di PDAM" in out.replies[0]
+    assert ticket(seeded, number).transferred_count == 0
+    assert to_phone(seeded, CITIZEN) == sent  # no "dialihkan ke PDAM" for the unit they are with

@@ -117,6 +117,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "staff_answered": {"number": "4827193"},
     "staff_answered_held": {"number": "4827193"},
     "staff_unknown_unit": {"typed": "DISHB"},
+    "staff_same_unit": {"number": "4827193", "unit_code": "DISHUB"},
     "staff_transferred": {"number": "4827193", "unit_code": "DISDUKCAPIL"},
     "staff_info": {"number": "4827193", "text": "(1/2) " + "y" * 430},
 }
@@ -164,6 +165,7 @@ BUDGET = {
     "staff_answered": 1,
     "staff_answered_held": 1,
     "staff_unknown_unit": 1,
+    "staff_same_unit": 1,
     "staff_transferred": 1,
     "staff_info": 3,  # [committee] info_part_chars = 459 by default
 }
