@@ -156,6 +156,9 @@ class KannelConfig:
     allowed_ips: tuple[str, ...] = ("127.0.0.1",)
     sender: str = ""  # the short code or number replies come from
     dlr_mask: int = 31
+    # smsbox's sms-service max-messages: replies in the response body beyond this many SMS would be
+    # cut by Kannel, so such a reply (and any after it) goes out through sendsms instead
+    reply_max_messages: int = 3
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,11 @@ def _validate(cfg: Config) -> None:
         (cfg.delivery.max_attempts >= 1, "delivery.max_attempts", "at least 1"),
         (cfg.delivery.retry_base_seconds >= 1, "delivery.retry_base_seconds", "at least 1"),
         (cfg.channels.gammu.poll_seconds >= 1, "channels.gammu.poll_seconds", "at least 1"),
+        (
+            cfg.channels.kannel.reply_max_messages >= 1,
+            "channels.kannel.reply_max_messages",
+            "at least 1",
+        ),
         (cfg.limits.messages_per_minute >= 0, "limits.messages_per_minute", "0 or more"),
         (cfg.limits.messages_per_hour >= 0, "limits.messages_per_hour", "0 or more"),
         (cfg.limits.max_request_bytes >= 4096, "limits.max_request_bytes", "at least 4096"),

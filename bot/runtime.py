@@ -52,10 +52,16 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
-    def receive(self, msg: InboundMessage, *, inline: bool) -> Outcome:
-        """Handle an inbound message in one transaction, then send what it queued."""
+    def receive(self, msg: InboundMessage, *, inline: bool, inline_limit: int = 0) -> Outcome:
+        """Handle an inbound message in one transaction, then send what it queued. With
+        `inline_limit`, replies beyond that many SMS segments are queued instead of inline."""
         outcome = service.process_inbound(
-            self.engine, msg, now=self.now(), desk=self.desk, inline=inline
+            self.engine,
+            msg,
+            now=self.now(),
+            desk=self.desk,
+            inline=inline,
+            inline_limit=inline_limit,
         )
         log.info(
             "inbound channel=%s from=%s message=%s ticket=%s replies=%d duplicate=%s",

@@ -18,6 +18,7 @@ from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
 from bot.replies import render
+from bot.replies.sms import segments
 from store import repo
 from store.db import session_scope
 from store.models import Answer, Contact, Conversation, Draft, Message, Ticket, Unit
@@ -45,6 +46,8 @@ class Outcome:
     replies: tuple[str, ...]
     duplicate: bool = False
     keys: tuple[str, ...] = ()  # the reply templates used, in order (transcript tests)
+    # the replies that go out in the webhook's response (the others are sent through the outbox)
+    inline_replies: tuple[str, ...] = ()
     # True when the transaction queued a row for the dispatcher (not only inline replies)
     queued: bool = field(default=True, compare=False)
 
@@ -70,6 +73,10 @@ class _Turn:
     open_cache: list[Ticket] | None = None
     # the desk typed a complaint for a citizen who sent STOP: filed, but nothing goes to the phone
     muted: bool = False
+    # at most this many SMS segments go out in the webhook's response (0: no limit); a reply that
+    # would pass it, and every reply after it (they must arrive in order), is queued instead
+    inline_limit: int = 0
+    inline_bodies: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -81,6 +88,9 @@ class _Turn:
         ctx = _with_units(key, ctx, self.units)
         cfg = self.desk.config.app
         body = render(self.desk.env, key, self.lang, now=self.now, tz=cfg.timezone, **ctx)
+        inline = self._fits_inline(body)
+        if inline and not self.muted:
+            self.inline_bodies.append(body)
         self.replies.append(
             repo.queue_reply(
                 self.session,
@@ -91,10 +101,21 @@ class _Turn:
                 ticket_id=self.ticket.id if self.ticket else None,
                 contact_id=self.contact.id,
                 reply_to_id=self.inbound.id,
-                inline=self.inline,
+                inline=inline,
                 blocked=OPTED_OUT if self.muted else "",
             )
         )
+
+    def _fits_inline(self, body: str) -> bool:
+        if not self.inline:
+            return False
+        if (
+            self.inline_limit
+            and segments("\n\n".join([*self.inline_bodies, body])) > self.inline_limit
+        ):
+            self.inline = False  # this reply and the ones after it go through the outbox, in order
+            return False
+        return True
 
 
 def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[str, Any]:
@@ -111,7 +132,13 @@ def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[s
 
 
 def handle_inbound(
-    session: Session, msg: InboundMessage, *, now: datetime, desk: Desk, inline: bool = False
+    session: Session,
+    msg: InboundMessage,
+    *,
+    now: datetime,
+    desk: Desk,
+    inline: bool = False,
+    inline_limit: int = 0,
 ) -> Outcome:
     """Store, understand and answer one inbound message. The caller commits."""
     if msg.provider_id:
@@ -138,21 +165,28 @@ def handle_inbound(
         created_at=now,
     )
     units = {u.code: u for u in repo.active_units(session)}
-    turn = _Turn(session, desk, now, msg, contact, inbound, units, inline)
+    turn = _Turn(
+        session, desk, now, msg, contact, inbound, units, inline, inline_limit=inline_limit
+    )
     verdict = limits.check(session, contact.id, now=now, cfg=desk.config.limits)  # type: ignore[arg-type]
     if verdict is not limits.Verdict.OK:  # a flood: stored, warned once, not answered
         if verdict is limits.Verdict.WARN and not contact.opted_out:
             turn.reply("rate_limited")
-        return Outcome(inbound.id, None, tuple(m.body for m in turn.replies))
+        return _outcome(turn)
     if not _staff_command(turn):
         _converse(turn)
     if len(msg.text) > limit:
         turn.reply("too_long", limit=limit)
+    return _outcome(turn)
+
+
+def _outcome(turn: _Turn) -> Outcome:
     return Outcome(
-        inbound.id,
+        turn.inbound.id,
         turn.ticket.number if turn.ticket else None,
         tuple(m.body for m in turn.replies),
         keys=tuple(turn.keys),
+        inline_replies=tuple(turn.inline_bodies),
     )
 
 
@@ -169,14 +203,22 @@ def _staff_command(turn: _Turn) -> bool:
 
 
 def process_inbound(
-    engine: Engine, msg: InboundMessage, *, now: datetime, desk: Desk, inline: bool = False
+    engine: Engine,
+    msg: InboundMessage,
+    *,
+    now: datetime,
+    desk: Desk,
+    inline: bool = False,
+    inline_limit: int = 0,
 ) -> Outcome:
     """handle_inbound in its own transaction. A concurrent duplicate or a contact created at the
     same moment by another worker violates a unique key; the retry then sees the committed row."""
     for attempt in range(3):
         try:
             with session_scope(engine) as session:
-                outcome = handle_inbound(session, msg, now=now, desk=desk, inline=inline)
+                outcome = handle_inbound(
+                    session, msg, now=now, desk=desk, inline=inline, inline_limit=inline_limit
+                )
                 pending = bool(session.info.get(repo.PENDING_KEY))
             return replace(outcome, queued=pending)
         except IntegrityError:
@@ -190,7 +232,9 @@ def _replay(session: Session, seen: Message) -> Outcome:
     """A provider's retry: nothing new is stored, and the same replies are given."""
     ticket = session.get(Ticket, seen.ticket_id) if seen.ticket_id else None
     replies = tuple(m.body for m in repo.replies_to(session, seen.id))  # type: ignore[arg-type]
-    return Outcome(seen.id, ticket.number if ticket else None, replies, duplicate=True)
+    inline = tuple(repo.inline_replies_to(session, seen.id))  # type: ignore[arg-type]
+    number = ticket.number if ticket else None
+    return Outcome(seen.id, number, replies, duplicate=True, inline_replies=inline)
 
 
 def _pending_units(data: dict[str, Any]) -> list[str]:

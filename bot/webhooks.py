@@ -79,7 +79,10 @@ def inbound(name: str) -> Response:
         return _respond(channel.ack([]))
     replies: list[str] = []
     for msg in messages:
-        replies.extend(runtime.receive(msg, inline=channel.inline_replies).replies)
+        outcome = runtime.receive(
+            msg, inline=channel.inline_replies, inline_limit=channel.inline_max_segments
+        )
+        replies.extend(outcome.inline_replies)
     return _respond(channel.ack(replies if channel.inline_replies else []))
 
 

@@ -53,6 +53,24 @@ def replies_to(session: Session, message_id: int) -> list[Message]:
     return list(session.exec(stmt))
 
 
+def inline_replies_to(session: Session, message_id: int) -> list[str]:
+    """The bodies of the replies to one inbound message that went out in the webhook's response
+    (a provider's retry gets them again; the others are the outbox's to send, or were held)."""
+    stmt = (
+        select(Message.body)
+        .join(Outbox, col(Outbox.message_id) == col(Message.id))
+        .where(
+            Message.reply_to_id == message_id,
+            Outbox.attempts == 0,  # never handed to the dispatcher
+            col(Outbox.status).not_in(
+                [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED]
+            ),
+        )
+        .order_by(col(Message.id))
+    )
+    return list(session.exec(stmt))
+
+
 def lock_contact(session: Session, contact_id: int) -> None:
     """Take the contact's row lock (PostgreSQL; SQLite's write transactions are serial anyway).
 

@@ -90,6 +90,8 @@ class Channel(Protocol):
 
     name: str
     inline_replies: bool  # replies travel in the webhook response (TwiML, Kannel body)
+    # at most this many SMS segments in the response (0: no limit); the rest is sent as usual
+    inline_max_segments: int
 
     def verify(self, req: WebhookRequest) -> None: ...
 

@@ -79,6 +79,7 @@ class Kannel:
         self.base_url = config.public_base_url
         self.region = config.app.default_region
         self.allowed = _networks(self.cfg.allowed_ips)
+        self.inline_max_segments = self.cfg.reply_max_messages  # smsbox cuts the rest silently
 
     def verify(self, req: WebhookRequest) -> None:
         """An allowed caller address and the shared secret; without a configured secret, nobody."""

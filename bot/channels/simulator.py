@@ -13,6 +13,7 @@ from bot.parsers.phone import PhoneError, normalize_phone
 class Simulator:
     name = "simulator"
     inline_replies = True
+    inline_max_segments = 0
 
     def verify(self, req: WebhookRequest) -> None:
         """Nothing to verify: the simulator is enabled only by config, for trying Aduan locally."""

@@ -72,6 +72,7 @@ class HttpxRequest(BaseRequest):
 class Telegram:
     name = "telegram"
     inline_replies = False  # sent with Bot.send_message after the commit
+    inline_max_segments = 0
 
     def __init__(self, cfg: TelegramConfig, *, token: str, secret: str, http: httpx.Client):
         self.secret = secret

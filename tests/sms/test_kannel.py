@@ -7,7 +7,7 @@ import threading
 from urllib.parse import urlsplit
 
 import httpx
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import service
 from bot.app import create_app
@@ -126,4 +126,45 @@ def test_a_delivery_report_that_beats_the_send_is_kept(
             f"kannel-{answer.id}",
         )
         assert answer.sent_at is not None and answer.delivered_at is not None
+    runtime.engine.dispose()
+
+
+def test_a_reply_longer_than_smsbox_takes_goes_through_sendsms(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    """smsbox cuts a response body beyond its max-messages silently: such a reply (the KODE list of
+    a desk with many units) is sent through sendsms instead, and a provider's retry gets the same
+    (short) response without sending anything twice."""
+    sent: list[str] = []
+
+    def kannel(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.params["text"])
+        return httpx.Response(202, text="0: Accepted for delivery")
+
+    env = {
+        "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
+        "KANNEL_USERNAME": "aduan",
+        "KANNEL_PASSWORD": "rahasia",
+    }
+    data = {
+        "channels": {"enabled": ["kannel"], "kannel": {"sender": "1708", "reply_max_messages": 1}}
+    }
+    config = build_config(data, {"DATABASE_URL": db_url, "KANNEL_WEBHOOK_SECRET": SECRET, **env})
+    monkeypatch.chdir(tmp_path)
+    http = httpx.Client(transport=httpx.MockTransport(kannel))
+    app = create_app(config, http=http, clock=clock, testing=True)
+    client, runtime = app.test_client(), app.extensions["aduan"]
+    query = {"secret": SECRET, "from": "081234567890", "text": "KODE", "id": "kode-1"}
+    first = client.get("/webhooks/kannel", query_string=query)
+    assert first.status_code == 200 and first.get_data(as_text=True) == ""  # nothing to cut
+    runtime.deliver_now()
+    assert sent and "DINKES" in "".join(sent)  # the whole list, in parts, through sendsms
+    again = client.get("/webhooks/kannel", query_string=query)
+    assert again.get_data(as_text=True) == "" and runtime.deliver_now() == 0
+    short = {**query, "text": "DINKES #puskesmas tutup jam 10", "id": "kode-2"}
+    body = client.get("/webhooks/kannel", query_string=short).get_data(as_text=True)
+    assert body.startswith("Aduan Anda diterima")  # one SMS: still in the response
+    with session_scope(seeded) as s:
+        rows = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+        assert [r.status for r in rows] == [OutboxStatus.SENT, OutboxStatus.INLINE]
     runtime.engine.dispose()

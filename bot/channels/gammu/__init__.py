@@ -19,6 +19,7 @@ __all__ = ["Gammu", "poll_gammu"]
 class Gammu:
     name = "gammu"
     inline_replies = False
+    inline_max_segments = 0
 
     def __init__(self, config: Config) -> None:
         url = config.channels.gammu.database_url

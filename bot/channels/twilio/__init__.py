@@ -64,6 +64,7 @@ NO_TEMPLATE = (
 class Twilio:
     name = "twilio"
     inline_replies = True  # TwiML in the webhook response
+    inline_max_segments = 0
 
     def __init__(
         self,

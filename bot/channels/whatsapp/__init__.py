@@ -51,6 +51,7 @@ NO_TEMPLATE = (
 class WhatsApp:
     name = "whatsapp"
     inline_replies = False  # sent through the Graph API after the commit
+    inline_max_segments = 0
     statuses_inline = True  # Meta posts delivery statuses to the messages webhook
 
     def __init__(self, cfg: WhatsAppConfig, *, secrets: dict[str, str], http: httpx.Client):
