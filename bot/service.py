@@ -346,6 +346,9 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
                 entity_id=turn.contact.id,
                 now=turn.now,
             )
+        case flows.SetLanguage(language=language):
+            # this turn's replies and every later message (answers, reminders) use it
+            turn.contact.language = language
 
 
 def _attach(turn: _Turn, ticket: Ticket) -> None:

@@ -10,6 +10,7 @@ from bot.flows.engine import (
     Action,
     MarkConfidential,
     Reply,
+    SetLanguage,
     SetOptOut,
     ShowStatus,
     Snapshot,
@@ -37,6 +38,7 @@ FALLBACKS: dict[Keyword, Handler] = {
     Keyword.CANCEL: _cancel,
     Keyword.STOP: lambda _s, _p: Step.idle(SetOptOut(True), Reply("opted_out")),
     Keyword.START: lambda s, _p: _keep(s, SetOptOut(False), Reply("opted_in")),
+    Keyword.LANGUAGE: lambda s, p: _keep(s, SetLanguage(p.arg), Reply("language_set")),
 }
 
 

@@ -80,6 +80,13 @@ class SetOptOut:
 
 
 @dataclass(frozen=True)
+class SetLanguage:
+    """The citizen chose the language of the replies ("en" or "id")."""
+
+    language: str
+
+
+@dataclass(frozen=True)
 class RecordFeedback:
     """The citizen's answer to "did this solve it?": YA closes the ticket, TIDAK reopens it."""
 
@@ -100,6 +107,7 @@ Action = (
     | AppendToTicket
     | ShowStatus
     | SetOptOut
+    | SetLanguage
     | RecordFeedback
     | MarkConfidential
 )

@@ -1,4 +1,5 @@
-"""Whole-message keywords: BANTUAN, KODE, STATUS [nomor], BATAL, STOP, MULAI, YA/TIDAK, numbers."""
+"""Whole-message keywords: BANTUAN, KODE, STATUS [nomor], BATAL, STOP, MULAI, YA/TIDAK, numbers,
+ENGLISH / INDONESIA (the language of the replies)."""
 
 import re
 import unicodedata
@@ -18,6 +19,7 @@ class Keyword(StrEnum):
     START = "start"
     YES = "yes"
     NO = "no"
+    LANGUAGE = "language"  # arg: "en" or "id"
     NUMBER = "number"
 
 
@@ -31,6 +33,9 @@ _SYNONYMS: dict[Keyword, tuple[str, ...]] = {
     Keyword.YES: ("YA", "Y", "YES", "IYA", "IYAH", "OK", "OKE", "BETUL", "BENAR"),
     Keyword.NO: ("TIDAK", "TDK", "GAK", "GA", "NGGAK", "NGGA", "ENGGAK", "NO", "N", "BUKAN"),
 }
+# The language of the replies: ENGLISH, "bahasa inggris", INDONESIA, "Bahasa Indonesia".
+_LANGUAGES = {"ENGLISH": "en", "INGGRIS": "en", "INDONESIA": "id", "INDONESIAN": "id"}
+_LANGUAGE = re.compile(r"(?:BAHASA\s+)?([A-Z]+)", re.IGNORECASE)
 _REPEATS = re.compile(r"(.)\1+")
 _HEAD = re.compile(r"([^\W\d_]+)(.*)")
 _TICKET = re.compile(r"(?:(?:NO|NOMOR|NOMER)\.?\s*[:#]?\s*)?#?\s*([0-9]+)", re.IGNORECASE)
@@ -74,6 +79,9 @@ def parse_keyword(text: str) -> tuple[Keyword, str] | None:
         return Keyword.HELP, ""
     if _NUMBER.fullmatch(flat) and int(flat) > 0:
         return Keyword.NUMBER, str(int(flat))
+    language = _LANGUAGE.fullmatch(flat)
+    if language and language[1].upper() in _LANGUAGES:
+        return Keyword.LANGUAGE, _LANGUAGES[language[1].upper()]
     head = _HEAD.fullmatch(flat)
     if head is None:
         return None

@@ -113,3 +113,18 @@ def test_feedback_with_words_around_ya_or_tidak_is_understood(seeded, desk, cloc
     assert send(seeded, desk, clock, "Ya, terima kasih banyak").keys == ("feedback_thanks",)
     with session_scope(seeded) as s:
         assert s.exec(select(Ticket).where(Ticket.number == first)).one().status.value == "closed"
+
+
+def test_a_citizen_chooses_the_language_of_the_replies(seeded, desk, clock):
+    out = send(seeded, desk, clock, "ENGLISH")
+    assert out.keys == ("language_set",) and out.replies[0].startswith("OK, our replies will now")
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas mati")
+    assert out.replies[0].startswith("Complaint received. Ticket no."), out.replies[0]
+    with session_scope(seeded) as s:  # an officer's answer later goes out in English too
+        ticket = s.exec(select(Ticket)).one()
+        send_answer(s, ticket, "Sudah diperbaiki.", now=clock(), desk=desk, actor="petugas")
+        answer = s.exec(select(Message).order_by(col(Message.id).desc())).first()
+        assert answer.body.startswith("Answer to complaint"), answer.body
+    out = send(seeded, desk, clock, "Bahasa Indonesia")
+    assert out.replies[0].startswith("Baik, balasan kami selanjutnya dalam Bahasa Indonesia")
+    assert send(seeded, desk, clock, "STATUS").replies[0].startswith("Aduan Anda")

@@ -5,6 +5,10 @@ import pytest
 from bot.parsers import Keyword, leading_answer, parse_keyword
 
 HIT = [
+    ("english", "ENGLISH", Keyword.LANGUAGE, "en"),
+    ("english-phrase", "bahasa inggris", Keyword.LANGUAGE, "en"),
+    ("indonesian", "Bahasa Indonesia", Keyword.LANGUAGE, "id"),
+    ("indonesian-word", "indonesia!", Keyword.LANGUAGE, "id"),
     ("bantuan", "BANTUAN", Keyword.HELP, ""),
     ("info-lower", "info", Keyword.HELP, ""),
     ("help", "Help", Keyword.HELP, ""),
@@ -100,6 +104,7 @@ MISS = [
     ("greeting-then-complaint", "halo min jalan rusak"),
     ("keyword-inside-word", "yakin"),
     ("code", "DISHUB #lampu"),
+    ("language-in-a-sentence", "warga indonesia butuh jalan"),
 ]
 
 
@@ -114,7 +119,7 @@ def test_not_a_keyword(raw: str) -> None:
 
 
 def test_every_keyword_is_reachable() -> None:
-    samples = ("help", "kode", "status", "batal", "stop", "mulai", "ya", "tidak", "5")
+    samples = ("help", "kode", "status", "batal", "stop", "mulai", "ya", "tidak", "5", "english")
     assert {parse_keyword(s)[0] for s in samples if parse_keyword(s)} == set(Keyword)
 
 

@@ -72,6 +72,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "answer": {"ticket": "4827193", "unit_code": "DISHUB", "body": BODY},
     "opted_out": {},
     "opted_in": {},
+    "language_set": {},
     "too_long": {"limit": 1000},
     "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
     "rate_limited": {},
@@ -138,6 +139,7 @@ BUDGET = {
     "answer": segments(BODY) + 1,  # the officer's text plus a short header
     "opted_out": 1,
     "opted_in": 1,
+    "language_set": 1,
     "too_long": 1,
     "auto_closed": 1,
     "rate_limited": 2,
