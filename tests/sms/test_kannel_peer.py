@@ -18,6 +18,7 @@ from bot import service
 from bot.app import create_app
 from bot.config import build_config
 from bot.messages import OutboxStatus
+from bot.replies.sms import segments
 from store.db import session_scope
 from store.models import Message, Outbox, Ticket, Unit
 
@@ -65,7 +66,8 @@ group = sms-service
 keyword = default
 get-url = "{get_url}"
 accept-x-kannel-headers = true
-max-messages = 3
+# as [channels.kannel] reply_max_messages: the UCS-2 receipt with its tracking link takes 4
+max-messages = 6
 concatenation = true
 omit-empty = true
 """
@@ -110,7 +112,8 @@ def kannel(tmp_path, db_url, seeded, clock, monkeypatch, live_server_factory) ->
         "KANNEL_USERNAME": "aduan",
         "KANNEL_PASSWORD": "rahasia",
     }
-    data = {"channels": {"enabled": ["kannel"], "kannel": {"sender": SHORTCODE, "dlr_mask": 3}}}
+    kannel = {"sender": SHORTCODE, "dlr_mask": 3, "reply_max_messages": 6}
+    data = {"channels": {"enabled": ["kannel"], "kannel": kannel}}
     monkeypatch.chdir(tmp_path)
     app = create_app(build_config(data, env), clock=clock, testing=True)
     live_server_factory(app, ports["aduan"])
@@ -149,6 +152,8 @@ def test_sms_through_kannel_gets_the_ack_and_later_the_answer(kannel, seeded, cl
     [(sender, to, kind, text)] = wait_for(lambda: messages(log), "Aduan's reply at fakesmsc")
     assert (sender, to, kind) == (SHORTCODE, CITIZEN, "udh")  # a concatenated UCS-2 SMS
     assert text.startswith("Aduan Anda diterima") and "Dinas Kesehatan – Puskesmas (DINKES)" in text
+    link = re.search(r"/t/(\S+)$", text)  # the tracking link came through whole, at the end
+    assert link and segments(text) == 4 and len(link[1]) > 20
     with session_scope(seeded) as s:
         [msg] = s.exec(select(Message).where(Message.direction == "in")).all()
         assert (msg.channel, msg.address) == ("kannel", "+" + CITIZEN)
