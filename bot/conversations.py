@@ -3,7 +3,7 @@ question after an answer, the citizen's YA/TIDAK to it, and the expiry job."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot import committee, flows, parsers, sla
 from bot.answers.history import unit_profiles
-from bot.answers.routing import suggest_units
+from bot.answers.routing import UnitProfile, suggest_units, warm
 from bot.config import Config
 from bot.messages import TicketStatus
 from bot.outbound import say
@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from bot.service import Desk
 
 SUGGEST_LIMIT = 20
+
+
+def routing_profiles(session: Session, units: Iterable[str]) -> list[UnitProfile]:
+    """What the router knows of the active units: descriptions, library, routed history."""
+    active = set(units)
+    return [p for p in unit_profiles(session) if p.code in active]
+
+
+def warm_routing(session: Session) -> None:
+    """Build the router a web worker will use, before its first uncoded message needs it (with
+    10,000 routed tickets that takes seconds, once per process)."""
+    warm([*routing_profiles(session, (u.code for u in repo.active_units(session)))])
 
 
 def snapshot_settings(
@@ -36,10 +48,9 @@ def snapshot_settings(
     """The desk's part of a Snapshot: unit order and best guess, questions, identity, secrecy."""
     suggested, order = "", list(units)
     if parsed.kind is parsers.Kind.NO_CODE:
-        profiles = [
-            p for p in unit_profiles(session) if p.code in units
-        ]  # learns from routed history
-        ranked = [c for c, _ in suggest_units(text, profiles, SUGGEST_LIMIT)]
+        ranked = [
+            c for c, _ in suggest_units(text, routing_profiles(session, units), SUGGEST_LIMIT)
+        ]
         suggested = ranked[0] if ranked else ""
         order = ranked + [c for c in units if c not in ranked]
     cfg = desk.config.conversation

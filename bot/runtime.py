@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import Engine
 
-from bot import delivery, service
+from bot import conversations, delivery, service
 from bot.channels.base import Channel
 from bot.channels.registry import build_channels
 from bot.config import Config
@@ -27,7 +27,7 @@ from bot.messages import InboundMessage
 from bot.parsers import mask_phone
 from bot.replies import make_env
 from bot.service import Desk, Outcome
-from store.db import make_engine
+from store.db import make_engine, read_session
 from store.templates import load_overrides
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,17 @@ class Runtime:
         return delivery.dispatch(
             self.engine, self.channels, now=self.now(), cfg=self.desk.config.delivery
         )
+
+    def warm_routing(self) -> None:
+        """Build the unit router ahead of the first uncoded message (best effort: a failure only
+        means the first such message builds it, as before)."""
+        try:
+            with read_session(self.engine) as session:
+                conversations.warm_routing(session)
+        except Exception:
+            log.warning(
+                "routing warm-up failed; the first uncoded message builds it", exc_info=True
+            )
 
     def kick_delivery(self) -> None:
         """Send queued messages right after the commit that queued them, off the request thread.

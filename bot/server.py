@@ -14,6 +14,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ def _worker_ready(worker: Any) -> None:
     gc.freeze()
     runtime = worker.wsgi.extensions["aduan"]
     runtime.kick_delivery()
+    # the router is built in the background, not by the worker's first uncoded message
+    threading.Thread(target=runtime.warm_routing, name="warm-routing", daemon=True).start()
 
 
 class Server(BaseApplication):  # type: ignore[misc]

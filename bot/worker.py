@@ -72,6 +72,7 @@ def run(runtime: Runtime, *, stop: threading.Event, parent: int | None = None) -
     """Work until `stop` is set (or the parent process, when given, has gone)."""
     cfg = runtime.desk.config.inbound
     runtime.kick_delivery()  # what an earlier worker left queued
+    threading.Thread(target=runtime.warm_routing, name="warm-routing", daemon=True).start()
     flood = Flood(runtime.engine, cfg.flood_rate)
     purged_at = 0.0
     while not stop.is_set():

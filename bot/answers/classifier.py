@@ -104,13 +104,17 @@ class ComplementNB:
         comp = (self._total[feature] - self.sums[label].get(feature, 0.0)) * self._idf_now[feature]
         return (math.log(comp + self.alpha) - log_denom) / scale
 
+    def warm(self) -> None:
+        """Build the weights now (they are rebuilt lazily after a `learn`)."""
+        if self.docs and self._weights is None:
+            self._idf_now = self._idf()
+            self._weights = self._build()
+
     def scores(self, text: str) -> dict[str, float]:
         """Per-class score (higher is better); empty when nothing is known or the text is empty."""
         if not self.docs:
             return {}
-        if self._weights is None:
-            self._idf_now = self._idf()
-            self._weights = self._build()
+        self.warm()
         idf = self._idf_now
         vec = _doc_vector(word_features(text))
         known = {f: v * idf[f] for f, v in vec.items() if f in idf}

@@ -122,6 +122,11 @@ class Router:
         ranked = sorted(weights.items(), key=lambda cw: (-cw[1], cw[0]))
         return [(code, round(w / total, 4)) for code, w in ranked[:k]]
 
+    def warm(self) -> None:
+        """Build naive Bayes' weights and fit the SVM now instead of at the first prediction."""
+        self.model.warm()
+        self._svm_scores("")
+
     def predict(self, text: str) -> str | None:
         """The most likely unit, or None when the text shares nothing with what was learned."""
         best = self.suggest(text, k=1)
@@ -170,6 +175,13 @@ def _router(profiles: tuple[UnitProfile, ...]) -> Router:
     router = Router.from_profiles(profiles)
     _ROUTERS[units] = (profiles, router)
     return router
+
+
+def warm(profiles: Sequence[UnitProfile]) -> None:
+    """Build, ready to predict, the router `suggest_units` will use for these profiles."""
+    if profiles:
+        with _ROUTERS_LOCK:
+            _router(tuple(profiles)).warm()
 
 
 def suggest_units(

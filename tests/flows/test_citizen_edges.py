@@ -128,3 +128,20 @@ def test_a_citizen_chooses_the_language_of_the_replies(seeded, desk, clock):
     out = send(seeded, desk, clock, "Bahasa Indonesia")
     assert out.replies[0].startswith("Baik, balasan kami selanjutnya dalam Bahasa Indonesia")
     assert send(seeded, desk, clock, "STATUS").replies[0].startswith("Aduan Anda")
+
+
+def test_the_router_is_warmed_for_the_profiles_an_uncoded_message_will_use(seeded, desk, clock):
+    from bot import conversations
+    from bot.answers import routing
+    from store import repo
+
+    with session_scope(seeded) as s:
+        conversations.warm_routing(s)
+        units = {u.code: u for u in repo.active_units(s)}
+        profiles = tuple(conversations.routing_profiles(s, units))
+    router = routing._ROUTERS[tuple((p.code, p.name, p.description, p.aliases) for p in profiles)]
+    assert router[0] == profiles and router[1].model._weights is not None
+    assert router[1]._fitted > 0  # the SVM is fitted: the first uncoded message only predicts
+    assert send(seeded, desk, clock, "sampah menumpuk di pasar bau sekali").keys == (
+        "suggest_unit",
+    )

@@ -43,14 +43,16 @@ def test_bench_signs_like_twilio():
 
 def test_a_ready_web_worker_freezes_its_loaded_app_and_flushes_the_outbox():
     """post_worker_init: the loaded app's objects leave the collector's reach (no ~60 ms full
-    collections in the middle of requests), and what a dead worker left due is sent."""
+    collections in the middle of requests), what a dead worker left due is sent, and the unit
+    router is built in the background."""
     import gc
+    import threading
     from types import SimpleNamespace
 
     from bot.server import _worker_ready
 
-    kicks = []
-    runtime = SimpleNamespace(kick_delivery=lambda: kicks.append(1))
+    kicks, warmed = [], threading.Event()
+    runtime = SimpleNamespace(kick_delivery=lambda: kicks.append(1), warm_routing=warmed.set)
     worker = SimpleNamespace(wsgi=SimpleNamespace(extensions={"aduan": runtime}))
     assert (
         options(Config(), host="h", port=1, workers=1, threads=1, timeout=1)["post_worker_init"]
@@ -60,5 +62,6 @@ def test_a_ready_web_worker_freezes_its_loaded_app_and_flushes_the_outbox():
     try:
         _worker_ready(worker)
         assert gc.get_freeze_count() > 0 and kicks == [1]
+        assert warmed.wait(5)
     finally:
         gc.unfreeze()
