@@ -50,7 +50,10 @@ MAX_ATTEMPTS = 3  # a message that fails this often is set aside (error kept) so
 
 
 def to_row(msg: InboundMessage, *, now: datetime) -> dict[str, Any]:
-    """The inbox row of a parsed webhook message."""
+    """The inbox row of a parsed webhook message, received `now`. The provider's own time stamp
+    (msg.received_at: when the phone sent it, by a clock Aduan does not control) is not kept: an
+    inline webhook handles a message as of its arrival, and so does the worker (SLA clocks start at
+    receipt, not a day earlier for a message sent offline)."""
     payload: dict[str, Any] = {"text": msg.text}
     if msg.phone:
         payload["phone"] = msg.phone
@@ -66,7 +69,7 @@ def to_row(msg: InboundMessage, *, now: datetime) -> dict[str, Any]:
         "address": msg.address,
         "provider_id": msg.provider_id,
         "payload": payload,
-        "received_at": msg.received_at or now,
+        "received_at": now,
         "attempts": 0,
         "error": "",
     }

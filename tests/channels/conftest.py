@@ -10,6 +10,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -110,8 +111,11 @@ class Gateway:
         update = {"update_id": update_id, "message": message}
         return self.app.test_client().post("/webhooks/telegram", json=update, headers=headers)
 
-    def whatsapp(self, wa_id: str, text: str, wamid: str) -> Any:
+    def whatsapp(
+        self, wa_id: str, text: str, wamid: str, *, timestamp: datetime | None = None
+    ) -> Any:
         """A WhatsApp Cloud messages webhook, signed over the raw body."""
+        stamp = str(int(timestamp.timestamp())) if timestamp else "1700000000"
         value = {
             "messaging_product": "whatsapp",
             "metadata": {"phone_number_id": SECRETS["WHATSAPP_PHONE_NUMBER_ID"]},
@@ -120,7 +124,7 @@ class Gateway:
                 {
                     "from": wa_id,
                     "id": wamid,
-                    "timestamp": "1700000000",
+                    "timestamp": stamp,
                     "type": "text",
                     "text": {"body": text},
                 }

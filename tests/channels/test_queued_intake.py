@@ -4,6 +4,7 @@ providers faked at HTTP."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import timedelta
 
@@ -166,10 +167,10 @@ def test_the_payload_round_trips(clock):
             Media("image", "https://api.twilio.com/m/1", "image/jpeg"),
             Media("location", extra={"latitude": "-7.1", "longitude": "110.4"}),
         ),
-        received_at=clock(),
+        received_at=clock() - timedelta(hours=1),  # the provider's time stamp: not kept
     )
-    row = Inbox(**inbox.to_row(msg, now=clock() + timedelta(hours=1)))
-    assert inbox.to_message(row) == msg
+    row = Inbox(**inbox.to_row(msg, now=clock()))
+    assert inbox.to_message(row) == dataclasses.replace(msg, received_at=clock())
 
 
 def test_the_worker_loop_answers_until_stopped(queued_gateway):
@@ -466,3 +467,22 @@ def test_a_flood_judgement_survives_the_database_being_away(queued_gateway, monk
     monkeypatch.setattr(inbox, "last_id", away)
     now[0] += 1.0
     assert flood() is False  # the standing verdict, no exception
+
+
+def test_the_sla_clock_starts_when_the_webhook_stored_it_not_at_the_providers_time(
+    queued_gateway, clock
+):
+    """A provider's own time stamp (WhatsApp's, Telegram's, Kannel's ts: when the phone sent it,
+    from a clock Aduan does not control) is not "now": inline handling ignores it, and so must the
+    worker, or a message sent offline yesterday opens a ticket already overdue."""
+    sent_at = clock() - timedelta(days=1)
+    queued_gateway.whatsapp(PHONE.lstrip("+"), COMPLAINT, "wamid.offline", timestamp=sent_at)
+    queued_gateway.telegram(4242, 9001, 77, text=COMPLAINT, date=int(sent_at.timestamp()))
+    assert {row.received_at for row in rows(queued_gateway)} == {clock()}
+    clock.advance(seconds=3)
+    assert drain(queued_gateway) == 2
+    assert {msg.created_at for msg in inbound(queued_gateway)} == {clock() - timedelta(seconds=3)}
+    with session_scope(queued_gateway.runtime.engine) as s:
+        tickets = list(s.exec(select(Ticket)))
+    assert len(tickets) == 2
+    assert {t.received_at for t in tickets} == {clock() - timedelta(seconds=3)}
