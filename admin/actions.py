@@ -82,6 +82,8 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
         problem = _already_decided(draft)
         if problem is None and ticket.status is TicketStatus.CLOSED:
             problem = CLOSED.format(number=number)
+        if problem is None and (why := service.draft_stale(db, ticket, draft)):
+            problem = tr(display.DRAFT_STALE[why])
         held = False
         if problem is None:
             edited = None if text is None or text == draft.body.strip() else text

@@ -38,6 +38,13 @@ ACTION = {  # the audit log's actions as the ticket page's history shows them
     "draft.approve": "draf disetujui",
     "draft.reject": "draf ditolak",
 }
+# why a pending draft may no longer be sent (service.draft_stale); shown on the ticket page too
+DRAFT_STALE = {
+    "closed": "Tiket sudah ditutup; draf ini tidak dikirim.",
+    "answered": "Tiket sudah dijawab; draf ini tidak dikirim. Tulis jawaban baru bila perlu.",
+    "ethics": "Tiket ini aduan etik yang ditangani komite; draf dari pustaka tidak dikirim.",
+    "transferred": "Tiket sudah dialihkan ke unit lain; draf dari pustaka unit sebelumnya tidak dikirim.",
+}
 DRAFT_STATUS = {
     DraftStatus.PENDING: "Menunggu",
     DraftStatus.APPROVED: "Disetujui",

@@ -151,6 +151,17 @@ EN = {
         "%(count)d answers you cannot change (for all units or another unit's) were unchanged and "
         "skipped."
     ),
+    "Tiket sudah ditutup; draf ini tidak dikirim.": "The ticket is closed; this draft is not sent.",
+    "Tiket sudah dijawab; draf ini tidak dikirim. Tulis jawaban baru bila perlu.": (
+        "The ticket has been answered; this draft is not sent. Write a new answer if needed."
+    ),
+    "Tiket ini aduan etik yang ditangani komite; draf dari pustaka tidak dikirim.": (
+        "This is an ethics complaint handled by the committee; the library draft is not sent."
+    ),
+    "Tiket sudah dialihkan ke unit lain; draf dari pustaka unit sebelumnya tidak dikirim.": (
+        "The ticket was transferred to another unit; the draft from the previous unit's library is "
+        "not sent."
+    ),
     "Jawaban tiket %(number)s disetujui dan dikirim ke warga.": (
         "The answer to ticket %(number)s was approved and sent to the citizen."
     ),

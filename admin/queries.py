@@ -73,7 +73,7 @@ def inbox(
     """Visible tickets, newest first, each with its unit, contact and whether a draft is pending."""
     pending = (
         sa.exists()
-        .where(col(Draft.ticket_id) == col(Ticket.id), col(Draft.status) == DraftStatus.PENDING)
+        .where(col(Draft.ticket_id) == col(Ticket.id), sendable_draft())
         .label("has_draft")
     )
     stmt = (
@@ -149,15 +149,33 @@ def ticket_drafts(session: Session, ticket_id: int) -> list[Draft]:
     return list(session.exec(stmt))
 
 
+def sendable_draft() -> Any:
+    """The SQL twin of service.draft_stale, for a select over Draft and Ticket: a pending draft that
+    may still go to the citizen (its ticket open and unanswered, not an ethics case, and the answer
+    in the library of the ticket's unit now)."""
+    answer_unit = (
+        sa.select(col(Answer.unit_id))
+        .where(col(Answer.id) == col(Draft.answer_id))
+        .scalar_subquery()
+    )
+    return sa.and_(
+        col(Draft.status) == DraftStatus.PENDING,
+        col(Ticket.status) == TicketStatus.OPEN,
+        col(Ticket.first_answer_at).is_(None),
+        col(Ticket.ethics).is_(False),
+        sa.or_(answer_unit.is_(None), answer_unit == col(Ticket.unit_id)),
+    )
+
+
 def draft_queue(
     session: Session, viewer: Viewer, *, limit: int = 100
 ) -> list[tuple[Draft, Ticket, Unit]]:
-    """Pending drafts on visible tickets, the nearest deadline first."""
+    """Pending drafts on visible tickets that may still be sent, the nearest deadline first."""
     stmt = (
         select(Draft, Ticket, Unit)
         .join(Ticket, col(Ticket.id) == col(Draft.ticket_id))
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
-        .where(col(Draft.status) == DraftStatus.PENDING)
+        .where(sendable_draft())
     )
     stmt = visible(stmt, viewer).order_by(col(Ticket.due_at), col(Draft.id)).limit(limit)
     return [(d, t, u) for d, t, u in session.exec(stmt)]

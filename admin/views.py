@@ -15,9 +15,9 @@ from werkzeug.exceptions import HTTPException
 
 from admin import bp, display, i18n, queries
 from admin.auth import me
-from bot import committee
+from bot import committee, service
 from bot.answers import AnswerDoc, rank
-from bot.messages import Direction, Priority, Role, TicketStatus
+from bot.messages import Direction, DraftStatus, Priority, Role, TicketStatus
 from bot.runtime import Runtime
 from store import repo
 from store.db import read_session
@@ -144,12 +144,19 @@ def _suggestions(db: Session, ticket: Ticket, messages: list[Any]) -> list[tuple
 def _ticket_context(db: Session, number: str) -> dict[str, Any]:
     ticket, unit, contact = visible_ticket(db, number)
     messages = list(queries.ticket_messages(db, ticket.id))  # type: ignore[arg-type]
+    drafts = queries.ticket_drafts(db, ticket.id)  # type: ignore[arg-type]
     return {
         "ticket": ticket,
         "unit": unit,
         "contact": contact,
         "messages": messages,
-        "drafts": queries.ticket_drafts(db, ticket.id),  # type: ignore[arg-type]
+        "drafts": drafts,
+        # pending drafts that may no longer be sent, with the reason (service.draft_stale)
+        "stale": {
+            d.id: display.DRAFT_STALE[why]
+            for d in drafts
+            if d.status is DraftStatus.PENDING and (why := service.draft_stale(db, ticket, d))
+        },
         "suggestions": _suggestions(db, ticket, messages),
         "history": queries.ticket_history(db, ticket.id),  # type: ignore[arg-type]
         "assignee": queries.staff_name(db, ticket.assigned_to),

@@ -558,6 +558,25 @@ def send_answer(
     return message
 
 
+def draft_stale(session: Session, ticket: Ticket, draft: Draft) -> str | None:
+    """Why a pending draft may no longer go to the citizen, or None when it may.
+
+    A draft is the library's answer to the complaint as it was filed. Once the ticket was answered
+    (by another officer, a committee JAWAB; also after a reopen, which wants a new answer), closed,
+    flagged for ethics (the committee's, never a library answer) or moved to a unit whose library the
+    answer is not in, sending it would put a stale or wrong answer on the citizen's phone."""
+    if ticket.status is TicketStatus.CLOSED:
+        return "closed"
+    if ticket.ethics:
+        return "ethics"
+    if ticket.first_answer_at is not None or ticket.status is not TicketStatus.OPEN:
+        return "answered"
+    answer = session.get(Answer, draft.answer_id) if draft.answer_id else None
+    if answer is not None and answer.unit_id not in (None, ticket.unit_id):
+        return "transferred"
+    return None
+
+
 def approve_draft(
     session: Session,
     draft: Draft,
@@ -573,6 +592,8 @@ def approve_draft(
     ticket = session.get(Ticket, draft.ticket_id)
     assert ticket is not None
     repo.lock_contact(session, ticket.contact_id)  # the citizen's lock first, as every writer
+    if why := draft_stale(session, ticket, draft):
+        raise ValueError(f"draft {draft.id} may not be sent: ticket {why}")
     # Claim the draft with a conditional UPDATE: of two officers approving at once, the second
     # waits for the first's row lock and then matches no row, so the answer is queued once.
     claimed = session.connection().execute(

@@ -339,15 +339,15 @@ def test_after_stop_the_officer_is_told_nothing_was_sent(browser, db, dishub, pe
     unsent, and the officer is told so instead of "dikirim ke warga"."""
     browser.say("STOP")
     browser.login("petugas")
+    resp = browser.post(f"/admin/tickets/{dishub}/drafts/{pending_draft}/approve")
+    page = browser.page(resp.headers["Location"])
+    assert "disetujui dan disimpan, tetapi tidak dikirim" in page
     resp = browser.post(
         f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki", "nonce": "n1"}
     )
     page = browser.page(resp.headers["Location"])
     assert "disimpan, tetapi tidak dikirim" in page and "STOP" in page
     assert f"Jawaban tiket {dishub} dikirim ke warga" not in page
-    resp = browser.post(f"/admin/tickets/{dishub}/drafts/{pending_draft}/approve")
-    page = browser.page(resp.headers["Location"])
-    assert "disetujui dan disimpan, tetapi tidak dikirim" in page
     resp = browser.post(f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan"})
     page = browser.page(resp.headers["Location"])
     assert "warga tidak diberi tahu" in page and "sudah diberi tahu" not in page

@@ -206,3 +206,62 @@ def test_a_draft_of_another_ticket_is_404(browser, db, dishub, pending_draft):
     resp = browser.post(f"/admin/tickets/{other}/drafts/{pending_draft}/approve")
     assert resp.status_code == 404
     assert load(db, Draft, pending_draft).status == DraftStatus.PENDING
+
+
+def _refused(browser, db, number: str, draft_id: int, why: str) -> None:
+    """The draft can no longer be sent: the queue and the ticket page offer no approval, and
+    approving anyway sends nothing and says why."""
+    for page in ("/admin/drafts", f"/admin/tickets/{number}"):
+        assert f"/drafts/{draft_id}/approve" not in browser.page(page)
+    before = len(staff_answers(db, number))
+    resp = browser.post(f"/admin/tickets/{number}/drafts/{draft_id}/approve", follow_redirects=True)
+    assert resp.status_code == 200 and why in resp.get_data(as_text=True)
+    assert len(staff_answers(db, number)) == before
+    assert load(db, Draft, draft_id).status == DraftStatus.PENDING
+
+
+def test_a_draft_is_not_sent_after_the_ticket_was_answered(browser, db, dishub, pending_draft):
+    """Another officer answered in their own words: the stale library draft must not follow."""
+    browser.login("petugas")
+    browser.post(f"/admin/tickets/{dishub}/reply", {"body": "Petugas sedang menuju lokasi."})
+    _refused(browser, db, dishub, pending_draft, "sudah dijawab")
+    assert len(staff_answers(db, dishub)) == 1
+
+
+def test_a_reopened_ticket_does_not_revive_its_old_draft(
+    browser, db, dishub, pending_draft, set_ticket
+):
+    browser.login("petugas")
+    browser.post(f"/admin/tickets/{dishub}/reply", {"body": "Petugas sedang menuju lokasi."})
+    set_ticket(dishub, status=TicketStatus.OPEN)  # the citizen said TIDAK
+    _refused(browser, db, dishub, pending_draft, "sudah dijawab")
+
+
+def test_a_draft_from_the_old_units_library_is_not_sent_after_a_transfer(
+    browser, db, dishub, pending_draft
+):
+    browser.login("petugas")  # serves DISHUB and DPUPR
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan rusak"}
+    )
+    assert resp.status_code == 303
+    _refused(browser, db, dishub, pending_draft, "dialihkan")
+
+
+def test_the_queue_leaves_out_drafts_of_closed_tickets(
+    browser, db, dishub, pending_draft, set_ticket
+):
+    set_ticket(dishub, status=TicketStatus.CLOSED)
+    browser.login("petugas")
+    _refused(browser, db, dishub, pending_draft, "sudah ditutup")
+
+
+def test_a_draft_is_never_sent_on_a_ticket_flagged_for_ethics(
+    browser, db, dishub, pending_draft, komite
+):
+    """A later message names pungli: the committee sees the ticket, never a library answer to send."""
+    browser.say("DISHUB #petugas minta uang pungli 50 ribu")
+    with session_scope(db) as s:
+        assert s.exec(select(Ticket).where(Ticket.number == dishub)).one().ethics
+    browser.login("komite")
+    _refused(browser, db, dishub, pending_draft, "komite")
