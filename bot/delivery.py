@@ -19,12 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.channels.base import Channel, SendError
+from bot.channels.base import Channel, SendError, part_ids
 from bot.config import DeliveryConfig
 from bot.messages import Direction, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
 from store.db import read_session, session_scope
-from store.models import Contact, Message, Outbox
+from store.models import Contact, Message, Outbox, OutboxPart
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -167,6 +167,7 @@ def _record(
                 status = OutboxStatus.SENT
             row.status, row.provider_id, row.sent_at = status, provider_id, now
             row.error = "" if status is OutboxStatus.SENT else row.error
+            _save_parts(session, row, part_ids(provider_id), sent=True)
             message = session.get(Message, row.message_id)
             if message is not None and provider_id is not None:
                 _set_message_provider_id(session, message, provider_id)
@@ -212,6 +213,32 @@ def _reserve_provider_id(engine: Engine, channel: Channel, msg: OutboundMessage)
         row = session.get(Outbox, msg.outbox_id)
         if row is not None:
             row.provider_id = planned(msg)
+            _save_parts(session, row, part_ids(row.provider_id), sent=False)
+
+
+def _save_parts(session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bool) -> None:
+    """Record each part's provider id of a message sent in parts (a single part needs none: the
+    row's own provider_id is its id). An id already recorded keeps its receipt status; a part sent
+    again under a new id (Twilio, after a lease ran out) starts over."""
+    if len(ids) < 2:
+        return
+    have = {
+        p.part: p for p in session.exec(select(OutboxPart).where(OutboxPart.outbox_id == row.id))
+    }
+    for number, provider_id in enumerate(ids, 1):
+        part = have.get(number)
+        if part is None:
+            part = OutboxPart(
+                outbox_id=row.id,  # type: ignore[arg-type]
+                part=number,
+                channel=row.channel,
+                provider_id=provider_id,
+            )
+            session.add(part)
+        elif part.provider_id != provider_id:
+            part.provider_id, part.status, part.error = provider_id, OutboxStatus.PENDING, ""
+        if sent and RANK[part.status] < RANK[OutboxStatus.SENT]:
+            part.status = OutboxStatus.SENT
 
 
 def dispatch(
@@ -284,6 +311,12 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
     late 'sent' after 'failed', changes nothing but an opt-out. A provider id given out again is
     matched to the newest row that has it (the provider means its latest message)."""
     with session_scope(engine) as session:
+        of_part = select(OutboxPart.outbox_id).where(
+            OutboxPart.channel == update.channel, OutboxPart.provider_id == update.provider_id
+        )
+        outbox_id = session.exec(of_part.order_by(col(OutboxPart.id).desc()).limit(1)).first()
+        if outbox_id is not None:
+            return _apply_to_part(session, outbox_id, update, now=now)
         stmt = select(Outbox).where(
             Outbox.channel == update.channel, Outbox.provider_id == update.provider_id
         )
@@ -302,6 +335,37 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
         if update.opted_out:
             _opt_out(session, row)
         return True
+
+
+def _apply_to_part(
+    session: Session, outbox_id: int, update: StatusUpdate, *, now: datetime
+) -> bool:
+    """A receipt for one part of a message sent in parts: the part moves forward (RANK), and the
+    row follows all its parts: failed as soon as one failed (with that part's error, unless the
+    row already shows why it failed), delivered only once every part was delivered."""
+    row = session.get(Outbox, outbox_id, with_for_update=True)  # the row first, as _record does
+    if row is None:
+        return False
+    stmt = select(OutboxPart).where(OutboxPart.outbox_id == outbox_id).order_by(OutboxPart.part)
+    parts = list(session.exec(stmt.with_for_update()))
+    part = next(p for p in reversed(parts) if p.provider_id == update.provider_id)
+    if RANK[update.status] > RANK[part.status]:
+        part.status = update.status
+        part.error = "" if update.status is OutboxStatus.DELIVERED else update.error[:500]
+    elif update.status is part.status and update.error and not part.error:
+        part.error = update.error[:500]
+    failed = next((p for p in parts if p.status is OutboxStatus.FAILED), None)
+    if failed is not None:
+        if row.status is not OutboxStatus.FAILED or not row.error:
+            row.status = OutboxStatus.FAILED
+            reason = failed.error or "failed"
+            row.error = f"part {failed.part}/{len(parts)}: {reason}"[:500]
+    elif all(p.status is OutboxStatus.DELIVERED for p in parts):
+        if row.status is not OutboxStatus.DELIVERED:
+            row.status, row.delivered_at, row.error = OutboxStatus.DELIVERED, now, ""
+    if update.opted_out:
+        _opt_out(session, row)
+    return True
 
 
 def _opt_out(session: Session, row: Outbox) -> None:

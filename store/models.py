@@ -192,6 +192,29 @@ class Outbox(SQLModel, table=True):
     delivered_at: datetime | None = _when()
 
 
+class OutboxPart(SQLModel, table=True):
+    """One "(i/n)" part of a long outbox message that the provider sent and reports on separately
+    (a Kannel sendsms request with its own dlr-url id, a Twilio or WhatsApp message id).
+
+    Only rows of more than one part have parts; the outbox row keeps the first part's id as its
+    provider_id. A receipt for a part updates the part, and the row follows them all (apply_status):
+    failed when any part failed, delivered only when every part was delivered."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("outbox_id", "part", name="uq_outboxpart_part"),
+        sa.Index("ix_outboxpart_provider", "channel", "provider_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id")
+    part: int  # 1-based, as in "(i/n)"
+    channel: str = Field(max_length=20)
+    provider_id: str = Field(max_length=128)
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING, sa_type=StrEnumType(OutboxStatus, 10)
+    )
+    error: str = ""
+
+
 class Inbox(SQLModel, table=True):
     """A webhook's message stored as received, before it is understood (queued intake).
 

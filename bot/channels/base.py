@@ -52,8 +52,28 @@ class SendError(Exception):
         self.opted_out = opted_out
 
 
+class PartIds(str):
+    """The provider id of a message sent in parts: the first part's id, which is what the outbox
+    row and the message keep, with every part's id in `parts` (one receipt comes for each)."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Sequence[str]) -> PartIds:
+        self = super().__new__(cls, parts[0])
+        self.parts = tuple(parts)
+        return self
+
+
+def part_ids(provider_id: str | None) -> tuple[str, ...]:
+    """Every part's provider id; a plain id is a message of one part."""
+    if provider_id is None:
+        return ()
+    return getattr(provider_id, "parts", None) or (provider_id,)
+
+
 def send_parts(parts: Sequence[str], send_one: Callable[[int, str], str]) -> str:
-    """Send the parts of one message in order and return the first part's provider id.
+    """Send the parts of one message in order; returns the first part's provider id, carrying
+    all of them (PartIds) so that each part's receipt counts.
 
     A failure once a part has gone out is permanent: a retry would send the earlier parts again,
     so the officer sees the row failed (with the part) instead of the citizen getting duplicates."""
@@ -67,7 +87,7 @@ def send_parts(parts: Sequence[str], send_one: Callable[[int, str], str]) -> str
             opted_out = isinstance(exc, SendError) and exc.opted_out
             why = f"part {i + 1}/{len(parts)} failed after the earlier parts were sent: {exc}"
             raise SendError(why, permanent=True, opted_out=opted_out) from exc
-    return ids[0]
+    return PartIds(ids)
 
 
 class Handshake(Exception):

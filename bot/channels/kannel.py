@@ -19,6 +19,7 @@ import httpx
 
 from bot.channels.base import (
     Ignored,
+    PartIds,
     Rejected,
     SendError,
     WebhookRequest,
@@ -133,20 +134,28 @@ class Kannel:
         return WebhookResponse(body, 200, "text/plain; charset=utf-8", headers)
 
     def send(self, msg: OutboundMessage) -> str:
-        """One sendsms request per "(i/n)" part; the id we put in the dlr-url is the provider id."""
+        """One sendsms request per "(i/n)" part, each with its own id in the dlr-url (a message of
+        one part: `kannel-<outbox id>`; of n: `kannel-<outbox id>-<i>`), so each part's DLR counts."""
         if not (self.sendsms_url and self.username and self.password):
             raise SendError("KANNEL_SENDSMS_URL, KANNEL_USERNAME or KANNEL_PASSWORD is not set")
-        provider_id = self.planned_provider_id(msg)
+        parts = split_sms(msg.text)
+        ids = self._part_ids(msg, len(parts))
 
-        def one(_i: int, part: str) -> str:
-            self._sendsms(msg.address, part, provider_id)
-            return provider_id
+        def one(i: int, part: str) -> str:
+            self._sendsms(msg.address, part, ids[i])
+            return ids[i]
 
-        return send_parts(split_sms(msg.text), one)
+        return send_parts(parts, one)
 
     def planned_provider_id(self, msg: OutboundMessage) -> str:
         """Known before sending: the dispatcher records it first, as a DLR may beat send()'s return."""
-        return f"kannel-{msg.outbox_id}"
+        return PartIds(self._part_ids(msg, len(split_sms(msg.text))))
+
+    @staticmethod
+    def _part_ids(msg: OutboundMessage, count: int) -> list[str]:
+        if count <= 1:
+            return [f"kannel-{msg.outbox_id}"]
+        return [f"kannel-{msg.outbox_id}-{i}" for i in range(1, count + 1)]
 
     def _sendsms(self, to: str, text: str, provider_id: str) -> None:
         params = {

@@ -4,7 +4,7 @@ and the UCS-2 header on inline replies."""
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from sqlmodel import col, select
@@ -15,7 +15,7 @@ from bot.channels.kannel import Kannel
 from bot.config import build_config
 from bot.messages import OutboxStatus
 from store.db import session_scope
-from store.models import Message, Outbox, Ticket, Unit
+from store.models import Message, Outbox, OutboxPart, Ticket, Unit
 
 SECRET = "peer-kannel-secret"
 
@@ -168,3 +168,128 @@ def test_a_reply_longer_than_smsbox_takes_goes_through_sendsms(
         rows = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
         assert [r.status for r in rows] == [OutboxStatus.SENT, OutboxStatus.INLINE]
     runtime.engine.dispose()
+
+
+LONG = " ".join(["Puskesmas buka lagi pukul 07.00 setelah perbaikan listrik selesai."] * 5)
+SENDSMS_ENV = {
+    "PUBLIC_BASE_URL": "https://aduan.example.go.id",
+    "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
+    "KANNEL_USERNAME": "aduan",
+    "KANNEL_PASSWORD": "rahasia",
+}
+
+
+def _long_answer(db_url, seeded, clock, tmp_path, monkeypatch, on_sendsms=None):
+    """An officer's long answer sent through sendsms; returns the app, its outbox row id and the
+    dlr-url of each part (as Kannel would call it, without the %d filled in)."""
+    holder: dict = {"dlrs": []}
+
+    def kannel(request: httpx.Request) -> httpx.Response:
+        holder["dlrs"].append(urlsplit(request.url.params["dlr-url"]))
+        answer = on_sendsms(holder["client"], holder["dlrs"][-1]) if on_sendsms else None
+        return answer or httpx.Response(202, text="0: Accepted for delivery")
+
+    monkeypatch.chdir(tmp_path)
+    http = httpx.Client(transport=httpx.MockTransport(kannel))
+    app = create_app(kannel_config(db_url, **SENDSMS_ENV), http=http, clock=clock, testing=True)
+    holder["client"] = client = app.test_client()
+    query = {"secret": SECRET, "from": "081234567890", "text": "DINKES #puskesmas tutup jam 10"}
+    assert client.get("/webhooks/kannel", query_string=query).status_code == 200
+    runtime = app.extensions["aduan"]
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        service.send_answer(s, ticket, LONG, now=clock(), desk=runtime.desk, actor="x")
+    runtime.deliver_now()
+    with session_scope(seeded) as s:
+        row = s.exec(select(Outbox).where(Outbox.status != OutboxStatus.INLINE)).one()
+    return app, row.id, holder["dlrs"]
+
+
+def _dlr(app, dlr, kind: int) -> None:
+    resp = app.test_client().get(dlr.path, query_string=dlr.query.replace("%d", str(kind)))
+    assert resp.status_code == 200
+
+
+def _row(seeded, outbox_id: int) -> Outbox:
+    with session_scope(seeded) as s:
+        return s.get(Outbox, outbox_id)
+
+
+def test_each_part_of_a_long_sms_has_its_own_dlr_and_all_must_be_delivered(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    app, outbox_id, dlrs = _long_answer(db_url, seeded, clock, tmp_path, monkeypatch)
+    ids = [dict(parse_qsl(d.query))["id"] for d in dlrs]
+    assert len(dlrs) >= 3 and ids == [f"kannel-{outbox_id}-{i}" for i in range(1, len(ids) + 1)]
+    assert _row(seeded, outbox_id).provider_id == ids[0]
+    for dlr in dlrs[:-1]:
+        _dlr(app, dlr, 1)
+        assert _row(seeded, outbox_id).status is OutboxStatus.SENT  # not every part yet
+    _dlr(app, dlrs[-1], 1)
+    row = _row(seeded, outbox_id)
+    assert row.status is OutboxStatus.DELIVERED and row.delivered_at is not None
+    app.extensions["aduan"].engine.dispose()
+
+
+def test_a_part_not_delivered_fails_the_long_sms_with_its_error(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    app, outbox_id, dlrs = _long_answer(db_url, seeded, clock, tmp_path, monkeypatch)
+    _dlr(app, dlrs[0], 1)  # the first part's "delivered" comes first: not the whole message
+    _dlr(app, dlrs[1], 16)
+    for dlr in dlrs[2:]:
+        _dlr(app, dlr, 1)
+    row = _row(seeded, outbox_id)
+    assert row.status is OutboxStatus.FAILED and row.delivered_at is None
+    assert row.error == f"part 2/{len(dlrs)}: Kannel DLR 16"
+    app.extensions["aduan"].engine.dispose()
+
+
+def test_dlrs_of_every_part_that_beat_the_send_are_kept(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    def delivered_at_once(client, dlr) -> None:
+        resp = client.get(dlr.path, query_string=dlr.query.replace("%d", "1"))
+        assert resp.status_code == 200
+
+    app, outbox_id, dlrs = _long_answer(
+        db_url, seeded, clock, tmp_path, monkeypatch, on_sendsms=delivered_at_once
+    )
+    row = _row(seeded, outbox_id)
+    assert len(dlrs) >= 3 and row.status is OutboxStatus.DELIVERED and row.sent_at is not None
+    app.extensions["aduan"].engine.dispose()
+
+
+def test_a_long_sms_sent_before_parts_were_tracked_still_takes_its_dlr(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    """A row from before the upgrade: one dlr-url id `kannel-<outbox id>` for all parts, no parts."""
+    app, outbox_id, dlrs = _long_answer(db_url, seeded, clock, tmp_path, monkeypatch)
+    with session_scope(seeded) as s:
+        for part in s.exec(select(OutboxPart).where(OutboxPart.outbox_id == outbox_id)):
+            s.delete(part)
+        s.get(Outbox, outbox_id).provider_id = f"kannel-{outbox_id}"
+    old = dlrs[0]._replace(
+        query=dlrs[0].query.replace(f"kannel-{outbox_id}-1", f"kannel-{outbox_id}")
+    )
+    _dlr(app, old, 1)
+    assert _row(seeded, outbox_id).status is OutboxStatus.DELIVERED
+    app.extensions["aduan"].engine.dispose()
+
+
+def test_a_long_sms_whose_later_part_was_refused_stays_failed_when_the_first_is_delivered(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    def refuse_the_second(_client, dlr):
+        if "-2&type" in dlr.query:
+            return httpx.Response(403, text="Authorization failed for sendsms")
+        return None
+
+    app, outbox_id, dlrs = _long_answer(
+        db_url, seeded, clock, tmp_path, monkeypatch, on_sendsms=refuse_the_second
+    )
+    assert len(dlrs) == 2 and _row(seeded, outbox_id).status is OutboxStatus.FAILED
+    _dlr(app, dlrs[0], 1)
+    row = _row(seeded, outbox_id)
+    assert row.status is OutboxStatus.FAILED and row.error.startswith("part 2/")
+    app.extensions["aduan"].engine.dispose()

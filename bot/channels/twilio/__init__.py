@@ -142,7 +142,8 @@ class Twilio:
         return WebhookResponse(str(resp), content_type="text/xml; charset=utf-8")
 
     def send(self, msg: OutboundMessage) -> str:
-        """A later message through the REST API; returns the first part's Message SID."""
+        """A later message through the REST API; returns the first part's Message SID (with every
+        part's SID, see send_parts: Twilio sends a status callback for each)."""
         if msg.address.startswith(WA):
             return self._send_whatsapp(msg)
         return send_parts(split_sms(msg.text), lambda _i, part: self._create(msg, body=part))
