@@ -27,7 +27,6 @@ from bot.messages import InboundMessage
 from bot.parsers.phone import PhoneError, normalize_phone
 from store import repo
 from store.db import read_session, session_scope
-from store.models import Contact, Message
 
 SMS_CHANNELS = ("kannel", "gammu", "twilio", "simulator")
 CHOOSE_UNIT = (
@@ -105,9 +104,8 @@ def intake() -> ResponseReturnValue:
         found = queries.ticket_by_number(db, outcome.ticket) if outcome.ticket else None
         ticket = found[0] if found else None
         shown = found is not None and queries.may_open(db, me(), found[0], found[1].code)
-        inbound = db.get(Message, outcome.message_id) if outcome.message_id else None
-        contact = db.get(Contact, inbound.contact_id) if inbound and inbound.contact_id else None
-        muted = contact is not None and contact.opted_out
+        replies = repo.replies_to(db, outcome.message_id) if outcome.message_id else []
+        muted = any(queries.held_back(db, m) for m in replies)  # the citizen sent STOP earlier
         repo.audit(
             db,
             actor=me().username,

@@ -33,7 +33,7 @@ def routing_profiles(session: Session, units: Iterable[str]) -> list[UnitProfile
 def warm_routing(session: Session) -> None:
     """Build the router a web worker will use, before its first uncoded message needs it (with
     10,000 routed tickets that takes seconds, once per process)."""
-    warm([*routing_profiles(session, (u.code for u in repo.active_units(session)))])
+    warm(routing_profiles(session, (u.code for u in repo.active_units(session))))
 
 
 def snapshot_settings(

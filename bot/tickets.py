@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot import committee, conversations, service, sla
 from bot.messages import Direction, Priority, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
 from store import repo
-from store.models import Contact, JobMark, Message, Ticket, Unit
+from store.models import Contact, Message, Ticket, Unit
 
 
 def claim(session: Session, ticket: Ticket, *, staff_id: int, now: datetime, actor: str) -> None:
@@ -104,8 +103,7 @@ def _late_no_more(session: Session, ticket: Ticket, before_due: datetime, now: d
     priority) may breach again: its breach mark goes, so the SLA clock escalates the new deadline's
     breach too. One that stays late keeps it (its breach was already counted)."""
     if ticket.status is TicketStatus.OPEN and before_due <= now < ticket.due_at:
-        key = sla.breach_key(ticket)
-        session.exec(sa.delete(JobMark).where(col(JobMark.key) == key))
+        repo.forget(session, sla.breach_key(ticket))
 
 
 def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = "") -> None:

@@ -350,6 +350,11 @@ def claimed(session: Session, key: str) -> bool:
     return session.exec(select(JobMark.id).where(JobMark.key == key)).first() is not None
 
 
+def forget(session: Session, key: str) -> None:
+    """Drop a one-time mark, so the effect may happen again (e.g. a breach after a new deadline)."""
+    session.exec(sa.delete(JobMark).where(col(JobMark.key) == key))
+
+
 def once(session: Session, key: str, now: datetime) -> bool:
     """Claim a one-time effect (a JobMark with a unique key): True the first time, False ever after.
 

@@ -18,10 +18,16 @@ from store.db import session_scope
 from store.models import Message, Outbox, OutboxPart, Ticket, Unit
 
 SECRET = "peer-kannel-secret"
+SENDSMS_ENV = {
+    "PUBLIC_BASE_URL": "https://aduan.example.go.id",
+    "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
+    "KANNEL_USERNAME": "aduan",
+    "KANNEL_PASSWORD": "rahasia",
+}
 
 
-def kannel_config(db_url: str, **env: str):
-    data = {"channels": {"enabled": ["kannel"], "kannel": {"sender": "1708"}}}
+def kannel_config(db_url: str, kannel: dict | None = None, **env: str):
+    data = {"channels": {"enabled": ["kannel"], "kannel": {"sender": "1708", **(kannel or {})}}}
     return build_config(data, {"DATABASE_URL": db_url, "KANNEL_WEBHOOK_SECRET": SECRET, **env})
 
 
@@ -100,15 +106,9 @@ def test_a_delivery_report_that_beats_the_send_is_kept(
         assert resp.status_code == 200
         return httpx.Response(202, text="0: Accepted for delivery")
 
-    env = {
-        "PUBLIC_BASE_URL": "https://aduan.example.go.id",
-        "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
-        "KANNEL_USERNAME": "aduan",
-        "KANNEL_PASSWORD": "rahasia",
-    }
     monkeypatch.chdir(tmp_path)
     http = httpx.Client(transport=httpx.MockTransport(kannel))
-    app = create_app(kannel_config(db_url, **env), http=http, clock=clock, testing=True)
+    app = create_app(kannel_config(db_url, **SENDSMS_ENV), http=http, clock=clock, testing=True)
     holder["client"] = client = app.test_client()
     query = {"secret": SECRET, "from": "081234567890", "text": "DINKES #puskesmas tutup jam 10"}
     assert client.get("/webhooks/kannel", query_string=query).status_code == 200
@@ -141,15 +141,8 @@ def test_a_reply_longer_than_smsbox_takes_goes_through_sendsms(
         sent.append(request.url.params["text"])
         return httpx.Response(202, text="0: Accepted for delivery")
 
-    env = {
-        "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
-        "KANNEL_USERNAME": "aduan",
-        "KANNEL_PASSWORD": "rahasia",
-    }
-    data = {
-        "channels": {"enabled": ["kannel"], "kannel": {"sender": "1708", "reply_max_messages": 1}}
-    }
-    config = build_config(data, {"DATABASE_URL": db_url, "KANNEL_WEBHOOK_SECRET": SECRET, **env})
+    env = {k: v for k, v in SENDSMS_ENV.items() if k != "PUBLIC_BASE_URL"}  # no link: a short ack
+    config = kannel_config(db_url, {"reply_max_messages": 1}, **env)
     monkeypatch.chdir(tmp_path)
     http = httpx.Client(transport=httpx.MockTransport(kannel))
     app = create_app(config, http=http, clock=clock, testing=True)
@@ -171,12 +164,6 @@ def test_a_reply_longer_than_smsbox_takes_goes_through_sendsms(
 
 
 LONG = " ".join(["Puskesmas buka lagi pukul 07.00 setelah perbaikan listrik selesai."] * 5)
-SENDSMS_ENV = {
-    "PUBLIC_BASE_URL": "https://aduan.example.go.id",
-    "KANNEL_SENDSMS_URL": "http://kannel.test:13013/cgi-bin/sendsms",
-    "KANNEL_USERNAME": "aduan",
-    "KANNEL_PASSWORD": "rahasia",
-}
 
 
 def _long_answer(db_url, seeded, clock, tmp_path, monkeypatch, on_sendsms=None):
