@@ -83,7 +83,7 @@ def intake() -> ResponseReturnValue:
     )
     if not problem and not code:
         with read_session(rt.engine) as db:
-            target = queries.intake_target(db, me(), phone)
+            target = queries.intake_target(db, me(), phone, text)
         code = target[1].code if target else ""
         problem = "" if target else tr(CHOOSE_UNIT)
     if problem:
@@ -120,8 +120,8 @@ def intake() -> ResponseReturnValue:
         flash(tr(FILED_MUTED if muted else FILED) % {"number": outcome.ticket}, "ok")
         return redirect(url_for("admin.ticket", number=outcome.ticket), 303)
     if outcome.ticket:
-        # a ticket this officer may not open (another unit's, or the unit's ethics ticket that the
-        # bot added the complaint to): neither its number nor the way to it
+        # a ticket this officer may not open (another unit's, or an ethics ticket, when the complaint
+        # itself names a breach): neither its number nor the way to it
         flash(tr(FILED_ELSEWHERE_MUTED if muted else FILED_ELSEWHERE), "ok")
         return redirect(url_for("admin.intake"), 303)
     # the bot's replies went to the citizen's phone; they are not shown here (they could list the

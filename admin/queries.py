@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bot import screening
 from bot.messages import DraftStatus, OutboxStatus, Role, TicketStatus
 from store import repo
 from store.models import (
@@ -223,18 +224,22 @@ def login_attempts(session: Session, username: str, *, since: datetime) -> list[
     return list(session.exec(stmt))
 
 
-def intake_target(session: Session, viewer: Viewer, phone: str) -> tuple[Ticket, Unit] | None:
+def intake_target(
+    session: Session, viewer: Viewer, phone: str, text: str
+) -> tuple[Ticket, Unit] | None:
     """The open ticket a walk-in complaint without a unit is added to: the citizen's most recently
     updated open ticket that the viewer may open (and that a complaint to its unit reaches, since the
-    bot files a coded complaint on the unit's first open ticket). None when there is no such ticket:
-    tickets the viewer may not open are passed over without a trace."""
+    bot files a coded complaint on the unit's first open ticket of the same kind, ethics or not:
+    bot/service.py). None when there is no such ticket: tickets the viewer may not open are passed
+    over without a trace."""
     contact = session.exec(select(Contact).where(Contact.phone == phone)).first()
     if contact is None:
         return None
+    ethics = screening.names_breach(session, text)
     units_seen: set[int] = set()
     for ticket in repo.open_tickets(session, contact.id):  # type: ignore[arg-type]
-        if ticket.unit_id in units_seen:
-            continue  # not the unit's first open ticket: a coded complaint would not reach it
+        if ticket.ethics != ethics or ticket.unit_id in units_seen:
+            continue  # a coded complaint of this text would not reach it
         units_seen.add(ticket.unit_id)
         unit = session.get(Unit, ticket.unit_id)
         if unit is not None and unit.active and may_open(session, viewer, ticket, unit.code):

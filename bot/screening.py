@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from bot.service import Desk
 
 
+def names_breach(session: Session, text: str) -> bool:
+    """Whether the text names a breach of ethics (a term of the active lexicon)."""
+    return bool(screen(text, lexicon.active_ethics_words(session)))
+
+
 def flag_if_ethics(
     session: Session, ticket: Ticket, text: str, *, now: datetime, desk: Desk, actor: str = "bot"
 ) -> bool:

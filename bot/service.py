@@ -262,7 +262,7 @@ def _converse(turn: _Turn) -> None:
         # A walk-in or telephone complaint is filed all the same; its replies are recorded unsent.
         turn.muted = True
     turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
-    open_refs = tuple(flows.TicketRef(t.number, _code(turn, t)) for t in turn.open_cache)
+    open_refs = tuple(flows.TicketRef(t.number, _code(turn, t), t.ethics) for t in turn.open_cache)
     settings = conversations.snapshot_settings(
         turn.session,
         desk=turn.desk,
@@ -322,6 +322,10 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
         case flows.AppendToTicket(number=number, reply=reply):
             ticket = repo.ticket_by_number(turn.session, number)
             assert ticket is not None
+            if not ticket.ethics and screening.names_breach(turn.session, turn.inbound.body):
+                # kept apart as in _file_complaint: the unit keeps its complaint, the committee
+                # gets this one on a ticket of its own (same unit, the one the citizen is on about)
+                ticket = _open_ticket(turn, _unit(turn, ticket))
             _attach(turn, ticket)
             if _screen(turn, ticket, turn.inbound.body):
                 turn.reply("ack_ethics", ticket=ticket.number)
@@ -365,15 +369,19 @@ def _attach(turn: _Turn, ticket: Ticket) -> None:
 def _file_complaint(
     turn: _Turn, unit: Unit, complaint: flows.FileComplaint, cached: list[Ticket] | None = None
 ) -> None:
-    """Append to the citizen's open ticket for the unit, or open a new one.
+    """Append to the citizen's open ticket of the same kind for the unit, or open a new one.
 
-    A complaint naming a breach of ethics goes to the committee: no draft, and the citizen is told."""
+    A complaint naming a breach of ethics goes to the committee: no draft, and the citizen is told.
+    Ordinary and ethics complaints are kept apart (DESIGN §4 and §7): an ethics ticket is hidden
+    from the unit, so an ordinary complaint appended to it would never reach the unit, and an
+    ethics complaint appended to an ordinary ticket would take that complaint away from it."""
     text = "\n".join([complaint.text, *complaint.details])
     if complaint.name and not turn.contact.name:
         turn.contact.name = complaint.name
     if cached is None:
         cached = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
-    existing = next((t for t in cached if t.unit_id == unit.id), None)
+    ethics = screening.names_breach(turn.session, text)
+    existing = next((t for t in cached if t.unit_id == unit.id and t.ethics == ethics), None)
     ticket = existing or _open_ticket(turn, unit)
     _attach(turn, ticket)
     if complaint.confidential:

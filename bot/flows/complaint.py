@@ -36,7 +36,8 @@ def proceed(
     pending = {"unit": unit, "text": text, "details": list(details), "confidential": secret}
     if not text:
         return Step.to(State.AWAITING_TEXT, Reply("ask_text", {"code": unit}), **pending)
-    appending = any(t.unit_code == unit for t in snap.open_tickets)
+    # an ordinary complaint is not added to an ethics ticket (bot/service.py), so it is asked for
+    appending = any(t.unit_code == unit and not t.ethics for t in snap.open_tickets)
     questions = () if appending else snap.questions.get(unit, ())
     if len(details) < len(questions):
         ask = Reply("ask_detail", {"code": unit, "question": questions[len(details)]})

@@ -21,6 +21,7 @@ class State(StrEnum):
 class TicketRef:
     number: str
     unit_code: str
+    ethics: bool = False  # before the committee, hidden from the unit: new complaints go elsewhere
 
 
 @dataclass(frozen=True)

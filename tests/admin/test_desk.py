@@ -320,9 +320,31 @@ def test_intake_without_unit_goes_to_the_latest_ticket_the_officer_may_open(brow
     assert not any("lampunya masih mati" in b for b in _thread(db, ethics))
 
 
+def test_intake_naming_a_breach_is_not_added_to_the_officers_ticket(browser, db):
+    """The citizen's open DISHUB ticket is the officer's; a walk-in complaint of extortion goes to
+    the committee on a ticket of its own. It used to be sent with DISHUB's code, appended to that
+    ticket and flag it: the lamp complaint vanished from the officer's list with it."""
+    dishub = browser.say(DISHUB_TEXT, sender=OTHER_CITIZEN)
+    browser.login("petugas")
+    form = {
+        "phone": OTHER_CITIZEN,
+        "text": "petugas parkir di depan dinas minta pungli",
+        "channel": "simulator",
+    }
+    resp = browser.post("/admin/intake", form)
+    assert resp.status_code == 400 and "Pilih unit untuk aduan ini" in resp.get_data(as_text=True)
+    resp = browser.post("/admin/intake", {**form, "unit": "DISHUB"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/intake")
+    with session_scope(db) as s:
+        tickets = s.exec(select(Ticket).order_by(Ticket.id)).all()  # type: ignore[arg-type]
+        assert [(t.number == dishub, t.ethics) for t in tickets] == [(True, False), (False, True)]
+    assert not any("pungli" in b for b in _thread(db, dishub))
+
+
 def test_intake_landing_on_a_hidden_ticket_does_not_name_it(browser, db):
-    """With a unit chosen the bot files on that unit's open ticket, here the ethics one: the officer
-    is told the complaint was recorded, not which ticket, and is not sent to it."""
+    """With a unit chosen the bot files on a ticket the officer may not open (here a new DINKES
+    ticket, not the officer's unit): the officer is told the complaint was recorded, not which
+    ticket, and is not sent to it."""
     number = browser.say(ETHICS_TEXT, sender=OTHER_CITIZEN)
     browser.login("petugas")
     resp = browser.post(

@@ -145,3 +145,57 @@ def test_the_router_is_warmed_for_the_profiles_an_uncoded_message_will_use(seede
     assert send(seeded, desk, clock, "sampah menumpuk di pasar bau sekali").keys == (
         "suggest_unit",
     )
+
+
+def _tickets(engine) -> list[tuple[str, bool, list[str]]]:
+    """(number, ethics, inbound texts) of every ticket, oldest first."""
+    with session_scope(engine) as s:
+        out = []
+        for t in s.exec(select(Ticket).order_by(col(Ticket.id))).all():
+            stmt = select(Message.body).where(Message.ticket_id == t.id, Message.direction == "in")
+            out.append((t.number, t.ethics, list(s.exec(stmt).all())))
+        return out
+
+
+def test_an_ordinary_complaint_is_not_added_to_an_open_ethics_ticket_of_the_unit(
+    seeded, desk, clock
+):
+    """An ethics ticket is hidden from its unit: a later ordinary complaint to that unit used to be
+    appended to it (one open ticket per citizen and unit), so the unit never saw it."""
+    ethics = send(seeded, desk, clock, "DISHUB #petugas parkir minta uang damai").ticket
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
+    assert out.keys == ("ack_new",) and out.ticket != ethics
+    # a further ethics complaint to that unit joins the committee's thread, as DESIGN §4 says
+    again = send(seeded, desk, clock, "DISHUB #petugasnya juga minta pungli lagi")
+    assert again.ticket == ethics and again.keys == ("ack_append",)
+    # and a further ordinary one joins the unit's ticket
+    more = send(seeded, desk, clock, "DISHUB #lampunya masih mati")
+    assert more.ticket == out.ticket and more.keys == ("ack_append",)
+    assert [(n, e, len(texts)) for n, e, texts in _tickets(seeded)] == [
+        (ethics, True, 2),
+        (out.ticket, False, 2),
+    ]
+
+
+def test_an_ethics_complaint_does_not_take_the_units_open_ticket_to_the_committee(
+    seeded, desk, clock
+):
+    """A coded ethics complaint used to be appended to the citizen's ordinary ticket of the unit and
+    flag it, so the ordinary complaint vanished from the unit's view with it."""
+    ordinary = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati").ticket
+    out = send(seeded, desk, clock, "DISHUB #petugas parkir minta uang damai")
+    assert out.keys == ("ack_ethics",) and out.ticket != ordinary
+    assert [(n, e) for n, e, _ in _tickets(seeded)] == [(ordinary, False), (out.ticket, True)]
+
+
+def test_an_ordinary_complaint_beside_an_ethics_ticket_gets_the_units_questions(
+    seeded, desk, clock
+):
+    """DLH asks where: a complaint that opens a new ticket is asked, even though the citizen has
+    an (ethics) ticket open with DLH, which it will not be added to."""
+    first = send(seeded, desk, clock, "DLH #oknum petugas kebersihan minta uang rokok")
+    assert first.keys == ("ask_detail",)
+    ethics = send(seeded, desk, clock, "di TPS Desa Sukamaju").ticket
+    assert send(seeded, desk, clock, "DLH #sampah menumpuk").keys == ("ask_detail",)
+    out = send(seeded, desk, clock, "Jl. Melati, Desa Sukamaju")
+    assert out.keys == ("ack_new",) and out.ticket != ethics

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot import committee, jobs, report, sla, tickets
+from bot import committee, jobs, report, screening, sla, tickets
 from bot.config import SlaConfig
 from bot.messages import InboundMessage, Priority, TicketStatus
 from bot.service import process_inbound
@@ -93,9 +93,12 @@ def test_an_ethics_escalation_is_the_committees_to_close(probe, clock):
     assert len(bodies(probe, probe.KETUA)) == 1  # still goes up: nobody on the committee acted
 
 
-def test_new_ethics_text_on_an_escalated_ticket_reaches_the_committee(probe, clock):
+def test_an_escalated_ticket_flagged_for_ethics_is_the_committees(probe, clock):
+    """The breach escalation gives way to an ethics one (the screening path, as when an officer
+    or the lexicon flags the ticket)."""
     number, late = breached(probe, clock())
-    citizen(probe, "DISHUB #petugasnya malah minta uang damai", late + timedelta(minutes=5))
+    text = "petugasnya malah minta uang damai"
+    act(probe, number, screening.flag_if_ethics, text, now=late, desk=probe.desk, actor="budi")
     assert probe.ticket(number).ethics
     old, new = sorted(probe.escalations(), key=lambda e: e.id)
     assert old.reason == "sla_breach" and old.closed_at is not None
@@ -380,3 +383,33 @@ def test_a_transfer_that_leaves_the_ticket_late_is_not_a_new_breach(probe, clock
         tickets.transfer(s, ticket, dinkes, reason="salah", now=at, desk=probe.desk, actor="budi")
     assert run(probe, jobs.sla_clock, start + timedelta(hours=12, minutes=1)) == 0
     assert len(probe.audits("sla.breach")) == 1
+
+
+def test_the_citizens_ethics_complaint_beside_a_late_ticket_is_a_ticket_of_its_own(probe, clock):
+    """The late lamp ticket stays the unit's, its breach escalation open; the complaint naming a
+    bribe, coded or not, is an ethics ticket of its own, alerted to the committee. Both used to be
+    added to the lamp ticket and flag it: the unit lost the complaint it was already late on."""
+    number, late = breached(probe, clock())
+    coded = citizen(probe, "DISHUB #petugasnya malah minta uang damai", late)
+    assert coded.keys == ("ack_ethics",) and coded.ticket != number
+    # uncoded text goes to the latest open ticket: now the ethics one, which it joins
+    more = citizen(probe, "katanya biar cepat diurus", late + timedelta(minutes=5))
+    assert more.ticket == coded.ticket and more.keys == ("ack_append",)
+    assert not probe.ticket(number).ethics and probe.ticket(coded.ticket).ethics
+    breach, ethics = sorted(probe.escalations(), key=lambda e: e.id)
+    assert breach.ticket_id == probe.ticket(number).id and breach.reason == "sla_breach"
+    assert breach.closed_at is None
+    assert ethics.ticket_id == probe.ticket(coded.ticket).id and ethics.reason == "ethics"
+    alerts = bodies(probe, ANGGOTA)
+    assert len(alerts) == 2 and "dugaan pelanggaran etika" in alerts[-1]
+
+
+def test_uncoded_ethics_text_on_an_ordinary_ticket_opens_an_ethics_ticket(probe, clock):
+    start = clock()
+    number = probe.complain(start)
+    out = citizen(probe, "oh iya petugasnya minta pungli juga", start + timedelta(minutes=5))
+    assert out.keys == ("ack_ethics",) and out.ticket != number
+    lamp, ethics = probe.ticket(number), probe.ticket(out.ticket)
+    assert not lamp.ethics and ethics.ethics and ethics.unit_id == lamp.unit_id
+    (esc,) = probe.escalations()
+    assert esc.ticket_id == ethics.id and esc.reason == "ethics"
