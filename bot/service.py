@@ -271,7 +271,10 @@ def _converse(turn: _Turn) -> None:
         parsed=parsed,
         text=text,
     )
-    if turn.muted:  # questions the citizen would never receive would keep it from being filed
+    if turn.muted or turn.msg.from_desk:
+        # Questions would keep the complaint from being filed: the citizen would never receive them
+        # (muted), or the officer typing a walk-in complaint has no field for the answers and asks
+        # at the counter; the phone would get "Di mana lokasinya?" and the ticket wait for a reply.
         settings = {**settings, "questions": {}, "ask_name": False}
     snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
@@ -376,8 +379,11 @@ def _file_complaint(
     from the unit, so an ordinary complaint appended to it would never reach the unit, and an
     ethics complaint appended to an ordinary ticket would take that complaint away from it."""
     text = "\n".join([complaint.text, *complaint.details])
-    if complaint.name and not turn.contact.name:
-        turn.contact.name = complaint.name
+    # the name the citizen gave, or the one an officer typed at the desk (provider profile names,
+    # WhatsApp's or Telegram's, are nicknames more often than names: not taken as identity)
+    name = complaint.name or (turn.msg.name.strip()[:80] if turn.msg.from_desk else "")
+    if name and not turn.contact.name:
+        turn.contact.name = name
     if cached is None:
         cached = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     ethics = screening.names_breach(turn.session, text)

@@ -10,7 +10,7 @@ from bot.conversations import expire_conversations
 from bot.messages import InboundMessage
 from bot.service import handle_inbound, send_answer
 from store.db import session_scope
-from store.models import Message, Outbox, Ticket
+from store.models import Contact, Message, Outbox, Ticket
 
 PHONE = "+6281234567890"
 _IDS = itertools.count(1)
@@ -199,3 +199,31 @@ def test_an_ordinary_complaint_beside_an_ethics_ticket_gets_the_units_questions(
     assert send(seeded, desk, clock, "DLH #sampah menumpuk").keys == ("ask_detail",)
     out = send(seeded, desk, clock, "Jl. Melati, Desa Sukamaju")
     assert out.keys == ("ack_new",) and out.ticket != ethics
+
+
+def test_a_walk_in_complaint_to_a_unit_with_questions_is_filed_with_the_name_typed(
+    seeded, desk, clock
+):
+    """DLH asks where: for a walk-in the question went to the citizen's phone, the form has no
+    field for the answer, and the complaint was never filed. The name the officer typed was
+    dropped too."""
+    clock.advance(minutes=1)
+    msg = InboundMessage(
+        "simulator",
+        PHONE,
+        "DLH #sampah menumpuk di pasar Desa Sukamaju",
+        "intake-walkin-1",
+        phone=PHONE,
+        name="  Budi Santoso ",
+        from_desk=True,
+    )
+    with session_scope(seeded) as s:
+        out = handle_inbound(s, msg, now=clock(), desk=desk)
+    assert out.ticket is not None and out.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        assert s.get(Contact, ticket.contact_id).name == "Budi Santoso"
+    # a citizen's own SMS to DLH is asked the question as before
+    own = InboundMessage("simulator", "+6281299990000", "DLH #got mampet", phone="+6281299990000")
+    with session_scope(seeded) as s:
+        assert handle_inbound(s, own, now=clock(), desk=desk).keys == ("ask_detail",)
