@@ -99,9 +99,11 @@ class Telegram:
         message = update.message
         if message is None:
             raise Ignored("no new message in the update")
+        # python-telegram-bot checks neither presence nor types: a signed but odd Update is malformed
+        if message.chat is None or not isinstance(message.chat.id, int):
+            raise Rejected("malformed Update: message without a chat id")
         if message.chat.type != "private":
             raise Ignored("not a private chat")
-        # python-telegram-bot does not check field types: a signed but odd Update is malformed
         if not all(isinstance(v, str | None) for v in (message.text, message.caption)):
             raise Rejected("malformed Update: text or caption is not a string")
         sender = message.from_user
