@@ -211,6 +211,18 @@ EN = {
     "Tiket %(number)s ditutup tanpa pemberitahuan ke warga.": (
         "Ticket %(number)s was closed without telling the citizen."
     ),
+    "Foto": "Photo",
+    "Dokumen": "Document",
+    "Lokasi": "Location",
+    "Kontak": "Contact",
+    "Berkas": "File",
+    "Unduh": "Download",
+    "berkas tidak dibuka untuk petugas pada tiket rahasia": (
+        "file not opened to officers on a confidential ticket"
+    ),
+    "berkas ada di penyedia (%(channel)s), tidak diunduh Aduan": (
+        "file held by the provider (%(channel)s), not downloaded by Aduan"
+    ),
 }
 
 
