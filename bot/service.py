@@ -26,7 +26,8 @@ from store.models import Answer, Contact, Conversation, Draft, Message, Ticket, 
 log = logging.getLogger(__name__)
 
 UNIT_LIST_KEYS = {"help", "codes", "unknown_code"}
-NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit"}  # they name the unit as `code` and `name`
+# they name the unit as `code` and `name` (unknown_code_unit: `code` "" when routing has no guess)
+NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit", "unknown_code_unit"}
 OPTED_OUT = "citizen opted out (STOP)"  # why a message to the citizen was recorded, not sent
 
 
@@ -122,7 +123,7 @@ def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[s
     """Fill in unit names and lists so flows only need to name a code."""
     if key in UNIT_LIST_KEYS:
         ctx = {**ctx, "units": [{"code": u.code, "name": u.name} for u in units.values()]}
-    if "code" in ctx:
+    if ctx.get("code"):
         unit = units[ctx.pop("code")]
         if key in NAMED_UNIT_KEYS:
             ctx = {**ctx, "code": unit.code, "name": unit.name}
