@@ -147,6 +147,10 @@ EN = {
     "Aduan dicatat. Warga ini pernah mengirim STOP: tidak ada pesan %(via)s yang dikirim "
     "kepadanya.": "Complaint recorded. This citizen sent STOP earlier: no %(via)s message is sent to them.",
     "Pilih saluran jawaban yang aktif.": "Choose an active channel for the answer.",
+    "Teks jawaban boleh memakai variabel ini; diisi saat draf dibuat:": (
+        "The answer text may use these variables, filled in when the draft is made:"
+    ),
+    "Teks tanpa {{ dipakai apa adanya.": "A text without {{ is used as written.",
     "WhatsApp tidak ditawarkan: %(channels)s belum punya template yang disetujui. WhatsApp hanya "
     "mengizinkan pesan bebas 24 jam setelah warga menulis; di luar itu hanya template.": (
         "WhatsApp is not offered: %(channels)s has no approved template. WhatsApp allows free-form "

@@ -262,3 +262,17 @@ def test_an_unknown_code_without_a_routing_guess_lists_the_units(seeded, desk, c
     assert ack.startswith("Aduan Anda diterima")
     ((_, _, texts),) = _tickets(seeded)
     assert texts[0] == "XYZ: qwerty asdf zxcv"
+
+
+def test_a_library_answer_that_does_not_render_is_not_drafted(seeded, desk, clock):
+    """An answer saved before the admin checked templates, with a mistake: the complaint is filed
+    and acknowledged, and the officer answers it (no draft with a half-rendered text)."""
+    from store.models import Answer, Draft
+
+    with session_scope(seeded) as s:
+        for answer in s.exec(select(Answer)).all():
+            answer.body = "Aduan {{ nomr }} sedang ditangani."
+    outcome = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
+    assert outcome.ticket and outcome.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        assert s.exec(select(Draft)).all() == []
