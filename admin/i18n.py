@@ -131,19 +131,36 @@ EN = {
         "Choose a unit for this complaint: without one, a complaint is only added to an open "
         "ticket of the citizen's that you can open."
     ),
-    "Aduan dicatat sebagai tiket %(number)s; warga menerima SMS tanda terima.": (
-        "Complaint recorded as ticket %(number)s; the citizen receives an acknowledgement by SMS."
+    "Aduan dicatat sebagai tiket %(number)s; warga menerima tanda terima lewat %(via)s.": (
+        "Complaint recorded as ticket %(number)s; the citizen receives an acknowledgement by "
+        "%(via)s."
     ),
-    "Aduan dicatat; warga menerima SMS tanda terima berisi nomor tiketnya.": (
-        "Complaint recorded; the citizen receives an acknowledgement by SMS with the ticket number."
+    "Aduan dicatat; warga menerima tanda terima berisi nomor tiketnya lewat %(via)s.": (
+        "Complaint recorded; the citizen receives an acknowledgement by %(via)s with the ticket "
+        "number."
     ),
-    "Aduan dicatat sebagai tiket %(number)s. Warga ini pernah mengirim STOP: tidak ada SMS yang "
-    "dikirim kepadanya.": (
-        "Complaint recorded as ticket %(number)s. This citizen sent STOP earlier: no SMS is sent "
-        "to them."
+    "Aduan dicatat sebagai tiket %(number)s. Warga ini pernah mengirim STOP: tidak ada pesan "
+    "%(via)s yang dikirim kepadanya.": (
+        "Complaint recorded as ticket %(number)s. This citizen sent STOP earlier: no %(via)s "
+        "message is sent to them."
     ),
-    "Aduan dicatat. Warga ini pernah mengirim STOP: tidak ada SMS yang dikirim kepadanya.": (
-        "Complaint recorded. This citizen sent STOP earlier: no SMS is sent to them."
+    "Aduan dicatat. Warga ini pernah mengirim STOP: tidak ada pesan %(via)s yang dikirim "
+    "kepadanya.": "Complaint recorded. This citizen sent STOP earlier: no %(via)s message is sent to them.",
+    "Pilih saluran jawaban yang aktif.": "Choose an active channel for the answer.",
+    "Teks jawaban boleh memakai variabel ini; diisi saat draf dibuat:": (
+        "The answer text may use these variables, filled in when the draft is made:"
+    ),
+    "Teks tanpa {{ dipakai apa adanya.": "A text without {{ is used as written.",
+    "WhatsApp tidak ditawarkan: %(channels)s belum punya template yang disetujui. WhatsApp hanya "
+    "mengizinkan pesan bebas 24 jam setelah warga menulis; di luar itu hanya template.": (
+        "WhatsApp is not offered: %(channels)s has no approved template. WhatsApp allows free-form "
+        "messages only for 24 hours after the citizen wrote; outside that, only a template."
+    ),
+    "Jawaban dikirim lewat": "Answer sent by",
+    "Lewat WhatsApp, pesan di luar jendela 24 jam (warga belum menulis lewat WhatsApp dalam 24 jam "
+    "terakhir) dikirim dengan template yang disetujui.": (
+        "On WhatsApp, messages outside the 24-hour window (the citizen has not written on WhatsApp "
+        "in the last 24 hours) are sent with the approved template."
     ),
     "%(count)d jawaban diimpor.": "%(count)d answers imported.",
     "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "

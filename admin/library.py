@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from admin.auth import me
 from admin.i18n import tr
 from admin.views import runtime
 from bot.messages import Role
+from bot.replies import library as templated
 from bot.replies import render
 from bot.replies.sms import encoding, segments
 from store import repo
@@ -21,6 +23,8 @@ from store.db import read_session, session_scope
 from store.models import Answer, AuditLog, Unit
 
 SAMPLE_TICKET = "1234567"
+SAMPLE_NAME = "Budi Santoso"
+SAMPLE_UNIT = "Dinas Perhubungan"
 MAX_UPLOAD = 200 * 1024
 
 
@@ -38,9 +42,33 @@ def _may_edit(db: Session, unit_id: int | None) -> bool:
     return me().role is Role.ADMIN or unit_id in {u.id for u in _mine(db)}
 
 
-def preview(body: str, unit_code: str) -> dict[str, Any]:
-    """The answer as the citizen receives it, with its SMS cost."""
+def sample_context(unit_name: str = "") -> dict[str, Any]:
+    """What the preview and the check on saving fill an answer's variables with."""
+    cfg, now = runtime().desk.config.app, runtime().now()
+    return templated.answer_context(
+        nomor=SAMPLE_TICKET,
+        nama=SAMPLE_NAME,
+        unit=unit_name or SAMPLE_UNIT,
+        due=now + timedelta(hours=5),
+        lang=cfg.language,
+        tz=cfg.timezone,
+    )
+
+
+def check_body(values: dict[str, Any]) -> None:
+    """ValueError with the reason when the answer's text is a template that cannot be rendered."""
+    problem = templated.check_answer(runtime().desk.env, values["body"], sample_context())
+    if problem:
+        raise ValueError(f"teks jawaban: {problem}")
+
+
+def preview(body: str, unit_code: str, unit_name: str = "") -> dict[str, Any]:
+    """The answer as the citizen receives it (variables filled with sample values), with its SMS
+    cost. A text that does not render is shown as written (the form says why)."""
     desk = runtime().desk
+    sample = sample_context(unit_name)
+    if not templated.check_answer(desk.env, body, sample):
+        body = templated.render_answer(desk.env, body, sample)
     text = render(
         desk.env,
         "answer",
@@ -85,6 +113,7 @@ def _form_values(db: Session) -> dict[str, Any]:
     values = answers.values_of(row, _units(db))
     if not _may_edit(db, values["unit_id"]):
         raise ValueError("Anda hanya dapat menyimpan jawaban untuk unit Anda.")
+    check_body(values)
     return values
 
 
@@ -94,14 +123,16 @@ def _history(db: Session, answer_id: int) -> list[AuditLog]:
 
 
 def _edit_page(db: Session, answer: Answer | None, form: dict[str, Any], status: int = 200) -> Any:
-    code = next((u.code for u in repo.active_units(db) if u.id == form.get("unit_id")), "")
+    unit = next((u for u in repo.active_units(db) if u.id == form.get("unit_id")), None)
+    code, name = (unit.code, unit.name) if unit else ("", "")
     return render_template(
         "admin/answer.html",
         answer=answer,
         form=form,
         units=_mine(db),
         unit_code=code,
-        preview=preview(form.get("body", ""), code) if form.get("body") else None,
+        variables=templated.VARIABLES,
+        preview=preview(form.get("body", ""), code, name) if form.get("body") else None,
         history=_history(db, answer.id) if answer and answer.id else [],  # type: ignore[arg-type]
     ), status
 
@@ -216,6 +247,7 @@ def _import(db: Session, rows: list[dict[str, str]]) -> tuple[int, int]:
     for number, row in enumerate(rows, start=2):
         try:
             values = answers.values_of(row, units)
+            check_body(values)
         except ValueError as exc:
             raise ValueError(f"baris {number}: {exc}") from None
         raw_id = (row.get("id") or "").strip()

@@ -25,6 +25,12 @@ def samples(now: datetime) -> dict[str, dict[str, Any]]:
         "codes": {"units": UNITS},
         "confirm_unit": {"code": "DISHUB", "name": "Dinas Perhubungan"},
         "unknown_code": {"typed": "DISHB", "units": UNITS},
+        "unknown_code_unit": {
+            "typed": "XYZ",
+            "code": "DISHUB",
+            "name": "Dinas Perhubungan",
+            "choices": ["DINKES", "DPUPR"],
+        },
         "ask_text": unit,
         "status": {
             "tickets": [

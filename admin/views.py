@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from jinja2 import TemplateError
 from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
@@ -130,15 +131,30 @@ def visible_ticket(db: Session, number: str) -> tuple[Ticket, Unit, Contact]:
     return found
 
 
-def _suggestions(db: Session, ticket: Ticket, messages: list[Any]) -> list[tuple[Any, float]]:
-    """The library answers that best fit what the citizen wrote, with their scores."""
+def _suggestions(
+    db: Session, ticket: Ticket, unit: Unit, contact: Contact, messages: list[Any]
+) -> list[tuple[Any, float, str]]:
+    """The library answers that best fit what the citizen wrote, with their scores and their text
+    for this ticket (variables filled in, as a draft would have them)."""
     text = " ".join(m.body for m in messages if m.direction is Direction.IN)
     answers = {a.id: a for a in repo.answers_for_unit(db, ticket.unit_id)}
     docs = [
         AnswerDoc(a.id, a.title, a.body, tuple(a.keywords), tuple(a.examples))
         for a in answers.values()
     ]  # type: ignore[arg-type]
-    return [(answers[m.answer_id], m.score) for m in rank(text, docs, limit=3)] if text else []
+    ranked = rank(text, docs, limit=3) if text else []
+    found = [answers[m.answer_id] for m in ranked]
+    return [
+        (a, m.score, _answer_text(a.body, ticket, unit, contact))
+        for a, m in zip(found, ranked, strict=True)
+    ]
+
+
+def _answer_text(body: str, ticket: Ticket, unit: Unit, contact: Contact) -> str:
+    try:
+        return service.answer_text(runtime().desk, body, ticket, unit, contact)
+    except (TemplateError, ValueError, TypeError):
+        return body  # saved before templates were checked: shown as written, for the officer to fix
 
 
 def _ticket_context(db: Session, number: str) -> dict[str, Any]:
@@ -157,7 +173,7 @@ def _ticket_context(db: Session, number: str) -> dict[str, Any]:
             for d in drafts
             if d.status is DraftStatus.PENDING and (why := service.draft_stale(db, ticket, d))
         },
-        "suggestions": _suggestions(db, ticket, messages),
+        "suggestions": _suggestions(db, ticket, unit, contact, messages),
         "history": queries.ticket_history(db, ticket.id),  # type: ignore[arg-type]
         "assignee": queries.staff_name(db, ticket.assigned_to),
         "escalation": committee.open_escalation(db, ticket.id),  # type: ignore[arg-type]

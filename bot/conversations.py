@@ -47,9 +47,13 @@ def snapshot_settings(
 ) -> dict[str, Any]:
     """The desk's part of a Snapshot: unit order and best guess, questions, identity, secrecy."""
     suggested, order = "", list(units)
-    if parsed.kind is parsers.Kind.NO_CODE:
+    # uncoded text, or the complaint after a code that names no unit (`XYZ #jalan rusak`)
+    routed = text if parsed.kind is parsers.Kind.NO_CODE else ""
+    if parsed.kind is parsers.Kind.UNKNOWN_CODE:
+        routed = parsed.text
+    if routed:
         ranked = [
-            c for c, _ in suggest_units(text, routing_profiles(session, units), SUGGEST_LIMIT)
+            c for c, _ in suggest_units(routed, routing_profiles(session, units), SUGGEST_LIMIT)
         ]
         suggested = ranked[0] if ranked else ""
         order = ranked + [c for c in units if c not in ranked]

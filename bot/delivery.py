@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot.channels.base import Channel, SendError, part_ids
 from bot.config import DeliveryConfig
-from bot.messages import Direction, OutboundMessage, OutboxStatus, StatusUpdate
+from bot.messages import DESK_ID_PREFIX, Direction, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
 from store.db import read_session, session_scope
 from store.models import Contact, Message, Outbox, OutboxPart
@@ -133,11 +133,16 @@ def _phone_known(session: Session, row: Outbox) -> bool:
 
 
 def _last_inbound(session: Session, row: Outbox) -> datetime | None:
-    """When this address last wrote to us on this channel (WhatsApp only lets us answer for 24 h)."""
+    """When this address last wrote to us on this channel (WhatsApp only lets us answer for 24 h).
+    A complaint an officer typed in for the citizen is not the citizen writing: it opens no window."""
     stmt = select(sa.func.max(Message.created_at)).where(
         Message.channel == row.channel,
         Message.address == row.address,
         Message.direction == Direction.IN,
+        sa.or_(
+            col(Message.provider_id).is_(None),
+            sa.not_(col(Message.provider_id).startswith(DESK_ID_PREFIX, autoescape=True)),
+        ),
     )
     return session.exec(stmt).one()
 

@@ -14,6 +14,9 @@ each only after the one before it was handled (or set aside), and marked only af
 committed; so one sender's messages are handled in arrival order by any number of workers. A row
 another worker marked since the read is skipped (a key lookup before each).
 
+Inline intake ([inbound] queued = false) stores each message here too before answering it in the
+request (handle_inline), so a message whose handling fails waits here for the scheduler's job.
+
 A row is in one of three states: waiting (processed_at NULL), handled (processed_at and message_id
 set: _handle always stores the id of the message the service stored or recognised) or set aside
 after failing MAX_ATTEMPTS times (processed_at set, message_id NULL, error naming the exception:
@@ -27,6 +30,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -132,6 +136,72 @@ def accept(engine: Engine, messages: Sequence[InboundMessage], *, now: datetime)
             if attempt == 2 or not exc.connection_invalidated:
                 raise
             log.warning("inbox: a pooled connection was dropped by the server; retrying")
+
+
+def handle_inline(
+    engine: Engine,
+    messages: Sequence[InboundMessage],
+    *,
+    receive: Callable[[InboundMessage], service.Outcome],
+    clock: Callable[[], datetime],
+) -> list[service.Outcome]:
+    """Inline intake ([inbound] queued = false) with queued intake's promise: each message is stored
+    (accept, its own transaction) before `receive` handles it in the request, and marked handled
+    after. A message whose handling raises stays waiting with the failed attempt counted, for the
+    scheduler's `inbox` job to handle again (and set aside after MAX_ATTEMPTS, shown to the admin);
+    the provider still gets its 2xx, so it does not retry into the same bug. Returns the outcomes of
+    the messages handled now."""
+    kept = [
+        m if m.provider_id else replace(m, provider_id=f"aduan-{uuid.uuid4().hex}")
+        for m in messages
+    ]
+    accept(engine, kept, now=clock())
+    outcomes = []
+    for msg in kept:
+        try:
+            outcome = receive(msg)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            log.warning(
+                "inbox: a message on %s from %s waits, the database said %s",
+                msg.channel,
+                mask_phone(msg.address),
+                type(exc).__name__,
+            )
+            continue
+        except Exception as exc:
+            _fail_inline(engine, msg, error=exc, clock=clock)
+            continue
+        _mark_handled(engine, msg, message_id=outcome.message_id, clock=clock)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _row_of(msg: InboundMessage) -> sa.ColumnElement[bool]:
+    """The inbox row of a message that went through accept (it has a provider id)."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    return sa.and_(table.c.channel == msg.channel, table.c.provider_id == msg.provider_id)
+
+
+def _mark_handled(
+    engine: Engine, msg: InboundMessage, *, message_id: int | None, clock: Callable[[], datetime]
+) -> None:
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    waiting = sa.and_(_row_of(msg), table.c.processed_at.is_(None))
+    done = {"processed_at": clock(), "message_id": message_id}
+    with intake_engine(engine).begin() as conn:
+        conn.execute(table.update().where(waiting).values(**done))
+
+
+def _fail_inline(
+    engine: Engine, msg: InboundMessage, *, error: Exception, clock: Callable[[], datetime]
+) -> None:
+    """Count the failed inline attempt on the message's row (see _set_aside), left waiting."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    with read_connection(intake_engine(engine)) as conn:
+        row_id = conn.execute(sa.select(table.c.id).where(_row_of(msg))).scalar()
+    if row_id is not None:
+        _set_aside(engine, row_id=row_id, error=error, clock=clock)
+        log.warning("inbox: message %s is kept for the scheduler's inbox job", row_id)
 
 
 def purge(engine: Engine, *, before: datetime) -> int:

@@ -56,6 +56,11 @@ class Media:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# provider ids of complaints an officer typed in (admin intake): the citizen did not write, so
+# they do not open WhatsApp's 24-hour window (bot.delivery)
+DESK_ID_PREFIX = "intake-"
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     """A message from a citizen or staff member as a channel adapter understood it."""

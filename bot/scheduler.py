@@ -83,7 +83,8 @@ def retention(ctx: JobContext) -> int:
 
 def inbox(ctx: JobContext) -> int:
     """Queued intake's backstop: handle messages no worker took (none running, or intake switched
-    back to inline with some left), and drop handled inbox rows after inbox.KEEP (the message
+    back to inline with some left), and inline intake's second try at a message whose handling
+    failed in its request (inbox.handle_inline); drop handled inbox rows after inbox.KEEP (the message
     table has them)."""
     from bot import inbox
 

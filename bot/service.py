@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from bot import committee, conversations, flows, limits, parsers, progress, scre
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
-from bot.replies import render
+from bot.replies import library, render
 from bot.replies.sms import segments
 from store import repo
 from store.db import session_scope
@@ -26,7 +27,8 @@ from store.models import Answer, Contact, Conversation, Draft, Message, Ticket, 
 log = logging.getLogger(__name__)
 
 UNIT_LIST_KEYS = {"help", "codes", "unknown_code"}
-NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit"}  # they name the unit as `code` and `name`
+# they name the unit as `code` and `name` (unknown_code_unit: `code` "" when routing has no guess)
+NAMED_UNIT_KEYS = {"confirm_unit", "suggest_unit", "unknown_code_unit"}
 OPTED_OUT = "citizen opted out (STOP)"  # why a message to the citizen was recorded, not sent
 
 
@@ -122,7 +124,7 @@ def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[s
     """Fill in unit names and lists so flows only need to name a code."""
     if key in UNIT_LIST_KEYS:
         ctx = {**ctx, "units": [{"code": u.code, "name": u.name} for u in units.values()]}
-    if "code" in ctx:
+    if ctx.get("code"):
         unit = units[ctx.pop("code")]
         if key in NAMED_UNIT_KEYS:
             ctx = {**ctx, "code": unit.code, "name": unit.name}
@@ -472,10 +474,13 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
     if not matches or matches[0].score < cfg.draft_threshold:
         return
     best = next(r for r in rows if r.id == matches[0].answer_id)
+    body = _answer_text(turn, ticket, unit, best)
+    if body is None:
+        return
     draft = Draft(
         ticket_id=ticket.id,
         answer_id=best.id,
-        body=best.body,
+        body=body,
         score=matches[0].score,
         created_at=turn.now,
     )
@@ -485,9 +490,33 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
         answer = turn.session.get(Answer, best.id)  # the ORM row only when it is used
         assert answer is not None
         answer.usage_count += 1
-        turn.reply("answer", ticket=ticket.number, code=unit.code, body=best.body)
+        turn.reply("answer", ticket=ticket.number, code=unit.code, body=body)
         mark_answered(turn.session, ticket, now=turn.now, actor="bot")
         turn.feedback = ticket.number
+
+
+def answer_text(desk: Desk, body: str, ticket: Ticket, unit: Unit, contact: Contact) -> str:
+    """A library answer's text for this ticket, its variables (bot.replies.library) filled in.
+    Raises TemplateError, ValueError or TypeError when it cannot be rendered."""
+    ctx = library.answer_context(
+        nomor=ticket.number,
+        nama="" if ticket.confidential else contact.name,  # the unit may not know who
+        unit=unit.name,
+        due=ticket.due_at,
+        lang=contact.language or desk.config.app.language,
+        tz=desk.config.app.timezone,
+    )
+    return library.render_answer(desk.env, body, ctx)
+
+
+def _answer_text(turn: _Turn, ticket: Ticket, unit: Unit, answer: Any) -> str | None:
+    """answer_text, or None (no draft: the officer answers) when the answer cannot be rendered
+    (saved before the admin checked templates)."""
+    try:
+        return answer_text(turn.desk, answer.body, ticket, unit, turn.contact)
+    except (TemplateError, ValueError, TypeError) as exc:
+        log.warning("answer %s not drafted: %s", answer.id, type(exc).__name__)
+        return None
 
 
 def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:

@@ -77,12 +77,15 @@ def inbound(name: str) -> Response:
     if runtime.desk.config.inbound.queued:  # store and return: `aduan worker` answers it
         inbox.accept(runtime.engine, messages, now=runtime.now())
         return _respond(channel.ack([]))
-    replies: list[str] = []
-    for msg in messages:
-        outcome = runtime.receive(
+    outcomes = inbox.handle_inline(
+        runtime.engine,
+        messages,
+        receive=lambda msg: runtime.receive(
             msg, inline=channel.inline_replies, inline_limit=channel.inline_max_segments
-        )
-        replies.extend(outcome.inline_replies)
+        ),
+        clock=runtime.clock,
+    )
+    replies = [reply for outcome in outcomes for reply in outcome.inline_replies]
     return _respond(channel.ack(replies if channel.inline_replies else []))
 
 

@@ -70,6 +70,23 @@ def _free_text(snap: Snapshot, text: str, uncoded: bool) -> Step:
     return Step.idle(Reply("help"))
 
 
+def _unknown_code(snap: Snapshot, parsed: Parsed) -> Step:
+    """`XYZ #jalan rusak`: the code names no unit, but the complaint is kept. Ask which unit it is
+    for as for uncoded text (the routing's guess first, else the numbered list), then file it."""
+    choices = [code for code in snap.units if code != snap.suggested]
+    ask = Reply(
+        "unknown_code_unit", {"typed": parsed.code, "code": snap.suggested, "choices": choices}
+    )
+    return Step.to(
+        State.AWAITING_UNIT,
+        ask,
+        unit=snap.suggested,
+        text=parsed.text,
+        choices=choices,
+        confidential=_secret(snap),
+    )
+
+
 def idle(snap: Snapshot, parsed: Parsed) -> Step:
     match parsed.kind:
         case Kind.COMPLAINT:
@@ -86,6 +103,8 @@ def idle(snap: Snapshot, parsed: Parsed) -> Step:
                 text=parsed.text,
                 confidential=secret,
             )
+        case Kind.UNKNOWN_CODE if parsed.text:
+            return _unknown_code(snap, parsed)
         case Kind.UNKNOWN_CODE:
             return Step.idle(Reply("unknown_code", {"typed": parsed.code}))
         case Kind.EMPTY:
@@ -105,12 +124,15 @@ def _awaiting_unit(snap: Snapshot, parsed: Parsed) -> Step:
     choices = [str(c) for c in snap.data.get("choices", ())]
     if parsed.keyword is Keyword.YES and unit:
         return proceed(snap, unit, text)
+    if parsed.keyword is Keyword.NO and text and not choices:
+        # "DISHUBB #lampu mati", "Maksud Anda DISHUB?", "tidak": keep the complaint, list the units
+        choices = [code for code in snap.units if code != unit]
     if parsed.keyword is Keyword.NUMBER and choices:
         pick = int(parsed.arg)
         if 1 <= pick <= len(choices):
             return proceed(snap, choices[pick - 1], text)
     if parsed.keyword in (Keyword.NO, Keyword.NUMBER, Keyword.YES) and choices:
-        data = {**snap.data, "unit": ""}
+        data = {**snap.data, "unit": "", "choices": choices}
         return Step(State.AWAITING_UNIT, data, (Reply("choose_unit", {"choices": choices}),))
     if parsed.keyword is Keyword.NO:
         return Step.idle(Reply("help"))

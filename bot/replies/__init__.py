@@ -108,8 +108,16 @@ def _deadline(context: Context, due: datetime) -> str:
 def _datetime_local(context: Context, moment: datetime) -> str:
     """Format moment as a full local date and time, e.g. "24/11/2026 09.15 WIB"."""
     style, _, tz = _clock(context)
+    return local_datetime(moment, style, tz)
+
+
+def local_datetime(moment: datetime, style: dict[str, Any] | str, tz: str) -> str:
+    """A full local date and time in a language's style (or the language's tag), e.g.
+    "24/11/2026 09.15 WIB": unambiguous whenever it is read."""
+    if isinstance(style, str):
+        style = _STYLE[_language(style)]
     local = _aware(moment, "datetime").astimezone(ZoneInfo(tz))
-    return style["full"].format(**_fields(style, local, tz))
+    return str(style["full"].format(**_fields(style, local, tz)))
 
 
 def make_env(

@@ -353,7 +353,8 @@ def test_intake_landing_on_a_hidden_ticket_does_not_name_it(browser, db):
     )
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/intake")
     html = browser.page("/admin/intake")
-    assert "Aduan dicatat; warga menerima SMS" in html and number not in html
+    assert "Aduan dicatat; warga menerima tanda terima" in html and number not in html
+    assert "nomor tiketnya lewat SMS" in html
 
 
 def test_after_stop_the_officer_is_told_nothing_was_sent(browser, db, dishub, pending_draft):
@@ -394,6 +395,10 @@ def test_new_desk_messages_have_english_translations():
         intake.CHOOSE_UNIT,
         intake.FILED,
         intake.FILED_ELSEWHERE,
+        intake.FILED_MUTED,
+        intake.FILED_ELSEWHERE_MUTED,
+        intake.NO_ROUTE,
+        intake.NO_WA_TEMPLATE,
         library.IMPORTED,
         library.SKIPPED,
     ]

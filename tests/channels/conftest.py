@@ -178,3 +178,15 @@ def gateway(db_url, seeded, clock, tmp_path, monkeypatch):
 def queued_gateway(db_url, seeded, clock, tmp_path, monkeypatch):
     """Webhook messages stored in the inbox, handled by bot.inbox.drain ([inbound] queued)."""
     yield from _gateway(db_url, clock, tmp_path, monkeypatch, inbound={"queued": True})
+
+
+@pytest.fixture
+def template_gateway(db_url, seeded, clock, tmp_path, monkeypatch):
+    """The gateway with an approved WhatsApp template on Twilio and on the Cloud API."""
+    twilio = {**SETTINGS["twilio"], "whatsapp_template_sid": "HX" + "0" * 32}
+    channels = {
+        "enabled": ["twilio", "telegram", "whatsapp"],
+        "twilio": twilio,
+        "whatsapp": {"template_name": "jawaban_aduan"},
+    }
+    yield from _gateway(db_url, clock, tmp_path, monkeypatch, channels=channels)

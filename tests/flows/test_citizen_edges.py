@@ -227,3 +227,52 @@ def test_a_walk_in_complaint_to_a_unit_with_questions_is_filed_with_the_name_typ
     own = InboundMessage("simulator", "+6281299990000", "DLH #got mampet", phone="+6281299990000")
     with session_scope(seeded) as s:
         assert handle_inbound(s, own, now=clock(), desk=desk).keys == ("ask_detail",)
+
+
+def test_an_unknown_code_keeps_the_complaint_and_files_it_under_the_unit_chosen(
+    seeded, desk, clock
+):
+    """`XYZ #...` used to get "Kode XYZ tidak dikenal" and lose the text: the citizen had to type
+    it again. Now the desk asks which unit, with the routing's guess, and files what was sent."""
+    text = "XYZ #lampu lalu lintas di simpang lima mati sejak kemarin"
+    (asked,) = send(seeded, desk, clock, text).replies
+    assert asked.startswith("Kode XYZ tidak dikenal. Apakah aduan Anda untuk DISHUB (Dinas")
+    assert _tickets(seeded) == []
+    (ack,) = send(seeded, desk, clock, "ya").replies
+    assert ack.startswith("Aduan Anda diterima") and "(DISHUB)" in ack
+    ((_, ethics, texts),) = _tickets(seeded)
+    assert texts == [text, "ya"] and not ethics
+
+
+def test_a_denied_near_miss_lists_the_units_and_keeps_the_complaint(seeded, desk, clock):
+    send(seeded, desk, clock, "DISHUBB #jalan berlubang di depan pasar")  # "Maksud Anda DISHUB?"
+    (listed,) = send(seeded, desk, clock, "tidak").replies
+    assert listed.startswith("Untuk dinas mana aduan Anda? Ketik angka: 1 DINKES 2 DINSOS")
+    assert " 6 DPUPR " in listed and "DISHUB" not in listed
+    (ack,) = send(seeded, desk, clock, "6").replies
+    assert "(DPUPR)" in ack
+    ((_, _, texts),) = _tickets(seeded)
+    assert texts[0] == "DISHUBB #jalan berlubang di depan pasar"
+
+
+def test_an_unknown_code_without_a_routing_guess_lists_the_units(seeded, desk, clock):
+    (asked,) = send(seeded, desk, clock, "XYZ: qwerty asdf zxcv").replies
+    assert asked.startswith("Kode XYZ tidak dikenal. Untuk dinas mana aduan Anda? Ketik angka: 1 ")
+    (ack,) = send(seeded, desk, clock, "1").replies
+    assert ack.startswith("Aduan Anda diterima")
+    ((_, _, texts),) = _tickets(seeded)
+    assert texts[0] == "XYZ: qwerty asdf zxcv"
+
+
+def test_a_library_answer_that_does_not_render_is_not_drafted(seeded, desk, clock):
+    """An answer saved before the admin checked templates, with a mistake: the complaint is filed
+    and acknowledged, and the officer answers it (no draft with a half-rendered text)."""
+    from store.models import Answer, Draft
+
+    with session_scope(seeded) as s:
+        for answer in s.exec(select(Answer)).all():
+            answer.body = "Aduan {{ nomr }} sedang ditangani."
+    outcome = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
+    assert outcome.ticket and outcome.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        assert s.exec(select(Draft)).all() == []

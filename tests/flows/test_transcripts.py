@@ -44,8 +44,13 @@ TRANSCRIPTS = {
         ("dishb #jalan", (), "awaiting_unit", ["confirm_unit"]),
         ("YA", (), "idle", ["FileComplaint"]),
     ],
-    "near miss then no": [
+    "near miss then no keeps the text and lists the units": [
         ("dinks #antri lama", (), "awaiting_unit", ["confirm_unit"]),
+        ("tidak", (), "awaiting_unit", ["choose_unit"]),
+        ("2", (), "idle", ["FileComplaint"]),
+    ],
+    "near miss without text then no": [
+        ("dinks #", (), "awaiting_unit", ["confirm_unit"]),
         ("tidak", (), "idle", ["help"]),
     ],
     "near miss then a proper complaint": [
@@ -84,7 +89,21 @@ TRANSCRIPTS = {
         ("STOP", (), "idle", ["SetOptOut", "opted_out"]),
         ("MULAI", (), "idle", ["SetOptOut", "opted_in"]),
     ],
-    "unknown code": [("XYZABC #jalan rusak", (), "idle", ["unknown_code"])],
+    "unknown code alone": [("XYZABC #", (), "idle", ["unknown_code"])],
+    "unknown code with text: the routing's guess, YA, filed": [
+        ("XYZABC #sampah menumpuk", (), "awaiting_unit", ["unknown_code_unit"], DLH),
+        ("YA", (), "awaiting_detail", ["ask_detail"]),
+        ("Jl. Melati", (), "idle", ["FileComplaint"]),
+    ],
+    "unknown code with text and no guess: a number picks the unit": [
+        ("XYZABC #jalan rusak", (), "awaiting_unit", ["unknown_code_unit"]),
+        ("ya", (), "awaiting_unit", ["choose_unit"]),  # nothing to confirm: the list again
+        ("2", (), "idle", ["FileComplaint"]),
+    ],
+    "unknown code with text, then the right code alone": [
+        ("XYZ: lampu mati", OPEN, "awaiting_unit", ["unknown_code_unit"]),
+        ("dishub", OPEN, "idle", ["FileComplaint"]),
+    ],
     "help and codes": [("BANTUAN", (), "idle", ["help"]), ("KODE", (), "idle", ["codes"])],
     "yes with nothing pending and an open ticket is added to it": [
         ("ya", OPEN, "idle", ["AppendToTicket"])
@@ -287,3 +306,22 @@ def test_pending_complaint_text_is_carried_to_the_ticket():
     asked = flows.step(snap, parse_message(snap.text, UNITS), NOW)
     done = flows.step(Snapshot(asked.state, "ya", asked.data, ()), parse_message("ya", UNITS), NOW)
     assert done.actions == (flows.FileComplaint("DISHUB", "lampu mati"),)
+
+
+def test_an_unknown_code_keeps_the_complaint_for_the_unit_chosen():
+    asked = _run(("XYZ #sampah menumpuk di pasar", DLH))
+    assert asked.actions == (
+        Reply(
+            "unknown_code_unit",
+            {"typed": "XYZ", "code": "DLH", "choices": ["DISHUB", "DINKES", "PDAM"]},
+        ),
+    )
+    picked = _run(("XYZ #sampah menumpuk di pasar", DLH), ("3", {}))
+    assert picked.actions == (flows.FileComplaint("PDAM", "sampah menumpuk di pasar"),)
+
+
+def test_a_denied_near_miss_keeps_the_complaint():
+    step = _run(("dishb #lampu mati", {}), ("tidak", {}), ("2", {}))
+    assert step.actions == (
+        flows.FileComplaint("DINKES", "lampu mati"),
+    )  # DESK's order less DISHUB

@@ -87,6 +87,12 @@ SAMPLES: dict[str, dict[str, object]] = {
         "choices": [u["code"] for u in UNITS if u["code"] != "DPUPR"],
     },
     "choose_unit": {"choices": [u["code"] for u in UNITS]},
+    "unknown_code_unit": {
+        "typed": "XYZ",
+        "code": "DPUPR",
+        "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "choices": [u["code"] for u in UNITS if u["code"] != "DPUPR"],
+    },
     "ask_detail": {
         "unit_code": "DLH",
         "question": "Di mana lokasinya? Sebutkan jalan, desa/kelurahan dan kecamatan.",
@@ -151,6 +157,7 @@ BUDGET = {
     "rate_limited": 2,
     "suggest_unit": 2,  # grows with the unit list
     "choose_unit": 2,
+    "unknown_code_unit": 2,  # grows with the unit list
     "ask_detail": 1,
     "ask_name": 1,
     "ask_feedback": 1,
@@ -183,6 +190,7 @@ UNIT_KEYS = {  # replies that name one unit: must keep their budget for the long
     "confirm_unit": ("code", "name"),
     "ask_text": ("unit_code", "unit_name"),
     "suggest_unit": ("code", "name"),
+    "unknown_code_unit": ("code", "name"),
     "transferred": ("unit_code", "unit_name"),
 }
 CASES = [(key, lang) for key in sorted(SAMPLES) for lang in LANGUAGES]
