@@ -221,6 +221,34 @@ EN = {
         "The term “%(term)s” was deactivated; the next messages are not screened with it."
     ),
     "Istilah “%(term)s” diaktifkan kembali.": "The term “%(term)s” is active again.",
+    # the ticket page's ethics action (admin.ticket_ops.ethics)
+    "Teruskan ke komite (pelanggaran etika)": "Send to the committee (ethics breach)",
+    "Teruskan ke komite": "Send to the committee",
+    "Tiket menjadi aduan etik: disembunyikan dari unit, draf ditarik, komite dan warga diberi "
+    "tahu.": (
+        "The ticket becomes an ethics case: hidden from the unit, drafts withdrawn, the committee "
+        "and the citizen told."
+    ),
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga sudah diberi "
+    "tahu. Unit tidak lagi melihat tiket ini.": (
+        "Ticket %(number)s was sent to the committee as a possible ethics breach; the citizen has "
+        "been told. The unit no longer sees this ticket."
+    ),
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga tidak diberi "
+    "tahu karena sudah meminta berhenti menerima pesan (STOP). Unit tidak lagi melihat tiket ini.": (
+        "Ticket %(number)s was sent to the committee as a possible ethics breach; the citizen was "
+        "not told, having asked to stop receiving messages (STOP). The unit no longer sees this "
+        "ticket."
+    ),
+    "Tuliskan alasan: mengapa aduan ini pelanggaran etika?": (
+        "Write the reason: why is this complaint an ethics breach?"
+    ),
+    "Tiket %(number)s sudah ditangani komite sebagai aduan etik.": (
+        "Ticket %(number)s is already with the committee as an ethics case."
+    ),
+    "Tiket yang sudah ditutup tidak dapat diteruskan ke komite; buka kembali dahulu.": (
+        "A closed ticket cannot be sent to the committee; reopen it first."
+    ),
 }
 
 

@@ -25,6 +25,7 @@ ROUTES = [
     ("POST", "/admin/tickets/{dishub}/claim", DESK),
     ("POST", "/admin/tickets/{dishub}/transfer", DESK),
     ("POST", "/admin/tickets/{dishub}/escalate", DESK),
+    ("POST", "/admin/tickets/{dishub}/ethics", DESK),
     ("POST", "/admin/tickets/{dishub}/close", DESK),
     ("POST", "/admin/tickets/{dishub}/reopen", DESK),
     ("POST", "/admin/tickets/{dishub}/priority", DESK),
