@@ -21,6 +21,7 @@ from admin import (  # noqa: E402,F401
     dashboard,
     held,
     intake,
+    lexicon,
     library,
     recap,
     settings,

@@ -34,9 +34,11 @@ ACTION = {  # the audit log's actions as the ticket page's history shows them
     "ticket.priority": "prioritas diubah",
     "ticket.note": "catatan internal",
     "ticket.escalate": "dieskalasi ke komite",
+    "ticket.ethics": "ditandai aduan etik (ke komite)",
     "ticket.intake": "dicatat petugas (aduan langsung)",
     "draft.approve": "draf disetujui",
     "draft.reject": "draf ditolak",
+    "draft.withdraw": "draf ditarik",
 }
 # why a pending draft may no longer be sent (service.draft_stale); shown on the ticket page too
 DRAFT_STALE = {

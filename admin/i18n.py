@@ -203,6 +203,69 @@ EN = {
         "Ticket %(number)s was transferred to %(unit)s; the citizen was not told, having asked "
         "to stop receiving messages (STOP)."
     ),
+    # the ethics lexicon page (admin.lexicon)
+    "Leksikon etik": "Ethics lexicon",
+    "Istilah": "Term",
+    "Istilah baru": "New term",
+    "Terakhir diubah": "Last changed",
+    "Belum ada perubahan.": "No changes yet.",
+    "Leksikon kosong: tidak ada aduan yang ditandai otomatis.": (
+        "The lexicon is empty: no complaint is flagged automatically."
+    ),
+    "Aduan yang memuat salah satu istilah aktif ditandai sebagai aduan etik, disembunyikan dari "
+    "unit, dan diteruskan ke komite. Perubahan berlaku untuk pesan berikutnya.": (
+        "A complaint containing an active term is flagged as an ethics case, hidden from the unit "
+        "and sent to the committee. Changes apply from the next message on."
+    ),
+    "Istilah tidak boleh kosong.": "The term cannot be empty.",
+    "Istilah terlalu panjang (maksimal %(max)d karakter).": (
+        "The term is too long (at most %(max)d characters)."
+    ),
+    "Istilah harus memuat minimal %(min)d huruf atau angka.": (
+        "The term needs at least %(min)d letters or digits."
+    ),
+    "Istilah “%(term)s” sudah ada di leksikon (dibaca sama dengan “%(typed)s”).": (
+        "The term “%(term)s” is already in the lexicon (it reads the same as “%(typed)s”)."
+    ),
+    "Istilah “%(term)s” sudah ada tetapi nonaktif; aktifkan dari daftar.": (
+        "The term “%(term)s” exists but is inactive; activate it from the list."
+    ),
+    "Istilah “%(term)s” ditambahkan; pesan berikutnya disaring dengannya.": (
+        "The term “%(term)s” was added; the next messages are screened with it."
+    ),
+    "Istilah “%(before)s” diubah menjadi “%(term)s”.": "The term “%(before)s” is now “%(term)s”.",
+    "Istilah “%(term)s” dinonaktifkan; pesan berikutnya tidak disaring dengannya.": (
+        "The term “%(term)s” was deactivated; the next messages are not screened with it."
+    ),
+    "Istilah “%(term)s” diaktifkan kembali.": "The term “%(term)s” is active again.",
+    # the ticket page's ethics action (admin.ticket_ops.ethics)
+    "Teruskan ke komite (pelanggaran etika)": "Send to the committee (ethics breach)",
+    "Teruskan ke komite": "Send to the committee",
+    "Tiket menjadi aduan etik: disembunyikan dari unit, draf ditarik, komite dan warga diberi "
+    "tahu.": (
+        "The ticket becomes an ethics case: hidden from the unit, drafts withdrawn, the committee "
+        "and the citizen told."
+    ),
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga sudah diberi "
+    "tahu. Unit tidak lagi melihat tiket ini.": (
+        "Ticket %(number)s was sent to the committee as a possible ethics breach; the citizen has "
+        "been told. The unit no longer sees this ticket."
+    ),
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga tidak diberi "
+    "tahu karena sudah meminta berhenti menerima pesan (STOP). Unit tidak lagi melihat tiket ini.": (
+        "Ticket %(number)s was sent to the committee as a possible ethics breach; the citizen was "
+        "not told, having asked to stop receiving messages (STOP). The unit no longer sees this "
+        "ticket."
+    ),
+    "Tuliskan alasan: mengapa aduan ini pelanggaran etika?": (
+        "Write the reason: why is this complaint an ethics breach?"
+    ),
+    "Tiket %(number)s sudah ditangani komite sebagai aduan etik.": (
+        "Ticket %(number)s is already with the committee as an ethics case."
+    ),
+    "Tiket yang sudah ditutup tidak dapat diteruskan ke komite; buka kembali dahulu.": (
+        "A closed ticket cannot be sent to the committee; reopen it first."
+    ),
     "Alasan (boleh kosong)": "Reason (optional)",
     "Alasan (dikirim ke warga)": "Reason (sent to the citizen)",
     "tanpa pemberitahuan (duplikat/spam)": "without notice (duplicate/spam)",

@@ -1,4 +1,4 @@
-"""The ticket page's other forms: claim, transfer, escalate, close, reopen, priority, internal note.
+"""The ticket page's other forms: claim, transfer, escalate, ethics, close, reopen, priority, note.
 
 Each runs one bot.tickets (or bot.committee) function in one transaction as the logged-in officer,
 then sends the officer back to the ticket with a message (POST/redirect/GET).
@@ -90,6 +90,52 @@ def escalate(number: str) -> ResponseReturnValue:
         if note and not found.note:
             found.note = note
     return _back(number, f"Tiket {number} dieskalasi ke komite.")
+
+
+ETHICS_SENT = (
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga sudah diberi "
+    "tahu. Unit tidak lagi melihat tiket ini."
+)
+ETHICS_SENT_HELD = (
+    "Tiket %(number)s diteruskan ke komite sebagai dugaan pelanggaran etika; warga tidak diberi "
+    "tahu karena sudah meminta berhenti menerima pesan (STOP). Unit tidak lagi melihat tiket ini."
+)
+ETHICS_NO_REASON = "Tuliskan alasan: mengapa aduan ini pelanggaran etika?"
+ETHICS_ALREADY = "Tiket %(number)s sudah ditangani komite sebagai aduan etik."
+ETHICS_CLOSED = "Tiket yang sudah ditutup tidak dapat diteruskan ke komite; buka kembali dahulu."
+
+
+@bp.post("/tickets/<number>/ethics")
+def ethics(number: str) -> ResponseReturnValue:
+    """Send the ticket to the committee as an ethics case ("officer decision", DESIGN §7).
+
+    The officer loses sight of it, as the unit does of any ethics ticket: the page they come back to
+    is the inbox, unless they may still open the ticket (admin, committee)."""
+    rt, reason, staff = runtime(), _field("reason"), me()
+    with session_scope(rt.engine) as db:
+        ticket, unit, _ = visible_ticket(db, number)
+        if not reason:
+            return _back(number, tr(ETHICS_NO_REASON), "error")
+        # the citizen's lock first, as every writer; then the flag as it is now (two officers
+        # sending it at once: the second finds it sent)
+        repo.lock_contact(db, ticket.contact_id)
+        db.refresh(ticket)
+        if ticket.ethics:
+            return _back(number, tr(ETHICS_ALREADY) % {"number": number}, "info")
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(number, tr(ETHICS_CLOSED), "error")
+        notice = tickets.flag_ethics(
+            db, ticket, reason=reason, now=rt.now(), desk=rt.desk, actor=staff.username
+        )
+        held = queries.held_back(db, notice)
+        stays = queries.can_see(staff, ticket, unit.code, escalated=True)
+    rt.kick_delivery()
+    flash(
+        tr(ETHICS_SENT_HELD if held else ETHICS_SENT) % {"number": number}, "info" if held else "ok"
+    )
+    if stays:
+        return redirect(url_for("admin.ticket", number=number), 303)
+    return redirect(url_for("admin.inbox"), 303)
 
 
 @bp.post("/tickets/<number>/close")

@@ -4,7 +4,8 @@
 an officer's decision. A ticket has at most one open escalation. Escalating it again for the same
 reason, or for an SLA breach, returns the open one; any other new cause replaces it (the old one is
 closed as superseded) so the committee gets a fresh alert saying why. Each member of the escalation's
-level gets a short summary on their phone; nobody acknowledging it within `[committee] ladder_hours`
+level gets the thread summary on their phone (`alert_context`: the first and the latest citizen
+message, trimmed to fit one INFO part); nobody acknowledging it within `[committee] ladder_hours`
 sends it up a level (`escalation_ladder`, a scheduler job).
 
 Only an SLA breach ends by itself: when the ticket gets an answer or is closed, or is no longer open
@@ -14,13 +15,16 @@ officer's escalation are the committee's to close (JAWAB, ALIH).
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.messages import Role, TicketStatus
 from bot.outbound import say
+from bot.replies import LANGUAGES, render
 from store import repo
 from store.models import Escalation, Message, StaffUser, Ticket, Unit
 
@@ -31,7 +35,8 @@ REASONS = ("ethics", "sla_breach", "citizen_no", "officer")
 SELF_RESOLVING = ("sla_breach",)  # ends when the ticket is answered or closed
 SATISFIED_ENDS = ("sla_breach", "citizen_no")  # the citizen's YA also ends their own TIDAK
 LEVELS = ("anggota", "ketua", "pengarah")
-SUMMARY_CHARS = 120
+ELLIPSIS = " ..."
+MIN_TEXT = 40  # each text keeps this much even if an edited alert leaves less room
 
 
 def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
@@ -180,39 +185,82 @@ def send_to_staff(
     return True
 
 
-def summary(session: Session, ticket: Ticket) -> str:
-    """The start of the citizen's first message on the ticket, cut for an SMS."""
-    stmt = (
-        select(Message.body)
-        .where(Message.ticket_id == ticket.id, Message.author == "citizen")
-        .order_by(col(Message.id))
+def _thread(session: Session, ticket: Ticket) -> tuple[str, str, int]:
+    """(the citizen's first message, their latest if it is another one, messages in the thread)."""
+    said = select(Message.id, Message.body).where(
+        Message.ticket_id == ticket.id, Message.author == "citizen"
     )
-    text = " ".join((session.exec(stmt).first() or "").split())
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 3].rstrip() + "..."
+    first = session.exec(said.order_by(col(Message.id)).limit(1)).first()
+    last = session.exec(said.order_by(col(Message.id).desc()).limit(1)).first()
+    count = select(sa.func.count()).where(
+        col(Message.ticket_id) == ticket.id, col(Message.is_note).is_(False)
+    )
+    latest = last[1] if last is not None and first is not None and last[0] != first[0] else ""
+    return (first[1] if first else ""), latest, session.exec(count).one()
+
+
+def _shorten(text: str, room: int) -> str:
+    """The text on one line, cut at a word boundary to fit room (a single long word is cut)."""
+    flat = " ".join(text.split())
+    if len(flat) <= room:
+        return flat
+    cut = textwrap.shorten(flat, room, placeholder=ELLIPSIS)
+    return cut if cut != ELLIPSIS.strip() else flat[: room - len(ELLIPSIS)] + ELLIPSIS
+
+
+def _fitted(first: str, latest: str, room: int) -> tuple[str, str]:
+    """Share room between the first complaint and the latest message; what one leaves, the other gets."""
+    room = max(room, 2 * MIN_TEXT)
+    latest_room = min(len(" ".join(latest.split())), room // 2)
+    first = _shorten(first, room - latest_room)
+    return first, _shorten(latest, room - len(first)) if latest else ""
+
+
+def alert_context(
+    session: Session,
+    escalation: Escalation,
+    ticket: Ticket,
+    unit: Unit,
+    *,
+    now: datetime,
+    desk: Desk,
+) -> dict[str, object]:
+    """The thread summary the committee's phones get (DESIGN §7), within `info_part_chars`.
+
+    The alert is rendered first with one-letter texts, in every language (members read it in
+    theirs), and the room left is shared by the first complaint and the latest citizen message."""
+    first, latest, count = _thread(session, ticket)
+    ctx: dict[str, object] = {
+        "ticket": ticket.number,
+        "unit_code": unit.code,
+        "reason": escalation.reason,
+        "level": escalation.level,
+        "messages": count,
+        "age_hours": max(int((now - ticket.received_at).total_seconds() // 3600), 0),
+        "due": ticket.due_at,
+        "overdue": ticket.status is TicketStatus.OPEN and ticket.due_at <= now,
+    }
+    cfg = desk.config
+    marks = {"first": "x", "latest": "x" if latest else ""}  # one character each: the labels show
+    frame = max(
+        len(render(desk.env, "committee_alert", lang, now=now, tz=cfg.app.timezone, **ctx, **marks))
+        for lang in LANGUAGES
+    ) - len("".join(marks.values()))
+    ctx["first"], ctx["latest"] = _fitted(first, latest, cfg.committee.info_part_chars - frame)
+    return ctx
 
 
 def notify(session: Session, escalation: Escalation, *, now: datetime, desk: Desk) -> int:
-    """Send the summary to each member of the escalation's current level, once per level."""
+    """Send the thread summary to each member of the escalation's current level, once per level."""
     if not repo.once(session, f"escalation:{escalation.id}:notify:{escalation.level}", now):
         return 0
     ticket = session.get(Ticket, escalation.ticket_id)
     unit = session.get(Unit, ticket.unit_id) if ticket else None
     assert ticket is not None and unit is not None
-    text = summary(session, ticket)
+    ctx = alert_context(session, escalation, ticket, unit, now=now, desk=desk)
     sent = 0
     for member in members(session, escalation.level):
-        sent += send_to_staff(
-            session,
-            member,
-            "committee_alert",
-            now=now,
-            desk=desk,
-            ticket=ticket.number,
-            unit_code=unit.code,
-            reason=escalation.reason,
-            level=escalation.level,
-            summary=text,
-        )
+        sent += send_to_staff(session, member, "committee_alert", now=now, desk=desk, **ctx)
     repo.audit(
         session,
         actor="bot",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import committee
+from bot.messages import DraftStatus
 from bot.parsers.ethics import screen
 from store import lexicon, repo
-from store.models import Ticket
+from store.models import Draft, Ticket
 
 if TYPE_CHECKING:
     from bot.service import Desk
@@ -32,7 +33,25 @@ def flag_if_ethics(
     found = screen(text, lexicon.active_ethics_words(session))
     if not found:
         return False
-    ticket.ethics = True
+    flag(session, ticket, now=now, desk=desk, actor=actor, after={"terms": found})
+    return True
+
+
+def flag(
+    session: Session,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    desk: Desk,
+    actor: str,
+    after: dict[str, object],
+    reason: str = "",
+) -> None:
+    """Make the ticket an ethics case, whether the lexicon or an officer found it (DESIGN §7).
+
+    From now on the unit's officers do not see it, its pending library drafts are withdrawn (the
+    committee answers, never the library) and the committee's phones get the alert."""
+    ticket.ethics, ticket.updated_at = True, now
     repo.audit_ticket(
         session,
         ticket,
@@ -40,7 +59,26 @@ def flag_if_ethics(
         actor=actor,
         now=now,
         before={"ethics": False},
-        after={"ethics": True, "terms": found},
+        after={"ethics": True, **after},
+        reason=reason,
     )
+    _withdraw_drafts(session, ticket, now=now, actor=actor)
     committee.escalate(session, ticket, reason="ethics", now=now, actor=actor, desk=desk)
-    return True
+
+
+def _withdraw_drafts(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
+    stmt = select(Draft).where(Draft.ticket_id == ticket.id, Draft.status == DraftStatus.PENDING)
+    for draft in session.exec(stmt.with_for_update()):
+        draft.status, draft.decided_by, draft.decided_at = DraftStatus.REJECTED, actor, now
+        repo.audit(
+            session,
+            actor=actor,
+            action="draft.withdraw",
+            entity="draft",
+            entity_id=draft.id,
+            ticket_id=ticket.id,
+            now=now,
+            before={"status": DraftStatus.PENDING.value},
+            after={"status": DraftStatus.REJECTED.value},
+            reason="ethics",
+        )

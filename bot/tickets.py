@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import committee, conversations, service, sla
+from bot import committee, conversations, screening, service, sla
 from bot.messages import Direction, Priority, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
@@ -79,6 +79,19 @@ def transfer(
         unit_name=unit.name,
         due=ticket.due_at,
     )
+
+
+def flag_ethics(
+    session: Session, ticket: Ticket, *, reason: str, now: datetime, desk: Desk, actor: str
+) -> Message:
+    """An officer judges the complaint an ethics case ("officer decision", DESIGN §7).
+
+    It goes the way a screened complaint goes (`screening.flag`): hidden from the unit, drafts
+    withdrawn, the committee alerted; the citizen is told it went to the committee."""
+    screening.flag(
+        session, ticket, now=now, desk=desk, actor=actor, after={"by": "officer"}, reason=reason
+    )
+    return _tell(session, ticket, desk, "ack_ethics", now=now, actor=actor)
 
 
 def _retargeted(

@@ -1,4 +1,7 @@
-"""The editable ethics lexicon (table `ethicsterm`): read, add, switch off. Functions never commit."""
+"""The editable ethics lexicon (table `ethicsterm`): read, add, rename, switch off and on.
+
+The table is the one source of truth: screening reads the active terms per message, so an edit
+counts from the next message on. Functions never commit."""
 
 from __future__ import annotations
 
@@ -55,7 +58,8 @@ def seed_default_terms(session: Session, *, now: datetime) -> int:
     return len(missing)
 
 
-def _clean(term: str) -> str:
+def clean_term(term: str) -> str:
+    """A term as stored: lower case, one space between words."""
     return " ".join(term.lower().split())
 
 
@@ -75,7 +79,7 @@ def active_ethics_words(session: Session) -> tuple[str, ...]:
 
 def add_ethics_term(session: Session, term: str, *, now: datetime, actor: str) -> EthicsTerm:
     """Add a term (or switch an inactive one back on); terms are stored lower-case, one space."""
-    text = _clean(term)
+    text = clean_term(term)
     if not text:
         raise ValueError("an ethics term cannot be empty")
     row = session.exec(select(EthicsTerm).where(EthicsTerm.term == text)).first()
@@ -89,9 +93,29 @@ def add_ethics_term(session: Session, term: str, *, now: datetime, actor: str) -
 
 def remove_ethics_term(session: Session, term: str, *, now: datetime, actor: str) -> bool:
     """Switch a term off (kept for the record); False if it was not in the lexicon."""
-    row = session.exec(select(EthicsTerm).where(EthicsTerm.term == _clean(term))).first()
+    row = session.exec(select(EthicsTerm).where(EthicsTerm.term == clean_term(term))).first()
     if row is None:
         return False
     row.active, row.updated_by, row.updated_at = False, actor, now
     session.flush()
     return True
+
+
+def rename_ethics_term(
+    session: Session, row: EthicsTerm, term: str, *, now: datetime, actor: str
+) -> str:
+    """Give a term new wording (a typo fixed); returns the old wording. The caller checks duplicates."""
+    before, row.term = row.term, clean_term(term)
+    if not row.term:
+        raise ValueError("an ethics term cannot be empty")
+    row.updated_by, row.updated_at = actor, now
+    session.flush()
+    return before
+
+
+def set_ethics_term_active(
+    session: Session, row: EthicsTerm, active: bool, *, now: datetime, actor: str
+) -> None:
+    """Switch a term off (kept for the record of what was screened) or back on."""
+    row.active, row.updated_by, row.updated_at = active, actor, now
+    session.flush()

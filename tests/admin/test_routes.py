@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from admin import ID
 from store.db import session_scope
-from store.models import Answer, StaffUser, Unit
+from store.models import Answer, EthicsTerm, StaffUser, Unit
 
-# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held}) -> who may open it
+# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held} {term}) -> who may open it
 ALL, DESK, ADMIN = ("admin", "petugas", "komite"), ("admin", "petugas"), ("admin",)
 OVERSIGHT = ("admin", "komite")
 ROUTES = [
@@ -25,6 +25,7 @@ ROUTES = [
     ("POST", "/admin/tickets/{dishub}/claim", DESK),
     ("POST", "/admin/tickets/{dishub}/transfer", DESK),
     ("POST", "/admin/tickets/{dishub}/escalate", DESK),
+    ("POST", "/admin/tickets/{dishub}/ethics", DESK),
     ("POST", "/admin/tickets/{dishub}/close", DESK),
     ("POST", "/admin/tickets/{dishub}/reopen", DESK),
     ("POST", "/admin/tickets/{dishub}/priority", DESK),
@@ -51,6 +52,10 @@ ROUTES = [
     ("GET", "/admin/settings/templates", ADMIN),
     ("GET", "/admin/settings/templates/id/answer", ADMIN),
     ("POST", "/admin/settings/templates/id/answer", ADMIN),
+    ("GET", "/admin/settings/lexicon", ADMIN),
+    ("POST", "/admin/settings/lexicon", ADMIN),
+    ("POST", "/admin/settings/lexicon/{term}", ADMIN),
+    ("POST", "/admin/settings/lexicon/{term}/active", ADMIN),
     ("GET", "/admin/recap", OVERSIGHT),
     ("GET", "/admin/recap.xlsx", OVERSIGHT),
     ("GET", "/admin/recap.csv", OVERSIGHT),
@@ -72,12 +77,14 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
         answer = s.exec(select(Answer).join(Unit).where(Unit.code == "DISHUB")).first()
         unit = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
         staff = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        term = s.exec(select(EthicsTerm).where(EthicsTerm.term == "oknum")).one()
         return {
             "dishub": dishub,
             "draft": pending_draft,
             "answer": answer.id,
             "unit": unit.id,
             "staff": staff.id,
+            "term": term.id,
             "held": 1,  # an inbox row id (none is set aside here: a retry changes nothing)
             "message": 1,
         }
@@ -99,6 +106,7 @@ def test_the_table_lists_every_admin_route(app):
             .replace("{unit}", f"<{ID}:unit_id>")
             .replace("{staff}", f"<{ID}:user_id>")
             .replace("{held}", f"<{ID}:row_id>")
+            .replace("{term}", f"<{ID}:term_id>")
             .replace("{message}", f"<{ID}:message_id>")
             .replace("media/0", "media/<int(max=99):index>")
             .replace("export.csv", "export.<fmt>")
@@ -196,15 +204,17 @@ def test_an_id_too_long_for_the_database_is_not_found(browser, ids):
     (SQLite) or a DataError (PostgreSQL) surfacing as a 500."""
     browser.login("admin")
     huge = "9" * 25
-    filled = {**ids, **dict.fromkeys(("draft", "answer", "unit", "staff", "held"), huge)}
+    filled = {**ids, **dict.fromkeys(("draft", "answer", "unit", "staff", "held", "term"), huge)}
     checked = 0
     for method, path, _who in ROUTES:
-        if not any(f"{{{k}}}" in path for k in ("draft", "answer", "unit", "staff", "held")):
+        if not any(
+            f"{{{k}}}" in path for k in ("draft", "answer", "unit", "staff", "held", "term")
+        ):
             continue
         url = path.format(**filled)
         resp = browser.post(url, {"body": "x"}) if method == "POST" else browser.client.get(url)
         assert resp.status_code == 404, (method, path, resp.status_code)
         checked += 1
-    assert checked == 10
+    assert checked == 12
     page = browser.page(f"/admin/?page={huge}")  # past the last page: empty, not a 500
     assert "Tidak ada tiket." in page

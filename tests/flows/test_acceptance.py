@@ -66,7 +66,13 @@ def test_uncoded_complaint_answer_tidak_and_committee_answer(app, client):
         escalation = s.exec(select(Escalation).where(Escalation.ticket_id == ticket.id)).one()
         assert (escalation.reason, escalation.level) == ("citizen_no", "anggota")
     (alert,) = received(client, ANGGOTA)
-    assert alert.startswith(f"ESKALASI {number} (DLH, warga belum puas, anggota): sampah menumpuk")
+    assert alert.startswith(f"ESKALASI {number} (DLH, warga belum puas, anggota)\n")
+    # the thread summary: the first complaint and the citizen's latest message on the ticket
+    assert (
+        "\nAduan: sampah menumpuk di pinggir jalan sudah seminggu, baunya busuk sekali\n" in alert
+    )
+    assert "\nTerakhir: Jl. Melati dekat pasar, Desa Sukamaju, Kec. Kota\n" in alert
+    assert alert.endswith(f"INFO {number}: seluruh percakapan")
     assert received(client, KETUA) == []  # the next level hears of it only if nobody acts
 
     done = say(

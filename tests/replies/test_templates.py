@@ -117,7 +117,13 @@ SAMPLES: dict[str, dict[str, object]] = {
         "unit_code": "DISDUKCAPIL",
         "reason": "citizen_no",
         "level": "pengarah",
-        "summary": "x" * 120,
+        "messages": 12,
+        "age_hours": 30,
+        "due": NOW - timedelta(hours=2),
+        "overdue": True,
+        # as bot.committee.alert_context fits them: the whole alert within info_part_chars (459)
+        "first": "x" * 120,
+        "latest": "y" * 120,
     },
     "staff_unknown": {},
     "staff_not_committee": {},
@@ -169,7 +175,7 @@ BUDGET = {
     "expired": 1,
     "ack_ethics": 2,
     "transferred": 2,
-    "committee_alert": 2,  # the summary is cut to 120 characters
+    "committee_alert": 3,  # the thread summary is fitted to [committee] info_part_chars = 459
     "staff_unknown": 1,
     "staff_not_committee": 1,
     "staff_usage": 1,
