@@ -257,9 +257,9 @@ def _converse(turn: _Turn) -> None:
     refs = [parsers.UnitRef(u.code, tuple(u.aliases)) for u in turn.units.values()]
     parsed = parsers.parse_message(text, refs)
     if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
-        if not turn.msg.from_desk:
-            return  # stored, never answered: the citizen asked us to stop
-        # A walk-in or telephone complaint is filed all the same; its replies are recorded unsent.
+        # STOP holds until MULAI/START (the SMS convention; Twilio blocks at the carrier as well),
+        # but a complaint is never lost: it is filed as usual (their own or typed in at the desk)
+        # and its replies are recorded, unsent; the ticket page tells the officer why.
         turn.muted = True
     turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     open_refs = tuple(flows.TicketRef(t.number, _code(turn, t), t.ethics) for t in turn.open_cache)
@@ -275,7 +275,7 @@ def _converse(turn: _Turn) -> None:
         # Questions would keep the complaint from being filed: the citizen would never receive them
         # (muted), or the officer typing a walk-in complaint has no field for the answers and asks
         # at the counter; the phone would get "Di mana lokasinya?" and the ticket wait for a reply.
-        settings = {**settings, "questions": {}, "ask_name": False}
+        settings = {**settings, "questions": {}, "ask_name": False, "unasked": turn.muted}
     snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
     turn.linked = [int(i) for i in data.get("message_ids", [])]

@@ -57,6 +57,8 @@ def _free_text(snap: Snapshot, text: str, uncoded: bool) -> Step:
     if snap.open_tickets and (text or snap.has_media):
         return Step.idle(AppendToTicket(snap.open_tickets[0].number))
     if uncoded and text and snap.suggested:
+        if snap.unasked:  # nobody would read the question: the officer can still transfer it
+            return proceed(snap, snap.suggested, text)
         choices = [code for code in snap.units if code != snap.suggested]
         ask = Reply("suggest_unit", {"code": snap.suggested, "choices": choices})
         return Step.to(
@@ -77,6 +79,8 @@ def idle(snap: Snapshot, parsed: Parsed) -> Step:
         case Kind.CODE_ONLY:
             return proceed(snap, parsed.code or "", "")
         case Kind.NEAR_MISS:
+            if snap.unasked:
+                return proceed(snap, parsed.suggestion or "", parsed.text)
             reply = Reply("confirm_unit", {"code": parsed.suggestion})
             secret = _secret(snap)
             return Step.to(

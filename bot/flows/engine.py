@@ -43,6 +43,9 @@ class Snapshot:
     questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ask_name: bool = False
     secrecy_words: tuple[str, ...] = ("RAHASIA",)
+    # the citizen sent STOP and will not see a question: an uncoded complaint is filed with the
+    # routing's best guess (or the near-miss code) instead of asking "Maksud Anda DISHUB?"
+    unasked: bool = False
     # for a bare YA/TIDAK: the citizen's latest answered (not yet closed) ticket, "" if none
     answered: str = ""
 

@@ -10,7 +10,7 @@ from bot.conversations import expire_conversations
 from bot.messages import InboundMessage
 from bot.service import handle_inbound, send_answer
 from store.db import session_scope
-from store.models import Contact, Message, Outbox, Ticket
+from store.models import Contact, Draft, Message, Outbox, Ticket
 
 PHONE = "+6281234567890"
 _IDS = itertools.count(1)
@@ -40,11 +40,35 @@ def test_walk_in_complaint_after_stop_is_filed_but_nothing_is_sent(seeded, desk,
         assert [(r.status, r.error) for r in rows[1:]] == [
             ("failed", "citizen opted out (STOP)")
         ] * 2
-    # the citizen's own messages are still not answered
-    assert send(seeded, desk, clock, "DISHUB #masih mati").replies == ()
+
+
+def _held(engine) -> list[tuple[str, str]]:
+    """(status, error) of every outbox row, oldest first."""
+    with session_scope(engine) as s:
+        return [(r.status, r.error) for r in s.exec(select(Outbox).order_by(col(Outbox.id)))]
+
+
+def test_a_complaint_after_stop_is_filed_and_its_replies_are_held(seeded, desk, clock):
+    """After STOP the citizen's own complaint used to be stored on no ticket: no officer ever saw
+    it. It is filed as usual (ticket, draft, deadline), and the acknowledgement is recorded unsent:
+    STOP holds until MULAI. An uncoded one is filed on the routing's guess, as nobody would read
+    "Maksud Anda ...?"."""
+    send(seeded, desk, clock, "STOP")
+    uncoded = send(seeded, desk, clock, "sampah menumpuk di pasar bau sekali")
+    assert uncoded.keys == ("ack_new",) and uncoded.ticket is not None
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
+    assert out.keys == ("ack_new",) and out.ticket not in (None, uncoded.ticket)
+    assert out.inline_replies == ()
+    more = send(seeded, desk, clock, "lampunya masih mati")  # added to it, as for anyone
+    assert (more.ticket, more.keys) == (out.ticket, ("ack_append",))
     with session_scope(seeded) as s:
-        last = s.exec(select(Message).order_by(col(Message.id).desc())).first()
-        assert last.ticket_id is None
+        ticket = s.exec(select(Ticket).where(Ticket.number == out.ticket)).one()
+        assert len(s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()) == 1
+        assert ticket.due_at > clock()
+    assert _held(seeded)[1:] == [("failed", "citizen opted out (STOP)")] * 3
+    # MULAI: replies go out again
+    assert send(seeded, desk, clock, "MULAI").keys == ("opted_in",)
+    assert _held(seeded)[-1][0] != "failed"
 
 
 def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):

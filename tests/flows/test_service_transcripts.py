@@ -52,10 +52,10 @@ TRANSCRIPTS = {
         ("A", "<answer A>", "awaiting_detail", ["answer"]),
         ("A", "ya", "idle", ["ack_new"]),
     ],
-    "STOP in the middle, then silence": [
+    "STOP in the middle: later complaints are filed without questions, replies held": [
         ("A", "DLH #sampah menumpuk", "awaiting_detail", ["ask_detail"]),
         ("A", "STOP", "idle", ["opted_out"]),
-        ("A", "DLH #sampah", "idle", []),
+        ("A", "DLH #sampah", "idle", ["ack_new"]),
         ("A", "MULAI", "idle", ["opted_in"]),
     ],
     "ethics complaint with a follow-up question": [
