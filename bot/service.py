@@ -270,6 +270,7 @@ def _converse(turn: _Turn) -> None:
         units=turn.units,
         parsed=parsed,
         text=text,
+        now=turn.now,
     )
     if turn.muted or turn.msg.from_desk:
         # Questions would keep the complaint from being filed: the citizen would never receive them
@@ -339,6 +340,8 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
                 )
         case flows.RecordFeedback(number=number, satisfied=satisfied):
             _feedback(turn, number, satisfied)
+        case flows.ReopenTicket(number=number):
+            _reopen(turn, number)
         case flows.MarkConfidential(number=number):
             _confidential(turn, number)
         case flows.ShowStatus(number=number):
@@ -418,6 +421,16 @@ def _feedback(turn: _Turn, number: str, satisfied: bool) -> None:
         turn.session, ticket, satisfied=satisfied, now=turn.now, desk=turn.desk
     )
     turn.reply(key, ticket=ticket.number)
+
+
+def _reopen(turn: _Turn, number: str) -> None:
+    """The citizen wrote after the answer: an officer must read it, within a new deadline."""
+    ticket = repo.ticket_by_number(turn.session, number)
+    if ticket is None or ticket.contact_id != turn.contact.id:
+        return
+    conversations.reopen(
+        turn.session, ticket, now=turn.now, desk=turn.desk, why="citizen wrote after the answer"
+    )
 
 
 def _confidential(turn: _Turn, number: str) -> None:

@@ -46,7 +46,9 @@ class Snapshot:
     # the citizen sent STOP and will not see a question: an uncoded complaint is filed with the
     # routing's best guess (or the near-miss code) instead of asking "Maksud Anda DISHUB?"
     unasked: bool = False
-    # for a bare YA/TIDAK: the citizen's latest answered (not yet closed) ticket, "" if none
+    # for a YA/TIDAK (bare, or opening the message) outside the feedback question: the ticket it
+    # answers, "" if none. The latest answered one; for TIDAK, else one recently closed after its
+    # answer (`[conversation] reopen_days`, bot.conversations)
     answered: str = ""
 
 
@@ -99,6 +101,14 @@ class RecordFeedback:
 
 
 @dataclass(frozen=True)
+class ReopenTicket:
+    """The citizen wrote again after the answer: the ticket goes back to the officers with a new
+    deadline. No escalation: that is TIDAK's (RecordFeedback)."""
+
+    number: str
+
+
+@dataclass(frozen=True)
 class MarkConfidential:
     """Hide the citizen's identity from the unit on this ticket ("" : nothing to mark yet)."""
 
@@ -113,6 +123,7 @@ Action = (
     | SetOptOut
     | SetLanguage
     | RecordFeedback
+    | ReopenTicket
     | MarkConfidential
 )
 

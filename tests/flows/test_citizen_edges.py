@@ -251,3 +251,17 @@ def test_a_walk_in_complaint_to_a_unit_with_questions_is_filed_with_the_name_typ
     own = InboundMessage("simulator", "+6281299990000", "DLH #got mampet", phone="+6281299990000")
     with session_scope(seeded) as s:
         assert handle_inbound(s, own, now=clock(), desk=desk).keys == ("ask_detail",)
+
+
+def test_tidak_after_ya_reopens_the_closed_ticket(seeded, desk, clock):
+    """YA closed it; the next day the water is murky again: a bare TIDAK reopens that ticket (it
+    used to get the help text, and the citizen had to complain afresh)."""
+    number = send(seeded, desk, clock, "PDAM #air keruh sejak kemarin").ticket
+    _answer_latest(seeded, desk, clock)
+    assert send(seeded, desk, clock, "YA").keys == ("feedback_thanks",)
+    clock.advance(days=1)
+    out = send(seeded, desk, clock, "TIDAK")
+    assert (out.keys, out.ticket) == (("reopened",), number)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        assert (ticket.status.value, ticket.satisfied, ticket.reopened_count) == ("open", False, 1)
