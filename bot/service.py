@@ -43,7 +43,7 @@ class Desk:
 class Outcome:
     message_id: int | None
     ticket: str | None
-    replies: tuple[str, ...]
+    replies: tuple[str, ...]  # what reaches the citizen (none of the held ones)
     duplicate: bool = False
     keys: tuple[str, ...] = ()  # the reply templates used, in order (transcript tests)
     # the replies that go out in the webhook's response (the others are sent through the outbox)
@@ -181,10 +181,12 @@ def handle_inbound(
 
 
 def _outcome(turn: _Turn) -> Outcome:
+    # held replies (the citizen sent STOP) are on record only: the simulator and the CLI, which
+    # stand in for the phone, must not show them as if they had arrived
     return Outcome(
         turn.inbound.id,
         turn.ticket.number if turn.ticket else None,
-        tuple(m.body for m in turn.replies),
+        () if turn.muted else tuple(m.body for m in turn.replies),
         keys=tuple(turn.keys),
         inline_replies=tuple(turn.inline_bodies),
     )
