@@ -170,6 +170,7 @@ def handle_inbound(
     )
     verdict = limits.check(session, contact.id, now=now, cfg=desk.config.limits)  # type: ignore[arg-type]
     if verdict is not limits.Verdict.OK:  # a flood: stored, warned once, not answered
+        _keep_limited(turn)
         if verdict is limits.Verdict.WARN and not contact.opted_out:
             turn.reply("rate_limited")
         return _outcome(turn)
@@ -178,6 +179,15 @@ def handle_inbound(
     if len(msg.text) > limit:
         turn.reply("too_long", limit=limit)
     return _outcome(turn)
+
+
+def _keep_limited(turn: _Turn) -> None:
+    """A message past the rate limit runs no flow (no ticket opened, no draft, no reply), but the
+    officers must be able to read it: it joins the sender's latest open ticket, as uncoded text
+    would. With none open it stays on the contact (retention applies) and opens nothing."""
+    latest = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    if latest:
+        _attach(turn, latest[0])
 
 
 def _outcome(turn: _Turn) -> Outcome:
