@@ -505,7 +505,9 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
         created_at=turn.now,
     )
     turn.session.add(draft)
-    if best.auto_send and matches[0].score >= cfg.auto_send_threshold:
+    # Not for a citizen who sent STOP: the answer would be held unsent, yet the ticket marked
+    # answered, and no officer would learn they never got it. The draft waits for an officer.
+    if best.auto_send and matches[0].score >= cfg.auto_send_threshold and not turn.muted:
         draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, "bot", turn.now
         answer = turn.session.get(Answer, best.id)  # the ORM row only when it is used
         assert answer is not None

@@ -265,3 +265,20 @@ def test_tidak_after_ya_reopens_the_closed_ticket(seeded, desk, clock):
     with session_scope(seeded) as s:
         ticket = s.exec(select(Ticket)).one()
         assert (ticket.status.value, ticket.satisfied, ticket.reopened_count) == ("open", False, 1)
+
+
+def test_after_stop_an_auto_send_answer_waits_for_an_officer(seeded, desk, clock):
+    """An auto-sent library answer would be held unsent yet mark the ticket answered: the SLA
+    stopped and no officer would see that the citizen never got it. It stays a pending draft."""
+    kir = "DISHUB #syarat uji kir mobil pickup apa aja ya"
+    assert send(seeded, desk, clock, kir).keys == ("ack_new", "answer", "ask_feedback")
+    send(seeded, desk, clock, "YA")
+    send(seeded, desk, clock, "STOP")
+    clock.advance(days=1)
+    out = send(seeded, desk, clock, "DISHUB #perpanjang kir di mana dan jam brp")
+    assert out.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == out.ticket)).one()
+        assert ticket.status.value == "open"
+        (draft,) = s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()
+        assert draft.status.value == "pending"
