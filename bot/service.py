@@ -438,8 +438,8 @@ def _feedback(turn: _Turn, number: str, satisfied: bool) -> None:
 def _reopen(turn: _Turn, number: str) -> None:
     """The citizen wrote after the answer: an officer must read it, within a new deadline."""
     ticket = repo.ticket_by_number(turn.session, number)
-    if ticket is None or ticket.contact_id != turn.contact.id:
-        return
+    if ticket is None or ticket.contact_id != turn.contact.id or turn.ticket is not ticket:
+        return  # the words went to a committee ticket of their own (they name a breach)
     conversations.reopen(
         turn.session, ticket, now=turn.now, desk=turn.desk, why="citizen wrote after the answer"
     )

@@ -282,3 +282,15 @@ def test_after_stop_an_auto_send_answer_waits_for_an_officer(seeded, desk, clock
         assert ticket.status.value == "open"
         (draft,) = s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()
         assert draft.status.value == "pending"
+
+
+def test_a_comment_naming_a_breach_after_the_answer_leaves_the_answered_ticket(seeded, desk, clock):
+    """The comment goes to the committee on a ticket of its own; the answered ticket has nothing
+    new for the unit to read, so it is not reopened."""
+    number = send(seeded, desk, clock, "PDAM #air keruh sejak kemarin").ticket
+    _answer_latest(seeded, desk, clock)
+    out = send(seeded, desk, clock, "petugasnya minta uang rokok dulu baru mau datang")
+    assert out.keys == ("ack_ethics", "feedback_noted") and out.ticket != number
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.status.value == "answered"
