@@ -74,7 +74,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "opted_in": {},
     "language_set": {},
     "too_long": {"limit": 1000},
-    "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
+    "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3, "reopen_days": 30},
     "rate_limited": {},
     "suggest_unit": {
         "code": "DPUPR",
