@@ -436,13 +436,15 @@ def _feedback(turn: _Turn, number: str, satisfied: bool) -> None:
 
 
 def _reopen(turn: _Turn, number: str) -> None:
-    """The citizen wrote after the answer: an officer must read it, within a new deadline."""
+    """The citizen wrote after the answer: an officer must read it, within a new deadline; the
+    citizen is told so (the feedback question stays open)."""
     ticket = repo.ticket_by_number(turn.session, number)
     if ticket is None or ticket.contact_id != turn.contact.id or turn.ticket is not ticket:
         return  # the words went to a committee ticket of their own (they name a breach)
     conversations.reopen(
         turn.session, ticket, now=turn.now, desk=turn.desk, why="citizen wrote after the answer"
     )
+    turn.reply("feedback_noted", ticket=ticket.number)
 
 
 def _confidential(turn: _Turn, number: str) -> None:

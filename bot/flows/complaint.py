@@ -175,9 +175,8 @@ def _awaiting_feedback(snap: Snapshot, parsed: Parsed) -> Step:
     if parsed.kind is Kind.NO_CODE or snap.has_media:
         # a comment instead of YA/TIDAK: it goes on the ticket, which goes back to the officers
         # (left answered, nobody would read it and auto-close would skip it for ever); the
-        # question stays open, so a TIDAK still escalates
-        noted = Reply("feedback_noted", {"ticket": number})
-        actions = (AppendToTicket(number, False), ReopenTicket(number), noted)
+        # question stays open, so a TIDAK still escalates; ReopenTicket says so (feedback_noted)
+        actions = (AppendToTicket(number, False), ReopenTicket(number))
         return Step(State.AWAITING_FEEDBACK, snap.data, actions)
     return Step(State.AWAITING_FEEDBACK, snap.data, (Reply("ask_feedback", {"ticket": number}),))
 

@@ -103,7 +103,8 @@ class RecordFeedback:
 @dataclass(frozen=True)
 class ReopenTicket:
     """The citizen wrote again after the answer: the ticket goes back to the officers with a new
-    deadline. No escalation: that is TIDAK's (RecordFeedback)."""
+    deadline, and the citizen is told (`feedback_noted`). No escalation: that is TIDAK's
+    (RecordFeedback). The service skips both when the words went to a ticket of their own."""
 
     number: str
 

@@ -169,7 +169,7 @@ TRANSCRIPTS = {
             "masih bau sampai sekarang",
             (),
             "awaiting_feedback",
-            ["AppendToTicket", "ReopenTicket", "feedback_noted"],
+            ["AppendToTicket", "ReopenTicket"],
         ),
         ("tdk", (), "idle", ["RecordFeedback"]),
     ],
