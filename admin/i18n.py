@@ -57,6 +57,9 @@ EN = {
     "Prioritas": "Priority",
     "Ubah": "Change",
     "Cetak lembar disposisi": "Print forwarding form",
+    "Warga mengirim STOP: pesan ke warga dicatat tetapi tidak dikirim sampai warga mengirim MULAI. "
+    "Hubungi lewat telepon, atau tunggu.": "The citizen sent STOP: messages to them are recorded but "
+    "not sent until they send MULAI (START). Phone them, or wait.",
     "Saran jawaban": "Suggested answers",
     "Riwayat": "History",
     "Tidak ada draf yang menunggu persetujuan.": "No drafts waiting for approval.",

@@ -206,6 +206,9 @@ class ConversationConfig:
     wait_hours: float = 24.0  # a pending question expires after this long
     ask_name: bool = False  # ask for the citizen's name before filing their first complaint
     confidential_keywords: tuple[str, ...] = ("RAHASIA",)
+    # TIDAK reopens a ticket closed after its answer up to this many days after the closing (0: only
+    # answered, not yet closed tickets); later, a new complaint is the citizen's way back
+    reopen_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,7 @@ def _validate(cfg: Config) -> None:
             "DEBUG, INFO, WARNING or ERROR",
         ),
         (cfg.conversation.wait_hours > 0, "conversation.wait_hours", "greater than 0"),
+        (cfg.conversation.reopen_days >= 0, "conversation.reopen_days", "0 or more"),
         (cfg.committee.ladder_hours > 0, "committee.ladder_hours", "greater than 0"),
         (cfg.committee.info_part_chars >= 160, "committee.info_part_chars", "at least 160"),
         (

@@ -44,6 +44,7 @@ def snapshot_settings(
     units: Mapping[str, Unit],
     parsed: parsers.Parsed,
     text: str,
+    now: datetime,
 ) -> dict[str, Any]:
     """The desk's part of a Snapshot: unit order and best guess, questions, identity, secrecy."""
     suggested, order = "", list(units)
@@ -59,7 +60,7 @@ def snapshot_settings(
         order = ranked + [c for c in units if c not in ranked]
     cfg = desk.config.conversation
     return {
-        "answered": _answered(session, contact) if parsed.keyword in _FEEDBACK else "",
+        "answered": feedback_ticket(session, contact, verdict(parsed, text), now=now, desk=desk),
         "suggested": suggested,
         "units": tuple(order),
         "questions": {c: tuple(u.questions) for c, u in units.items() if u.questions},
@@ -71,14 +72,44 @@ def snapshot_settings(
 _FEEDBACK = (parsers.Keyword.YES, parsers.Keyword.NO)
 
 
-def _answered(session: Session, contact: Contact) -> str:
-    """The number of the contact's most recently answered ticket that is not closed, or ""."""
-    stmt = (
+def verdict(parsed: parsers.Parsed, text: str) -> parsers.Keyword | None:
+    """YES or NO when the message is a YA/TIDAK: bare, or opening a reply ("Tidak, masih keruh")."""
+    if parsed.keyword in _FEEDBACK:
+        return parsed.keyword
+    return parsers.leading_answer(text) if parsed.kind is parsers.Kind.NO_CODE else None
+
+
+def feedback_ticket(
+    session: Session, contact: Contact, said: parsers.Keyword | None, *, now: datetime, desk: Desk
+) -> str:
+    """The ticket a YA/TIDAK outside the feedback question answers, or "".
+
+    The latest answered one, still waiting for its verdict. A TIDAK may also reopen the latest ticket
+    closed after its answer (auto-close, YA, an officer) within `[conversation] reopen_days`: "the
+    problem persists" (DESIGN §4). A ticket closed without an answer (a duplicate, spam) is not
+    reopened by it, and a YA does not close a closed ticket again."""
+    if said is None:
+        return ""
+    answered = (
         select(Ticket.number)
         .where(Ticket.contact_id == contact.id, Ticket.status == TicketStatus.ANSWERED)
         .order_by(col(Ticket.resolved_at).desc(), col(Ticket.id).desc())
     )
-    return session.exec(stmt).first() or ""
+    found = session.exec(answered).first()
+    days = desk.config.conversation.reopen_days
+    if found or said is not parsers.Keyword.NO or days <= 0:
+        return found or ""
+    closed = (
+        select(Ticket.number)
+        .where(
+            Ticket.contact_id == contact.id,
+            Ticket.status == TicketStatus.CLOSED,
+            col(Ticket.first_answer_at).is_not(None),
+            col(Ticket.closed_at) >= now - timedelta(days=days),
+        )
+        .order_by(col(Ticket.closed_at).desc(), col(Ticket.id).desc())
+    )
+    return session.exec(closed).first() or ""
 
 
 def wait_until(now: datetime, desk: Desk) -> datetime:
@@ -124,15 +155,26 @@ def record_feedback(
                 why="citizen satisfied",
                 reasons=committee.SATISFIED_ENDS,
             )
-        _audit(session, ticket, "ticket.close", before, now)
+        _audit(session, ticket, "ticket.close", before, now, "feedback")
         return "feedback_thanks"
+    reopen(session, ticket, now=now, desk=desk, why="feedback", before=before)
+    committee.escalate(session, ticket, reason="citizen_no", now=now, actor="citizen", desk=desk)
+    return "reopened"
+
+
+def reopen(
+    session: Session, ticket: Ticket, *, now: datetime, desk: Desk, why: str, before: str = ""
+) -> None:
+    """The citizen reopens an answered or closed ticket (TIDAK, or a comment after the answer): it
+    is open again with a new deadline from now (`restart_clock`); the audit line says who, when
+    and why. An open ticket stays as it is (the line still records the citizen's word)."""
+    before = before or ticket.status.value
     if ticket.status is not TicketStatus.OPEN:
         ticket.status, ticket.reopened_count = TicketStatus.OPEN, ticket.reopened_count + 1
         ticket.resolved_at = ticket.closed_at = None
+        ticket.updated_at = now
         restart_clock(session, ticket, now=now, config=desk.config)
-    _audit(session, ticket, "ticket.reopen", before, now)
-    committee.escalate(session, ticket, reason="citizen_no", now=now, actor="citizen", desk=desk)
-    return "reopened"
+    _audit(session, ticket, "ticket.reopen", before, now, why)
 
 
 def restart_clock(session: Session, ticket: Ticket, *, now: datetime, config: Config) -> None:
@@ -150,7 +192,9 @@ def restart_clock(session: Session, ticket: Ticket, *, now: datetime, config: Co
     )
 
 
-def _audit(session: Session, ticket: Ticket, action: str, before: str, now: datetime) -> None:
+def _audit(
+    session: Session, ticket: Ticket, action: str, before: str, now: datetime, why: str
+) -> None:
     repo.audit_ticket(
         session,
         ticket,
@@ -159,7 +203,7 @@ def _audit(session: Session, ticket: Ticket, action: str, before: str, now: date
         now=now,
         before={"status": before},
         after={"status": ticket.status.value, "satisfied": ticket.satisfied},
-        reason="feedback",
+        reason=why,
     )
 
 

@@ -142,6 +142,7 @@ def _close(
         ticket=ticket.number,
         unit_code=unit.code,
         days=days,
+        reopen_days=desk.config.conversation.reopen_days,  # how long a TIDAK still reopens it
     )
     tickets.close(
         session,

@@ -45,7 +45,7 @@ class Desk:
 class Outcome:
     message_id: int | None
     ticket: str | None
-    replies: tuple[str, ...]
+    replies: tuple[str, ...]  # what reaches the citizen (none of the held ones)
     duplicate: bool = False
     keys: tuple[str, ...] = ()  # the reply templates used, in order (transcript tests)
     # the replies that go out in the webhook's response (the others are sent through the outbox)
@@ -172,6 +172,7 @@ def handle_inbound(
     )
     verdict = limits.check(session, contact.id, now=now, cfg=desk.config.limits)  # type: ignore[arg-type]
     if verdict is not limits.Verdict.OK:  # a flood: stored, warned once, not answered
+        _keep_limited(turn)
         if verdict is limits.Verdict.WARN and not contact.opted_out:
             turn.reply("rate_limited")
         return _outcome(turn)
@@ -182,11 +183,22 @@ def handle_inbound(
     return _outcome(turn)
 
 
+def _keep_limited(turn: _Turn) -> None:
+    """A message past the rate limit runs no flow (no ticket opened, no draft, no reply), but the
+    officers must be able to read it: it joins the sender's latest open ticket, as uncoded text
+    would. With none open it stays on the contact (retention applies) and opens nothing."""
+    latest = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    if latest:
+        _attach(turn, latest[0])
+
+
 def _outcome(turn: _Turn) -> Outcome:
+    # held replies (the citizen sent STOP) are on record only: the simulator and the CLI, which
+    # stand in for the phone, must not show them as if they had arrived
     return Outcome(
         turn.inbound.id,
         turn.ticket.number if turn.ticket else None,
-        tuple(m.body for m in turn.replies),
+        () if turn.muted else tuple(m.body for m in turn.replies),
         keys=tuple(turn.keys),
         inline_replies=tuple(turn.inline_bodies),
     )
@@ -259,9 +271,9 @@ def _converse(turn: _Turn) -> None:
     refs = [parsers.UnitRef(u.code, tuple(u.aliases)) for u in turn.units.values()]
     parsed = parsers.parse_message(text, refs)
     if turn.contact.opted_out and parsed.keyword is not parsers.Keyword.START:
-        if not turn.msg.from_desk:
-            return  # stored, never answered: the citizen asked us to stop
-        # A walk-in or telephone complaint is filed all the same; its replies are recorded unsent.
+        # STOP holds until MULAI/START (the SMS convention; Twilio blocks at the carrier as well),
+        # but a complaint is never lost: it is filed as usual (their own or typed in at the desk)
+        # and its replies are recorded, unsent; the ticket page tells the officer why.
         turn.muted = True
     turn.open_cache = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
     open_refs = tuple(flows.TicketRef(t.number, _code(turn, t), t.ethics) for t in turn.open_cache)
@@ -272,12 +284,13 @@ def _converse(turn: _Turn) -> None:
         units=turn.units,
         parsed=parsed,
         text=text,
+        now=turn.now,
     )
     if turn.muted or turn.msg.from_desk:
         # Questions would keep the complaint from being filed: the citizen would never receive them
         # (muted), or the officer typing a walk-in complaint has no field for the answers and asks
         # at the counter; the phone would get "Di mana lokasinya?" and the ticket wait for a reply.
-        settings = {**settings, "questions": {}, "ask_name": False}
+        settings = {**settings, "questions": {}, "ask_name": False, "unasked": turn.muted}
     snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
     turn.linked = [int(i) for i in data.get("message_ids", [])]
@@ -341,6 +354,8 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
                 )
         case flows.RecordFeedback(number=number, satisfied=satisfied):
             _feedback(turn, number, satisfied)
+        case flows.ReopenTicket(number=number):
+            _reopen(turn, number)
         case flows.MarkConfidential(number=number):
             _confidential(turn, number)
         case flows.ShowStatus(number=number):
@@ -422,6 +437,18 @@ def _feedback(turn: _Turn, number: str, satisfied: bool) -> None:
     turn.reply(key, ticket=ticket.number)
 
 
+def _reopen(turn: _Turn, number: str) -> None:
+    """The citizen wrote after the answer: an officer must read it, within a new deadline; the
+    citizen is told so (the feedback question stays open)."""
+    ticket = repo.ticket_by_number(turn.session, number)
+    if ticket is None or ticket.contact_id != turn.contact.id or turn.ticket is not ticket:
+        return  # the words went to a committee ticket of their own (they name a breach)
+    conversations.reopen(
+        turn.session, ticket, now=turn.now, desk=turn.desk, why="citizen wrote after the answer"
+    )
+    turn.reply("feedback_noted", ticket=ticket.number)
+
+
 def _confidential(turn: _Turn, number: str) -> None:
     """RAHASIA: the unit will not see who complained (the admin masks the contact)."""
     ticket = repo.ticket_by_number(turn.session, number)
@@ -485,7 +512,9 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
         created_at=turn.now,
     )
     turn.session.add(draft)
-    if best.auto_send and matches[0].score >= cfg.auto_send_threshold:
+    # Not for a citizen who sent STOP: the answer would be held unsent, yet the ticket marked
+    # answered, and no officer would learn they never got it. The draft waits for an officer.
+    if best.auto_send and matches[0].score >= cfg.auto_send_threshold and not turn.muted:
         draft.status, draft.decided_by, draft.decided_at = DraftStatus.APPROVED, "bot", turn.now
         answer = turn.session.get(Answer, best.id)  # the ORM row only when it is used
         assert answer is not None

@@ -12,6 +12,7 @@ from bot.flows.engine import (
     AppendToTicket,
     FileComplaint,
     RecordFeedback,
+    ReopenTicket,
     Reply,
     Snapshot,
     State,
@@ -57,6 +58,8 @@ def _free_text(snap: Snapshot, text: str, uncoded: bool) -> Step:
     if snap.open_tickets and (text or snap.has_media):
         return Step.idle(AppendToTicket(snap.open_tickets[0].number))
     if uncoded and text and snap.suggested:
+        if snap.unasked:  # nobody would read the question: the officer can still transfer it
+            return proceed(snap, snap.suggested, text)
         choices = [code for code in snap.units if code != snap.suggested]
         ask = Reply("suggest_unit", {"code": snap.suggested, "choices": choices})
         return Step.to(
@@ -94,6 +97,8 @@ def idle(snap: Snapshot, parsed: Parsed) -> Step:
         case Kind.CODE_ONLY:
             return proceed(snap, parsed.code or "", "")
         case Kind.NEAR_MISS:
+            if snap.unasked:
+                return proceed(snap, parsed.suggestion or "", parsed.text)
             reply = Reply("confirm_unit", {"code": parsed.suggestion})
             secret = _secret(snap)
             return Step.to(
@@ -109,11 +114,13 @@ def idle(snap: Snapshot, parsed: Parsed) -> Step:
             return Step.idle(Reply("unknown_code", {"typed": parsed.code}))
         case Kind.EMPTY:
             return _free_text(snap, "", uncoded=False)
+        case Kind.NO_CODE if snap.answered and (lead := leading_answer(snap.text)):
+            return _verdict(snap.answered, lead)  # "Tidak, masih keruh" a week later
         case Kind.NO_CODE:
             return _free_text(snap, snap.text, uncoded=True)
         case Kind.KEYWORD if parsed.keyword in (Keyword.YES, Keyword.NO) and snap.answered:
-            # a late reply to "Balas YA atau TIDAK" after the question lapsed: still about that
-            # answer, not more information for another open ticket
+            # a late reply to "Balas YA atau TIDAK" after the question lapsed (or after the ticket
+            # was closed): still about that answer, not more information for another open ticket
             return Step.idle(RecordFeedback(snap.answered, parsed.keyword is Keyword.YES))
         case _:
             return _free_text(snap, snap.text, uncoded=False)
@@ -170,6 +177,14 @@ def _awaiting_name(snap: Snapshot, parsed: Parsed) -> Step:
     return proceed(snap, unit, text, details, snap.text[:NAME_CHARS])
 
 
+def _verdict(number: str, lead: Keyword) -> Step:
+    """A reply that opens with YA ("Ya, terima kasih") or TIDAK ("Tidak, air masih keruh")."""
+    if lead is Keyword.YES:
+        return Step.idle(RecordFeedback(number, True))
+    # the words go on the ticket it reopens
+    return Step.idle(AppendToTicket(number, False), RecordFeedback(number, False))
+
+
 def _awaiting_feedback(snap: Snapshot, parsed: Parsed) -> Step:
     number = str(snap.data.get("ticket", ""))
     if parsed.keyword in (Keyword.YES, Keyword.NO):
@@ -177,14 +192,14 @@ def _awaiting_feedback(snap: Snapshot, parsed: Parsed) -> Step:
     if parsed.kind in (*NEW_COMPLAINT, Kind.NEAR_MISS, Kind.UNKNOWN_CODE):
         return idle(snap, parsed)
     lead = leading_answer(snap.text) if parsed.kind is Kind.NO_CODE else None
-    if lead is Keyword.YES:  # "Ya, terima kasih"
-        return Step.idle(RecordFeedback(number, True))
-    if lead is Keyword.NO:  # "Tidak, air masih keruh": the words go on the ticket it reopens
-        return Step.idle(AppendToTicket(number, False), RecordFeedback(number, False))
+    if lead is not None:
+        return _verdict(number, lead)
     if parsed.kind is Kind.NO_CODE or snap.has_media:
-        # a comment instead of YA/TIDAK: keep it on the ticket and keep the question open
-        noted = Reply("feedback_noted", {"ticket": number})
-        return Step(State.AWAITING_FEEDBACK, snap.data, (AppendToTicket(number, False), noted))
+        # a comment instead of YA/TIDAK: it goes on the ticket, which goes back to the officers
+        # (left answered, nobody would read it and auto-close would skip it for ever); the
+        # question stays open, so a TIDAK still escalates; ReopenTicket says so (feedback_noted)
+        actions = (AppendToTicket(number, False), ReopenTicket(number))
+        return Step(State.AWAITING_FEEDBACK, snap.data, actions)
     return Step(State.AWAITING_FEEDBACK, snap.data, (Reply("ask_feedback", {"ticket": number}),))
 
 

@@ -43,7 +43,12 @@ class Snapshot:
     questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ask_name: bool = False
     secrecy_words: tuple[str, ...] = ("RAHASIA",)
-    # for a bare YA/TIDAK: the citizen's latest answered (not yet closed) ticket, "" if none
+    # the citizen sent STOP and will not see a question: an uncoded complaint is filed with the
+    # routing's best guess (or the near-miss code) instead of asking "Maksud Anda DISHUB?"
+    unasked: bool = False
+    # for a YA/TIDAK (bare, or opening the message) outside the feedback question: the ticket it
+    # answers, "" if none. The latest answered one; for TIDAK, else one recently closed after its
+    # answer (`[conversation] reopen_days`, bot.conversations)
     answered: str = ""
 
 
@@ -96,6 +101,15 @@ class RecordFeedback:
 
 
 @dataclass(frozen=True)
+class ReopenTicket:
+    """The citizen wrote again after the answer: the ticket goes back to the officers with a new
+    deadline, and the citizen is told (`feedback_noted`). No escalation: that is TIDAK's
+    (RecordFeedback). The service skips both when the words went to a ticket of their own."""
+
+    number: str
+
+
+@dataclass(frozen=True)
 class MarkConfidential:
     """Hide the citizen's identity from the unit on this ticket ("" : nothing to mark yet)."""
 
@@ -110,6 +124,7 @@ Action = (
     | SetOptOut
     | SetLanguage
     | RecordFeedback
+    | ReopenTicket
     | MarkConfidential
 )
 

@@ -85,6 +85,15 @@ def test_ticket_page_shows_thread_masked_phone_and_pending_draft(browser, dishub
     assert f"/drafts/{pending_draft}/approve" in html
 
 
+def test_ticket_page_says_the_citizen_sent_stop(browser, dishub):
+    """The officer must know an answer will not reach the phone: call, or wait for MULAI."""
+    browser.login("petugas")
+    assert 'id="opted-out"' not in browser.page(f"/admin/tickets/{dishub}")
+    browser.say("STOP")
+    page = browser.page(f"/admin/tickets/{dishub}")
+    assert 'id="opted-out"' in page and "Warga mengirim STOP" in page
+
+
 def test_approving_a_draft_sends_exactly_one_answer(browser, db, dishub, pending_draft, clock):
     browser.login("petugas")
     url = f"/admin/tickets/{dishub}/drafts/{pending_draft}/approve"

@@ -10,7 +10,7 @@ from bot.conversations import expire_conversations
 from bot.messages import InboundMessage
 from bot.service import handle_inbound, send_answer
 from store.db import session_scope
-from store.models import Contact, Message, Outbox, Ticket
+from store.models import Contact, Draft, Message, Outbox, Ticket
 
 PHONE = "+6281234567890"
 _IDS = itertools.count(1)
@@ -40,11 +40,35 @@ def test_walk_in_complaint_after_stop_is_filed_but_nothing_is_sent(seeded, desk,
         assert [(r.status, r.error) for r in rows[1:]] == [
             ("failed", "citizen opted out (STOP)")
         ] * 2
-    # the citizen's own messages are still not answered
-    assert send(seeded, desk, clock, "DISHUB #masih mati").replies == ()
+
+
+def _held(engine) -> list[tuple[str, str]]:
+    """(status, error) of every outbox row, oldest first."""
+    with session_scope(engine) as s:
+        return [(r.status, r.error) for r in s.exec(select(Outbox).order_by(col(Outbox.id)))]
+
+
+def test_a_complaint_after_stop_is_filed_and_its_replies_are_held(seeded, desk, clock):
+    """After STOP the citizen's own complaint used to be stored on no ticket: no officer ever saw
+    it. It is filed as usual (ticket, draft, deadline), and the acknowledgement is recorded unsent:
+    STOP holds until MULAI. An uncoded one is filed on the routing's guess, as nobody would read
+    "Maksud Anda ...?"."""
+    send(seeded, desk, clock, "STOP")
+    uncoded = send(seeded, desk, clock, "sampah menumpuk di pasar bau sekali")
+    assert uncoded.keys == ("ack_new",) and uncoded.ticket is not None
+    out = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
+    assert out.keys == ("ack_new",) and out.ticket not in (None, uncoded.ticket)
+    assert out.replies == out.inline_replies == ()  # the simulator shows nothing either
+    more = send(seeded, desk, clock, "lampunya masih mati")  # added to it, as for anyone
+    assert (more.ticket, more.keys) == (out.ticket, ("ack_append",))
     with session_scope(seeded) as s:
-        last = s.exec(select(Message).order_by(col(Message.id).desc())).first()
-        assert last.ticket_id is None
+        ticket = s.exec(select(Ticket).where(Ticket.number == out.ticket)).one()
+        assert len(s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()) == 1
+        assert ticket.due_at > clock()
+    assert _held(seeded)[1:] == [("failed", "citizen opted out (STOP)")] * 3
+    # MULAI: replies go out again
+    assert send(seeded, desk, clock, "MULAI").keys == ("opted_in",)
+    assert _held(seeded)[-1][0] != "failed"
 
 
 def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):
@@ -276,3 +300,47 @@ def test_a_library_answer_that_does_not_render_is_not_drafted(seeded, desk, cloc
     assert outcome.ticket and outcome.keys == ("ack_new",)
     with session_scope(seeded) as s:
         assert s.exec(select(Draft)).all() == []
+
+
+def test_tidak_after_ya_reopens_the_closed_ticket(seeded, desk, clock):
+    """YA closed it; the next day the water is murky again: a bare TIDAK reopens that ticket (it
+    used to get the help text, and the citizen had to complain afresh)."""
+    number = send(seeded, desk, clock, "PDAM #air keruh sejak kemarin").ticket
+    _answer_latest(seeded, desk, clock)
+    assert send(seeded, desk, clock, "YA").keys == ("feedback_thanks",)
+    clock.advance(days=1)
+    out = send(seeded, desk, clock, "TIDAK")
+    assert (out.keys, out.ticket) == (("reopened",), number)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket)).one()
+        assert (ticket.status.value, ticket.satisfied, ticket.reopened_count) == ("open", False, 1)
+
+
+def test_after_stop_an_auto_send_answer_waits_for_an_officer(seeded, desk, clock):
+    """An auto-sent library answer would be held unsent yet mark the ticket answered: the SLA
+    stopped and no officer would see that the citizen never got it. It stays a pending draft."""
+    kir = "DISHUB #syarat uji kir mobil pickup apa aja ya"
+    assert send(seeded, desk, clock, kir).keys == ("ack_new", "answer", "ask_feedback")
+    send(seeded, desk, clock, "YA")
+    send(seeded, desk, clock, "STOP")
+    clock.advance(days=1)
+    out = send(seeded, desk, clock, "DISHUB #perpanjang kir di mana dan jam brp")
+    assert out.keys == ("ack_new",)
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == out.ticket)).one()
+        assert ticket.status.value == "open"
+        (draft,) = s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()
+        assert draft.status.value == "pending"
+
+
+def test_a_comment_naming_a_breach_after_the_answer_leaves_the_answered_ticket(seeded, desk, clock):
+    """The comment goes to the committee on a ticket of its own; the answered ticket has nothing
+    new for the unit to read, so it is not reopened."""
+    number = send(seeded, desk, clock, "PDAM #air keruh sejak kemarin").ticket
+    _answer_latest(seeded, desk, clock)
+    out = send(seeded, desk, clock, "petugasnya minta uang rokok dulu baru mau datang")
+    # "diteruskan ke petugas" about the answered ticket would be untrue: only the committee's word
+    assert out.keys == ("ack_ethics",) and out.ticket != number
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.status.value == "answered"

@@ -40,11 +40,16 @@ TRANSCRIPTS = {
         ("A", "<expire 23h>", "awaiting_detail", []),
         ("A", "Jl. Melati", "idle", ["ack_new"]),
     ],
-    "answer, comment, YA closes": [
+    "answer, YA closes": [
         ("A", "PDAM #air keruh sejak kemarin", "idle", ["ack_new"]),
         ("A", "<answer A>", "awaiting_feedback", ["answer"]),  # the question rides along
-        ("A", "airnya masih agak bau", "awaiting_feedback", ["feedback_noted"]),
         ("A", "YA", "idle", ["feedback_thanks"]),
+    ],
+    "answer, comment: back to the officers; YA then closes nothing, TIDAK escalates": [
+        ("A", "PDAM #air keruh sejak kemarin", "idle", ["ack_new"]),
+        ("A", "<answer A>", "awaiting_feedback", ["answer"]),
+        ("A", "airnya masih agak bau", "awaiting_feedback", ["feedback_noted"]),
+        ("A", "YA", "idle", ["feedback_still_open"]),
     ],
     "an answer while another complaint is being put together asks nothing": [
         ("A", "PDAM #air keruh sejak kemarin", "idle", ["ack_new"]),
@@ -52,10 +57,10 @@ TRANSCRIPTS = {
         ("A", "<answer A>", "awaiting_detail", ["answer"]),
         ("A", "ya", "idle", ["ack_new"]),
     ],
-    "STOP in the middle, then silence": [
+    "STOP in the middle: later complaints are filed without questions, replies held": [
         ("A", "DLH #sampah menumpuk", "awaiting_detail", ["ask_detail"]),
         ("A", "STOP", "idle", ["opted_out"]),
-        ("A", "DLH #sampah", "idle", []),
+        ("A", "DLH #sampah", "idle", ["ack_new"]),
         ("A", "MULAI", "idle", ["opted_in"]),
     ],
     "ethics complaint with a follow-up question": [
@@ -130,7 +135,7 @@ def test_service_transcript(seeded, desk, clock, name):
 
 
 def test_the_answer_and_the_question_reach_the_citizen(seeded, desk, clock):
-    for _, text, *_ in TRANSCRIPTS["answer, comment, YA closes"][:2]:
+    for _, text, *_ in TRANSCRIPTS["answer, YA closes"][:2]:
         _turn(seeded, desk, clock, "A", text)
     bodies = _keys(seeded, PHONES["A"], 0)
     answer, question = bodies[-1].split("\n")  # one SMS: the answer, then the question

@@ -27,6 +27,8 @@ DESK = {
 }
 DLH = {"suggested": "DLH"}
 NAME = {"ask_name": True}
+LATE = {"answered": "4827193"}  # a YA/TIDAK outside the question: the ticket it answers
+UNASKED = {"unasked": True, "questions": {}}  # the citizen sent STOP: questions would go unread
 ANSWERED = "<answer>"  # the service asked "did it solve it?" about ticket 4827193
 EXPIRE = "<expire>"  # the expiry job ran
 
@@ -180,15 +182,24 @@ TRANSCRIPTS = {
         (ANSWERED, (), "awaiting_feedback", []),
         ("Tidak!", (), "idle", ["RecordFeedback"]),
     ],
-    "feedback comment keeps the question": [
+    "feedback comment reopens the ticket and keeps the question": [
         (ANSWERED, (), "awaiting_feedback", []),
         (
             "masih bau sampai sekarang",
             (),
             "awaiting_feedback",
-            ["AppendToTicket", "feedback_noted"],
+            ["AppendToTicket", "ReopenTicket"],
         ),
         ("tdk", (), "idle", ["RecordFeedback"]),
+    ],
+    "a late TIDAK with words reopens the answered or recently closed ticket": [
+        ("Tidak, masih keruh", (), "idle", ["AppendToTicket", "RecordFeedback"], LATE),
+        ("Ya, terima kasih", (), "idle", ["RecordFeedback"], LATE),
+        ("ya, tapi masih bau", OPEN, "idle", ["AppendToTicket"], LATE),  # a comment, as before
+    ],
+    "after STOP nothing is asked: the best guess files it": [
+        ("sampah menumpuk", (), "idle", ["FileComplaint"], {**DLH, **UNASKED}),
+        ("dishb #jalan rusak", (), "idle", ["FileComplaint"], UNASKED),
     ],
     "feedback interrupted by a new complaint": [
         (ANSWERED, (), "awaiting_feedback", []),
@@ -299,6 +310,14 @@ def test_suggestion_lists_the_other_units_and_numbers_pick_them():
 def test_feedback_answers_name_the_ticket():
     assert _run((ANSWERED, {}), ("ya", {})).actions == (flows.RecordFeedback("4827193", True),)
     assert _run((ANSWERED, {}), ("tidak", {})).actions == (flows.RecordFeedback("4827193", False),)
+
+
+def test_a_late_tidak_with_words_goes_on_the_ticket_it_reopens():
+    (step,) = [_run(("Tidak, air masih keruh", LATE))]
+    assert step.actions == (
+        flows.AppendToTicket("4827193", False),
+        flows.RecordFeedback("4827193", False),
+    )
 
 
 def test_pending_complaint_text_is_carried_to_the_ticket():

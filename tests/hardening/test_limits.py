@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.config import LimitsConfig
 from bot.messages import Direction
 from store.db import session_scope
-from store.models import AuditLog, Message
+from store.models import AuditLog, Message, Ticket
 
 FLOODER, OTHER = "081234567890", "085711112222"
 
@@ -49,6 +49,35 @@ def test_flood_gets_one_warning_and_is_stored_not_answered(app, client, clock):
     with session_scope(engine) as s:
         warns = s.exec(select(AuditLog).where(AuditLog.action == "rate_limit.warn")).all()
         assert len(warns) == 1
+
+
+def test_limited_messages_join_the_open_ticket_and_open_none(app, client):
+    """README says officers can see them: they used to be stored on no ticket, so no admin page
+    showed them. They join the sender's latest open ticket; nothing new is opened or drafted."""
+    engine = app.extensions["aduan"].engine
+    say(client, FLOODER, "DISHUB #lampu mati")
+    say(client, FLOODER, "PDAM #air keruh")  # the latest open ticket
+    say(client, FLOODER, "PDAM #masih keruh")
+    for i in range(3):  # past the limit of 3 a minute
+        say(client, FLOODER, f"DINKES #puskesmas tutup {i}")
+    with session_scope(engine) as s:
+        units = [t.unit_id for t in s.exec(select(Ticket).order_by(Ticket.id))]
+        assert len(units) == 2, "the limited DINKES complaints open no ticket"
+        pdam = s.exec(select(Ticket).order_by(Ticket.id.desc())).first()
+        stmt = select(Message.body).where(
+            Message.ticket_id == pdam.id, Message.direction == Direction.IN
+        )
+        assert s.exec(stmt.order_by(Message.id)).all()[-3:] == [
+            f"DINKES #puskesmas tutup {i}" for i in range(3)
+        ]
+
+
+def test_limited_messages_without_an_open_ticket_open_none(app, client):
+    engine = app.extensions["aduan"].engine
+    for i in range(5):
+        say(client, FLOODER, f"halo {i}")
+    with session_scope(engine) as s:
+        assert s.exec(select(Ticket)).all() == []
 
 
 def test_answered_again_when_the_minute_has_passed(client, clock):

@@ -79,7 +79,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "reason": "lampu sudah menyala saat petugas datang",
     },
     "too_long": {"limit": 1000},
-    "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
+    "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3, "reopen_days": 30},
     "rate_limited": {},
     "suggest_unit": {
         "code": "DPUPR",

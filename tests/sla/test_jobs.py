@@ -85,7 +85,7 @@ def test_auto_close_after_three_silent_days_once(probe, clock):
     closing = [m.body for m in probe.sent_to("081234567890") if "tutup" in m.body]
     assert closing == [
         f"Aduan {number} (DISHUB) kami tutup karena tidak ada balasan dalam 3 hari. "
-        "Jika masalah belum selesai, kirim lagi DISHUB #isi aduan. Terima kasih."
+        "Jika masalah belum selesai, balas TIDAK dalam 30 hari. Terima kasih."
     ]
     assert [a.reason for a in probe.audits("ticket.close")] == [
         "no reply from the citizen in 3 days"

@@ -15,7 +15,7 @@ from bot.messages import InboundMessage, Priority, TicketStatus
 from bot.service import process_inbound
 from store import repo
 from store.db import session_scope
-from store.models import Escalation, Ticket
+from store.models import Escalation, Message, Ticket
 
 ANGGOTA = "+6281555555555"
 CITIZEN = "081234567890"
@@ -413,3 +413,72 @@ def test_uncoded_ethics_text_on_an_ordinary_ticket_opens_an_ethics_ticket(probe,
     assert not lamp.ethics and ethics.ethics and ethics.unit_id == lamp.unit_id
     (esc,) = probe.escalations()
     assert esc.ticket_id == ethics.id and esc.reason == "ethics"
+
+
+def _answered_then_auto_closed(probe, start) -> tuple[str, datetime]:
+    """A complaint answered an hour after receipt and closed by the job 3 days later."""
+    number = probe.complain(start)
+    answered = start + timedelta(hours=1)
+    act(probe, number, tickets.reply, "Sudah.", now=answered, desk=probe.desk, actor="budi")
+    closed = answered + timedelta(days=3, minutes=1)
+    assert run(probe, jobs.auto_close, closed) == 1
+    assert probe.ticket(number).status is TicketStatus.CLOSED
+    return number, closed
+
+
+def test_tidak_after_the_auto_close_reopens_the_ticket_and_escalates(probe, clock):
+    """DESIGN §4/§5: a closed ticket is open again when the citizen says the problem persists. A
+    TIDAK after the auto-close used to find no answered ticket and was answered with the help text."""
+    number, closed = _answered_then_auto_closed(probe, clock())
+    late = closed + timedelta(days=10)
+    out = citizen(probe, "Tidak, air masih keruh", late)
+    assert out.keys == ("reopened",) and out.ticket == number
+    t = probe.ticket(number)
+    assert (t.status, t.reopened_count, t.closed_at) == (TicketStatus.OPEN, 1, None)
+    assert t.due_at == late + timedelta(hours=5) and t.satisfied is False
+    (reopen,) = probe.audits("ticket.reopen")
+    assert (reopen.actor, reopen.at, reopen.reason) == ("citizen", late, "feedback")
+    assert reopen.before == {"status": "closed"} and reopen.after["status"] == "open"
+    (esc,) = probe.escalations()
+    assert esc.reason == "citizen_no" and "warga belum puas" in bodies(probe, ANGGOTA)[-1]
+    with session_scope(probe.engine) as s:  # the citizen's words are on the ticket
+        stmt = select(Message.body).where(Message.ticket_id == t.id, Message.direction == "in")
+        assert s.exec(stmt.order_by(Message.id)).all()[-1] == "Tidak, air masih keruh"
+
+
+def test_tidak_does_not_reopen_an_old_or_never_answered_closed_ticket(probe, clock):
+    """Past `[conversation] reopen_days` (30) a new complaint is the way back; a ticket closed
+    without an answer (a duplicate, spam) had no answer to say TIDAK to."""
+    start = clock()
+    spam = probe.complain(start, "DINKES #zzkq wrrx")
+    act(probe, spam, tickets.close, now=start, actor="budi", reason="duplikat")
+    assert citizen(probe, "TIDAK", start + timedelta(hours=1)).keys == ("help",)
+    assert probe.ticket(spam).status is TicketStatus.CLOSED
+    number, closed = _answered_then_auto_closed(probe, start + timedelta(days=1))
+    assert citizen(probe, "TIDAK", closed + timedelta(days=31)).keys == ("help",)
+    assert probe.ticket(number).status is TicketStatus.CLOSED and not probe.escalations()
+
+
+def test_a_comment_after_the_answer_goes_back_to_the_officers_and_can_close_again(probe, clock):
+    """Free text on an answered ticket used to be appended and left there: the ticket stayed
+    answered, nobody was asked to read it, and the auto-close skipped it for ever."""
+    start = clock()
+    number = probe.complain(start)
+    answered = start + timedelta(hours=1)
+    act(probe, number, tickets.reply, "Sudah.", now=answered, desk=probe.desk, actor="budi")
+    comment = answered + timedelta(hours=2)
+    assert citizen(probe, "airnya masih agak bau", comment).keys == ("feedback_noted",)
+    t = probe.ticket(number)
+    assert (t.status, t.reopened_count) == (TicketStatus.OPEN, 1)
+    assert t.due_at == comment + timedelta(hours=5) and not probe.escalations()
+    (reopen,) = probe.audits("ticket.reopen")
+    assert (reopen.actor, reopen.reason) == ("citizen", "citizen wrote after the answer")
+    # the officers are reminded of it like any open ticket
+    assert run(probe, jobs.sla_clock, comment + timedelta(hours=3, minutes=1)) == 1
+    # a TIDAK still escalates while the question is open
+    assert citizen(probe, "TIDAK", comment + timedelta(hours=4)).keys == ("reopened",)
+    assert [e.reason for e in probe.escalations()] == ["citizen_no"]
+    again = comment + timedelta(hours=4, minutes=30)
+    act(probe, number, tickets.reply, "Sudah dikuras.", now=again, desk=probe.desk, actor="budi")
+    assert run(probe, jobs.auto_close, again + timedelta(days=3, minutes=1)) == 1
+    assert probe.ticket(number).status is TicketStatus.CLOSED
