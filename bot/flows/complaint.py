@@ -76,6 +76,10 @@ def _free_text(snap: Snapshot, text: str, uncoded: bool) -> Step:
 def _unknown_code(snap: Snapshot, parsed: Parsed) -> Step:
     """`XYZ #jalan rusak`: the code names no unit, but the complaint is kept. Ask which unit it is
     for as for uncoded text (the routing's guess first, else the numbered list), then file it."""
+    if snap.unasked:  # after STOP nobody would read the question: filed as uncoded text would be
+        if snap.suggested:
+            return proceed(snap, snap.suggested, parsed.text)
+        return _free_text(snap, parsed.text, uncoded=True)
     choices = [code for code in snap.units if code != snap.suggested]
     ask = Reply(
         "unknown_code_unit", {"typed": parsed.code, "code": snap.suggested, "choices": choices}

@@ -10,7 +10,7 @@ from bot.conversations import expire_conversations
 from bot.messages import InboundMessage
 from bot.service import handle_inbound, send_answer
 from store.db import session_scope
-from store.models import Contact, Draft, Message, Outbox, Ticket
+from store.models import Contact, Draft, Message, Outbox, Ticket, Unit
 
 PHONE = "+6281234567890"
 _IDS = itertools.count(1)
@@ -69,6 +69,17 @@ def test_a_complaint_after_stop_is_filed_and_its_replies_are_held(seeded, desk, 
     # MULAI: replies go out again
     assert send(seeded, desk, clock, "MULAI").keys == ("opted_in",)
     assert _held(seeded)[-1][0] != "failed"
+
+
+def test_a_wrong_code_after_stop_is_filed_on_the_routing_guess(seeded, desk, clock):
+    """`XYZ #...` asks which unit; after STOP nobody would read the question, and the complaint
+    would wait unfiled until the question lapsed."""
+    send(seeded, desk, clock, "STOP")
+    out = send(seeded, desk, clock, "XYZ #lampu lalu lintas di simpang lima mati sejak kemarin")
+    assert out.keys == ("ack_new",) and out.ticket is not None
+    with session_scope(seeded) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == out.ticket)).one()
+        assert s.get(Unit, ticket.unit_id).code == "DISHUB"
 
 
 def test_cek_status_with_an_open_ticket_shows_the_status(seeded, desk, clock):

@@ -451,7 +451,16 @@ def test_tidak_does_not_reopen_an_old_or_never_answered_closed_ticket(probe, clo
     without an answer (a duplicate, spam) had no answer to say TIDAK to."""
     start = clock()
     spam = probe.complain(start, "DINKES #zzkq wrrx")
-    act(probe, spam, tickets.close, now=start, actor="budi", reason="duplikat")
+    act(
+        probe,
+        spam,
+        tickets.close,
+        now=start,
+        desk=probe.desk,
+        actor="budi",
+        reason="duplikat",
+        tell=False,
+    )
     assert citizen(probe, "TIDAK", start + timedelta(hours=1)).keys == ("help",)
     assert probe.ticket(spam).status is TicketStatus.CLOSED
     number, closed = _answered_then_auto_closed(probe, start + timedelta(days=1))
