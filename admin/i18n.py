@@ -186,6 +186,17 @@ EN = {
         "Ticket %(number)s was transferred to %(unit)s; the citizen was not told, having asked "
         "to stop receiving messages (STOP)."
     ),
+    "Jam per prioritas harus angka lebih dari 0 sampai 720, atau dikosongkan.": (
+        "Hours per priority must be a number above 0 up to 720, or left empty."
+    ),
+    "Perhatian: tenggat prioritas %(faster)s lebih lama daripada prioritas %(slower)s. "
+    "Tabel tetap disimpan; periksa kembali bila tidak disengaja.": (
+        "Note: the deadline for priority %(faster)s is longer than for priority %(slower)s. "
+        "The table was saved; check it if this was not intended."
+    ),
+    "Tabel prioritas (jam; kosong = SLA unit × faktor global)": (
+        "Priority table (hours; empty = the unit's SLA × the global factor)"
+    ),
 }
 
 
