@@ -23,7 +23,7 @@ from admin.access import STAFF, roles
 from admin.auth import me
 from admin.i18n import tr
 from admin.views import runtime
-from bot.messages import InboundMessage
+from bot.messages import DESK_PROVIDER_PREFIX, InboundMessage
 from bot.parsers.phone import PhoneError, normalize_phone
 from store import repo
 from store.db import read_session, session_scope
@@ -94,7 +94,7 @@ def intake() -> ResponseReturnValue:
         channel,
         phone,
         body,
-        provider_id=f"intake-{uuid.uuid4().hex}",
+        provider_id=f"{DESK_PROVIDER_PREFIX}{uuid.uuid4().hex}",
         phone=phone,
         name=f.get("name", "").strip()[:80],
         from_desk=True,

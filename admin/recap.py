@@ -15,7 +15,7 @@ from admin.auth import me
 from admin.views import runtime
 from bot import report
 from bot.messages import Role
-from bot.recap import Figures, Recap, previous_month
+from bot.recap import SOURCES, Figures, Recap, previous_month
 from store.db import read_session
 from store.models import AuditLog, Ticket, Unit
 
@@ -46,6 +46,7 @@ def recap() -> ResponseReturnValue:
         labels=report.LABELS,
         figure=_figure,
         unit_values=lambda r, key: [(c, getattr(f, key) or 0) for c, f in r.units.items()],
+        channel_values=lambda f: [(SOURCES.get(k, k), n) for k, n in f.by_channel.items()],
     )
 
 

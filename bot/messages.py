@@ -73,6 +73,11 @@ class InboundMessage:
     )
 
 
+# The provider id of a complaint an officer typed in (admin intake): the stored message says by it
+# that the ticket came in at the desk (walk-in or telephone), whatever gateway replies (bot.report).
+DESK_PROVIDER_PREFIX = "intake-"
+
+
 @dataclass(frozen=True)
 class OutboundMessage:
     """One queued reply, as the delivery layer hands it to a channel's send()."""

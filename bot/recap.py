@@ -8,6 +8,10 @@ open = not answered and not closed at the cutoff, overdue = open and past due; a
 without an answer (a duplicate, spam, a complaint withdrawn) is counted apart, as
 `closed_unanswered`: it waits for nothing, but it was not answered either, so it is never on time. Ethics tickets count in the overall
 figures only: units never see them, not even as a number.
+
+"By channel" counts how the complaint came in (`source`), not the gateway that replies: SMS (Twilio
+SMS, Kannel, Gammu), WhatsApp (Twilio's WhatsApp and the WhatsApp Cloud API together: the same app
+for the citizen), Telegram, and "Loket/telepon" for a complaint an officer typed in at the desk.
 """
 
 from __future__ import annotations
@@ -39,6 +43,27 @@ class TicketFacts:
     escalated: bool = False
     satisfied: bool | None = None
     phone: str = ""
+    source: str = ""  # how it came in (`source`); "" counts it under its channel's name
+
+
+SOURCES = {  # the recap's "by channel" rows, in this order; the main four always shown
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "loket": "Loket/telepon",
+}
+
+
+def source(channel: str, address: str, *, from_desk: bool) -> str:
+    """How a ticket came in, for the recap: a desk intake whatever gateway replies, WhatsApp on
+    either provider (Twilio marks it by the `whatsapp:` address), else the channel's kind."""
+    if from_desk:
+        return "loket"
+    if channel == "whatsapp" or address.startswith("whatsapp:"):
+        return "whatsapp"
+    if channel in ("twilio", "kannel", "gammu"):
+        return "sms"
+    return channel  # telegram, the simulator, a channel added later
 
 
 @dataclass(frozen=True)
@@ -135,8 +160,16 @@ def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
         satisfied=yes,
         unsatisfied=no,
         satisfaction_pct=_pct(yes, yes + no),
-        by_channel=dict(sorted(Counter(t.channel for t in tickets).items())),
+        by_channel=_by_channel(tickets),
     )
+
+
+def _by_channel(tickets: list[TicketFacts]) -> dict[str, int]:
+    """Tickets per `source`: sms, whatsapp, telegram and loket always (0 included), then any other
+    in name order (`SOURCES` has the labels to show)."""
+    counts = Counter(t.source or t.channel for t in tickets)
+    main = {key: counts.pop(key, 0) for key in SOURCES}
+    return main | dict(sorted(counts.items()))
 
 
 def compute(tickets: list[TicketFacts], month: str, *, tz: str, now: datetime) -> Recap:
