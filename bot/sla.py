@@ -156,6 +156,14 @@ def retarget(config: Config, *, due: datetime, old: timedelta, new: timedelta) -
     return moved
 
 
+def missing_holiday_lists(cfg: SlaConfig, today: date) -> list[int]:
+    """The years the office-hours clock needs a holiday list for and has none (`holidays.missing`);
+    none when the clock runs around the clock or the desk does not use the shipped lists."""
+    if not (cfg.office_hours and cfg.national_holidays):
+        return []
+    return holidays.missing(today)
+
+
 _warned: set[int] = set()
 
 
