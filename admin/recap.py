@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from admin import bp, queries
 from admin.auth import me
 from admin.views import runtime
-from bot import report
+from bot import report, sla
 from bot.messages import Role
 from bot.recap import SOURCES, Figures, Recap, previous_month
 from store.db import read_session
@@ -33,7 +33,8 @@ def _recap() -> tuple[Recap, ZoneInfo]:
     if not MONTH.fullmatch(month):
         abort(404)
     with read_session(rt.engine) as db:
-        return report.monthly(db, month, tz=tz, now=rt.now()), ZoneInfo(tz)
+        office = sla.office_hours(rt.desk.config.sla, tz)
+        return report.monthly(db, month, tz=tz, now=rt.now(), office=office), ZoneInfo(tz)
 
 
 @bp.get("/recap")

@@ -137,7 +137,7 @@ def report_monthly(month: str, out: str) -> None:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    from bot import report
+    from bot import report, sla
     from store.db import make_engine, read_session
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
@@ -146,7 +146,8 @@ def report_monthly(month: str, out: str) -> None:
     _prepare(config, seed=False)  # a database without the schema yet: an empty recap, no traceback
     tz = config.app.timezone
     with read_session(make_engine(config.database.url)) as session:
-        recap = report.monthly(session, month, tz=tz, now=utcnow())
+        office = sla.office_hours(config.sla, tz)
+        recap = report.monthly(session, month, tz=tz, now=utcnow(), office=office)
     if out.lower().endswith(".csv"):
         Path(out).write_text(report.summary_csv(recap), encoding="utf-8")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 from bot.messages import DESK_PROVIDER_PREFIX, Direction
 from bot.parsers import mask_phone
 from bot.recap import SOURCES, Figures, Recap, TicketFacts, compute, month_bounds, source
-from store.models import Contact, Escalation, Message, Ticket, Unit
+from bot.sla import OfficeHours
+from store.models import AuditLog, Contact, Escalation, Message, StaffUser, Ticket, Unit
 
 LABELS = {
     "received": "Diterima",
@@ -36,6 +37,7 @@ LABELS = {
     "satisfied": "Puas",
     "unsatisfied": "Tidak puas",
     "satisfaction_pct": "Kepuasan (%)",
+    "first_action_15_pct": "Ditangani petugas ≤ 15 menit (%)",
 }
 TICKET_COLUMNS = (
     "number", "unit_code", "channel", "priority", "status", "received_at", "due_at",
@@ -61,11 +63,42 @@ def _typed_at_desk() -> Any:
     )
 
 
+def _first_staff_action() -> tuple[Any, Any]:
+    """When a staff account first did something on the ticket: an audit line (claim, draft
+    decision, priority, transfer, close, a committee member's OK…) other than typing the complaint
+    in at the desk, which is its receipt; and a message written (a reply, a note)."""
+    staff = select(StaffUser.username)
+    audited = (
+        select(func.min(AuditLog.at))
+        .where(
+            AuditLog.ticket_id == Ticket.id,
+            col(AuditLog.actor).in_(staff),
+            AuditLog.action != "ticket.intake",
+        )
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    written = (
+        select(func.min(Message.created_at))
+        .where(Message.ticket_id == Ticket.id, col(Message.author).in_(staff))
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return audited, written
+
+
 def load_tickets(session: Session, start: datetime, end: datetime) -> list[TicketFacts]:
     """Facts of every ticket received in [start, end), phone numbers masked."""
     escalated = select(Escalation.ticket_id).where(col(Escalation.created_at) < end)
     stmt = (
-        select(Ticket, Unit.code, Contact.phone, col(Ticket.id).in_(escalated), _typed_at_desk())
+        select(
+            Ticket,
+            Unit.code,
+            Contact.phone,
+            col(Ticket.id).in_(escalated),
+            _typed_at_desk(),
+            *_first_staff_action(),
+        )
         .join(Unit, col(Unit.id) == Ticket.unit_id)
         .join(Contact, col(Contact.id) == Ticket.contact_id)
         .where(col(Ticket.received_at) >= start, col(Ticket.received_at) < end)
@@ -89,15 +122,25 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             satisfied=t.satisfied,
             phone=mask_phone(phone or t.address),
             source=source(t.channel, t.address, from_desk=desk),
+            first_action_at=_earliest(audited, written),
         )
-        for t, code, phone, esc, desk in session.exec(stmt).all()
+        for t, code, phone, esc, desk, audited, written in session.exec(stmt).all()
     ]
 
 
-def monthly(session: Session, month: str, *, tz: str, now: datetime) -> Recap:
-    """The recap of one month (YYYY-MM) from the database."""
+def _earliest(*moments: datetime | None) -> datetime | None:
+    """The earliest of the moments given (aware UTC: the aggregates come back naive)."""
+    known = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments if m is not None]
+    return min(known, default=None)
+
+
+def monthly(
+    session: Session, month: str, *, tz: str, now: datetime, office: OfficeHours | None = None
+) -> Recap:
+    """The recap of one month (YYYY-MM) from the database; `office` is the SLA clock's calendar
+    (`sla.office_hours`), which the first-action figure counts in."""
     start, end = month_bounds(month, tz)
-    return compute(load_tickets(session, start, end), month, tz=tz, now=now)
+    return compute(load_tickets(session, start, end), month, tz=tz, now=now, office=office)
 
 
 def _scope_rows(recap: Recap) -> list[tuple[str, Figures]]:

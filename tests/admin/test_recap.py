@@ -95,3 +95,5 @@ def test_a_complaint_typed_in_at_the_desk_counts_as_loket_not_as_its_gateway(bro
         "1",
     )
     assert "Loket/telepon" in browser.page("/admin/recap?month=2026-11")
+    # typing the complaint in is its receipt, not the first action on it: nobody acted yet
+    assert overall["first_action_15_pct"] == "0.0"

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
-from bot import digests, report
+from bot import digests, report, sla
 from bot.cli import main
+from bot.config import SlaConfig
 from bot.messages import Direction, TicketStatus
 from bot.recap import TicketFacts, compute, nearest_rank
 from store.db import session_scope
@@ -22,6 +23,7 @@ from store.models import Contact, Escalation, Message, StaffUser, Ticket, Unit
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=WIB)
 PHONE = "+6281298765432"
+SENDERS = ("081234567890", "081234567891", "081234567892")
 # number, unit, channel, received (WIB), hours to the first answer (None: none), extras
 SEED = [
     ("1000001", "DISHUB", "telegram", "2026-10-01 00:30", 1, {"satisfied": True}),
@@ -262,3 +264,52 @@ def test_summary_waits_for_a_head_with_a_phone_and_an_empty_month_says_so(staff,
         "Rekap aduan 2026-10: tidak ada aduan yang diterima bulan ini. Rincian: "
     )
     assert "-%" not in summary.body
+
+
+def test_first_officer_action_within_15_minutes_on_the_sla_clock():
+    def ticket(number: str, received: str, acted: str | None, answered: str | None = None):
+        def at(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text).replace(tzinfo=WIB) if text else None
+
+        return TicketFacts(
+            number=number, unit_code="DISHUB", channel="twilio", priority="normal",
+            status="open", received_at=at(received), due_at=at(received) + timedelta(hours=5),
+            first_answer_at=at(answered), first_action_at=at(acted),
+        )  # fmt: skip
+
+    tickets = [
+        ticket("3000001", "2026-10-05 09:00", "2026-10-05 09:10"),  # claimed in 10 minutes
+        ticket("3000002", "2026-10-05 09:00", "2026-10-05 09:30"),  # too late
+        ticket("3000003", "2026-10-05 09:00", None),  # nobody yet
+        # answered by the bot (auto-send) before anyone acted: needed no officer, left out
+        ticket("3000004", "2026-10-05 09:00", "2026-10-05 11:00", "2026-10-05 09:00"),
+        # Friday 15:55, acted on Monday 08:05: ten minutes of office time, 64 hours of wall time
+        ticket("3000005", "2026-10-09 15:55", "2026-10-12 08:05"),
+    ]
+    wall = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW).overall
+    assert wall.first_action_15_pct == 25.0  # 1 of 4
+    office = sla.office_hours(SlaConfig(office_hours=True), "Asia/Jakarta")
+    counted = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW, office=office).overall
+    assert counted.first_action_15_pct == 50.0  # 2 of 4
+    assert report.LABELS["first_action_15_pct"] == "Ditangani petugas ≤ 15 menit (%)"
+
+
+def test_first_officer_action_comes_from_staff_audit_lines_and_messages(probe, clock):
+    from bot import jobs, tickets
+
+    start = clock()
+    claimed, noted, ignored = (probe.complain(start, sender=s) for s in SENDERS)
+    with session_scope(probe.engine) as s:
+        budi = s.exec(select(StaffUser).where(StaffUser.username == "budi")).one()
+        first = s.exec(select(Ticket).where(Ticket.number == claimed)).one()
+        tickets.claim(s, first, staff_id=budi.id, now=start + timedelta(minutes=14), actor="budi")
+        second = s.exec(select(Ticket).where(Ticket.number == noted)).one()
+        tickets.add_note(s, second, "cek lokasi", now=start + timedelta(minutes=16), actor="budi")
+    with session_scope(probe.engine) as s:  # the scheduler's reminders are no officer's action
+        assert jobs.sla_clock(s, now=start + timedelta(hours=3), desk=probe.desk) == 3
+    with session_scope(probe.engine) as s:
+        recap = report.monthly(s, "2026-11", tz="Asia/Jakarta", now=start + timedelta(hours=4))
+    acted = {t.number: t.first_action_at for t in recap.tickets}
+    assert acted[claimed] == start + timedelta(minutes=14)
+    assert acted[noted] == start + timedelta(minutes=16) and acted[ignored] is None
+    assert recap.overall.first_action_15_pct == 33.3
