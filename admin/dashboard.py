@@ -11,6 +11,8 @@ from flask.typing import ResponseReturnValue
 from admin import bp, queries, stats
 from admin.auth import me
 from admin.views import local_zone, runtime
+from bot import sla
+from bot.messages import Role
 from store.db import read_session
 
 DAYS = 30
@@ -42,7 +44,7 @@ def chart(
 
 @bp.get("/dashboard")
 def dashboard() -> ResponseReturnValue:
-    """Today at a glance, for the viewer's tickets."""
+    """Today at a glance, for the viewer's tickets; admins are also warned of a missing holiday list."""
     rt, tz = runtime(), local_zone()
     now = rt.now()
     today = now.astimezone(tz).date()
@@ -59,6 +61,9 @@ def dashboard() -> ResponseReturnValue:
     for moment in answered:
         by_day.get(moment.astimezone(tz).date(), [0, 0])[1] += 1
     per_day = [(d, r, a) for d, (r, a) in sorted(by_day.items())]
+    no_holidays = (
+        sla.missing_holiday_lists(rt.desk.config.sla, today) if me().role == Role.ADMIN else []
+    )
     return render_template(
         "admin/dashboard.html",
         today_received=by_day[today][0],
@@ -67,4 +72,5 @@ def dashboard() -> ResponseReturnValue:
         queue=queue,
         late=late,
         chart=chart(per_day),
+        no_holidays=no_holidays,
     )

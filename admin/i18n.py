@@ -306,6 +306,25 @@ EN = {
     "berkas ada di penyedia (%(channel)s), tidak diunduh Aduan": (
         "file held by the provider (%(channel)s), not downloaded by Aduan"
     ),
+    "Jam per prioritas harus angka lebih dari 0 sampai 720, atau dikosongkan.": (
+        "Hours per priority must be a number above 0 up to 720, or left empty."
+    ),
+    "Perhatian: tenggat prioritas %(faster)s lebih lama daripada prioritas %(slower)s. "
+    "Tabel tetap disimpan; periksa kembali bila tidak disengaja.": (
+        "Note: the deadline for priority %(faster)s is longer than for priority %(slower)s. "
+        "The table was saved; check it if this was not intended."
+    ),
+    "Daftar hari libur nasional dan cuti bersama %(year)s belum ada (bot/holidays/%(year)s.toml): "
+    "tenggat SLA jam kerja menghitung hari libur itu sebagai hari kerja. Tambahkan berkas tahun itu "
+    "sesuai SKB 3 Menteri (lihat README), atau isi [sla] extra_holidays.": (
+        "The list of public holidays and cuti bersama for %(year)s is missing "
+        "(bot/holidays/%(year)s.toml): office-hours SLA deadlines count those days as working days. "
+        "Add that year's file from the SKB 3 Menteri (see the README), or fill in [sla] "
+        "extra_holidays."
+    ),
+    "Tabel prioritas (jam; kosong = SLA unit × faktor global)": (
+        "Priority table (hours; empty = the unit's SLA × the global factor)"
+    ),
 }
 
 

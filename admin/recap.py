@@ -13,9 +13,9 @@ from sqlmodel import col, select
 from admin import bp, queries
 from admin.auth import me
 from admin.views import runtime
-from bot import report
+from bot import report, sla
 from bot.messages import Role
-from bot.recap import Figures, Recap, previous_month
+from bot.recap import SOURCES, Figures, Recap, previous_month
 from store.db import read_session
 from store.models import AuditLog, Ticket, Unit
 
@@ -33,7 +33,8 @@ def _recap() -> tuple[Recap, ZoneInfo]:
     if not MONTH.fullmatch(month):
         abort(404)
     with read_session(rt.engine) as db:
-        return report.monthly(db, month, tz=tz, now=rt.now()), ZoneInfo(tz)
+        office = sla.office_hours(rt.desk.config.sla, tz)
+        return report.monthly(db, month, tz=tz, now=rt.now(), office=office), ZoneInfo(tz)
 
 
 @bp.get("/recap")
@@ -46,6 +47,7 @@ def recap() -> ResponseReturnValue:
         labels=report.LABELS,
         figure=_figure,
         unit_values=lambda r, key: [(c, getattr(f, key) or 0) for c, f in r.units.items()],
+        channel_values=lambda f: [(SOURCES.get(k, k), n) for k, n in f.by_channel.items()],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import asdict
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,7 +15,10 @@ from admin import ID, bp, reply_templates  # noqa: F401  (attaches the template 
 from admin.access import roles
 from admin.accounts import Staff
 from admin.auth import me
+from admin.display import PRIORITY
+from admin.i18n import tr
 from admin.views import runtime
+from bot import sla
 from bot.messages import Role
 from bot.parsers.phone import PhoneError, normalize_phone
 from bot.passwords import hash_password
@@ -23,6 +28,12 @@ from store.models import StaffUser, Unit
 
 LEVELS = ("anggota", "ketua", "pengarah")
 MIN_PASSWORD = 10
+PRIORITIES = ("urgent", "high", "normal", "low")  # fastest first
+PRIORITY_HOURS = "Jam per prioritas harus angka lebih dari 0 sampai 720, atau dikosongkan."
+PRIORITY_ORDER = (
+    "Perhatian: tenggat prioritas %(faster)s lebih lama daripada prioritas %(slower)s. "
+    "Tabel tetap disimpan; periksa kembali bila tidak disengaja."
+)
 
 
 @bp.get("/settings")
@@ -68,7 +79,7 @@ def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
         if unit_id and unit is None:
             abort(404)
         if request.method == "GET":
-            return render_template("admin/unit.html", unit=unit)
+            return _unit_page(unit)
         f = request.form
         code = (unit.code if unit else f.get("code", "")).strip().upper()
         try:
@@ -82,10 +93,14 @@ def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
             or not 0 < hours <= 720
         ):
             flash("Kode (huruf/angka), nama dan jam SLA (0–720) wajib benar.", "error")
-            return render_template("admin/unit.html", unit=unit), 400
+            return _unit_page(unit), 400
+        table = _priority_hours()
+        if isinstance(table, str):
+            flash(tr(table), "error")
+            return _unit_page(unit), 400
         if unit is None and repo.unit_by_code(db, code):
             flash(f"Unit {code} sudah ada.", "error")
-            return render_template("admin/unit.html", unit=None), 400
+            return _unit_page(None), 400
         before = unit.model_dump() if unit else {}
         unit = unit or Unit(code=code, name="")
         unit.name, unit.description = (
@@ -94,12 +109,50 @@ def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
         )
         unit.aliases = [a.upper() for a in _lines("aliases")]
         unit.questions, unit.sla_hours = _lines("questions"), hours
-        unit.active = bool(f.get("active"))
+        unit.priority_hours, unit.active = table, bool(f.get("active"))
         db.add(unit)
         db.flush()
         _audit(db, "unit", unit.id, before, unit.model_dump())
+        wrong = _out_of_order(unit)
+    if wrong:
+        names = {"faster": PRIORITY[wrong[0]], "slower": PRIORITY[wrong[1]]}
+        flash(tr(PRIORITY_ORDER) % names, "info")
     flash(f"Unit {code} disimpan.", "ok")
     return redirect(url_for("admin.settings"), 303)
+
+
+def _unit_page(unit: Unit | None) -> str:
+    """The unit form; the priority table shows the global factor each empty field falls back to."""
+    factors = asdict(runtime().desk.config.sla.priority)
+    return render_template("admin/unit.html", unit=unit, factors=factors, priorities=PRIORITIES)
+
+
+def _priority_hours() -> dict[str, float] | str:
+    """The unit's priority table from the form (DESIGN §4), or why it cannot be saved: hours per
+    priority, a field left empty takes the unit's SLA hours times the [sla.priority] factor."""
+    table: dict[str, float] = {}
+    for priority in PRIORITIES:
+        raw = request.form.get(f"priority_{priority}", "").strip().replace(",", ".")
+        if not raw:
+            continue
+        try:
+            table[priority] = float(raw)
+        except ValueError:
+            return PRIORITY_HOURS
+        if not 0 < table[priority] <= 720:
+            return PRIORITY_HOURS
+    return table
+
+
+def _out_of_order(unit: Unit) -> tuple[str, str] | None:
+    """The first pair of priorities whose targets run the wrong way (urgent <= high <= normal <=
+    low), counted as the clock will count them: saved all the same, with a warning, since an
+    unusual table (a unit whose "low" work is quick) may be meant."""
+    cfg = runtime().desk.config.sla
+    for faster, slower in itertools.pairwise(PRIORITIES):
+        if sla.unit_target(cfg, unit, faster) > sla.unit_target(cfg, unit, slower):
+            return faster, slower
+    return None
 
 
 def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:

@@ -1,4 +1,5 @@
-"""The `aduan` command: init-db, seed-demo, run, serve, worker, chat, scheduler, report, retention."""
+"""The `aduan` command: init-db, seed-demo, run, serve, worker, chat, scheduler, report, retention,
+holidays."""
 
 from __future__ import annotations
 
@@ -136,7 +137,7 @@ def report_monthly(month: str, out: str) -> None:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    from bot import report
+    from bot import report, sla
     from store.db import make_engine, read_session
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
@@ -145,7 +146,8 @@ def report_monthly(month: str, out: str) -> None:
     _prepare(config, seed=False)  # a database without the schema yet: an empty recap, no traceback
     tz = config.app.timezone
     with read_session(make_engine(config.database.url)) as session:
-        recap = report.monthly(session, month, tz=tz, now=utcnow())
+        office = sla.office_hours(config.sla, tz)
+        recap = report.monthly(session, month, tz=tz, now=utcnow(), office=office)
     if out.lower().endswith(".csv"):
         Path(out).write_text(report.summary_csv(recap), encoding="utf-8")
     else:
@@ -201,6 +203,35 @@ def retention_command(dry_run: bool) -> None:
         report = anonymise_closed(session, now=utcnow(), policy=config.retention, dry_run=dry_run)
     for line in report.lines():
         click.echo(line)
+
+
+@main.group("holidays")
+def holidays_group() -> None:
+    """The public holiday lists the office-hours SLA clock skips (bot/holidays/<year>.toml)."""
+
+
+@holidays_group.command("check")
+def holidays_check() -> None:
+    """Fail when this year's list (from 1 December also next year's) is missing: run it from cron."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot import holidays
+
+    config = _config()
+    today = utcnow().astimezone(ZoneInfo(config.app.timezone)).date()
+    click.echo(f"holiday lists: {', '.join(map(str, holidays.years())) or 'none'}")
+    missing = holidays.missing(today)
+    if not (config.sla.office_hours and config.sla.national_holidays):
+        click.echo("the SLA clock does not use them ([sla] office_hours / national_holidays)")
+    elif missing:
+        days = sum(d.year in missing for d in map(date.fromisoformat, config.sla.extra_holidays))
+        raise click.ClickException(
+            f"no holiday list for {', '.join(map(str, missing))} (bot/holidays/<year>.toml; "
+            f"[sla] extra_holidays has {days} day(s) there): add the file, see the README"
+        )
+    else:
+        click.echo(f"ok for {', '.join(map(str, holidays.needed(today)))}")
 
 
 @main.command("serve")

@@ -188,7 +188,11 @@ def restart_clock(session: Session, ticket: Ticket, *, now: datetime, config: Co
     unit = session.get(Unit, ticket.unit_id)
     ticket.first_due_at = ticket.first_due_at or ticket.due_at
     ticket.due_at = sla.due_at(
-        config, received=now, unit_hours=unit.sla_hours if unit else None, priority=ticket.priority
+        config,
+        received=now,
+        unit_hours=unit.sla_hours if unit else None,
+        priority=ticket.priority,
+        table=unit.priority_hours if unit else None,
     )
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot import notices, report
+from bot import notices, report, sla
 from bot.jobs import claimed, once
 from bot.recap import previous_month
 from bot.service import Desk
@@ -97,7 +97,7 @@ def monthly_recap(session: Session, *, now: datetime, desk: Desk) -> int:
         return 0
     if not once(session, f"recap:{month}", now):
         return 0
-    recap = report.monthly(session, month, tz=tz, now=now)
+    recap = report.monthly(session, month, tz=tz, now=now, office=sla.office_hours(cfg.sla, tz))
     fig = recap.overall
     notices.tell_staff(
         session,

@@ -65,7 +65,7 @@ def _tick(
     if ticket.ethics:
         return 0  # the unit must not see it; the committee already has it
     cfg = desk.config
-    span = sla.target(cfg.sla, unit.sla_hours, ticket.priority)
+    span = sla.unit_target(cfg.sla, unit, ticket.priority)
     shares = sorted((cfg.sla.reminder_at, cfg.sla.final_reminder_at), reverse=True)
     for i, share in enumerate(shares):  # latest first: after downtime only the latest one is sent
         if now < sla.remind_at(ticket.due_at, span, share, office):

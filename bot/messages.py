@@ -56,8 +56,9 @@ class Media:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-# provider ids of complaints an officer typed in (admin intake): the citizen did not write, so
-# they do not open WhatsApp's 24-hour window (bot.delivery)
+# The provider id of a complaint an officer typed in (admin intake). By it the stored message says
+# that the citizen did not write (no WhatsApp 24-hour window opens, bot.delivery) and that the
+# ticket came in at the desk, walk-in or telephone, whatever gateway replies (bot.report).
 DESK_ID_PREFIX = "intake-"
 
 

@@ -6,8 +6,14 @@ ticket belongs to the month it was received in; "answered" means a first answer 
 share of all tickets received; median and p90 are of hours to the first answer (p90 by nearest rank);
 open = not answered and not closed at the cutoff, overdue = open and past due; a ticket closed
 without an answer (a duplicate, spam, a complaint withdrawn) is counted apart, as
-`closed_unanswered`: it waits for nothing, but it was not answered either, so it is never on time. Ethics tickets count in the overall
+`closed_unanswered`: it waits for nothing, but it was not answered either, so it is never on time.
+The first officer action within 15 minutes (SOP step 2) is a share of the tickets that needed an
+officer, counted on the SLA clock (`_acted_quickly`). Ethics tickets count in the overall
 figures only: units never see them, not even as a number.
+
+"By channel" counts how the complaint came in (`source`), not the gateway that replies: SMS (Twilio
+SMS, Kannel, Gammu), WhatsApp (Twilio's WhatsApp and the WhatsApp Cloud API together: the same app
+for the citizen), Telegram, and "Loket/telepon" for a complaint an officer typed in at the desk.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.sla import OfficeHours, between
+
+FIRST_ACTION = timedelta(minutes=15)  # DESIGN §1 step 2: receive and check
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,28 @@ class TicketFacts:
     escalated: bool = False
     satisfied: bool | None = None
     phone: str = ""
+    source: str = ""  # how it came in (`source`); "" counts it under its channel's name
+    first_action_at: datetime | None = None  # the first thing a staff account did on it
+
+
+SOURCES = {  # the recap's "by channel" rows, in this order; the main four always shown
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "loket": "Loket/telepon",
+}
+
+
+def source(channel: str, address: str, *, from_desk: bool) -> str:
+    """How a ticket came in, for the recap: a desk intake whatever gateway replies, WhatsApp on
+    either provider (Twilio marks it by the `whatsapp:` address), else the channel's kind."""
+    if from_desk:
+        return "loket"
+    if channel == "whatsapp" or address.startswith("whatsapp:"):
+        return "whatsapp"
+    if channel in ("twilio", "kannel", "gammu"):
+        return "sms"
+    return channel  # telegram, the simulator, a channel added later
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,7 @@ class Figures:
     satisfied: int
     unsatisfied: int
     satisfaction_pct: float | None
+    first_action_15_pct: float | None = None
     by_channel: dict[str, int] = field(default_factory=dict)
 
 
@@ -102,8 +135,36 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
-    """The recap figures for a set of tickets received in one month."""
+def _acted_quickly(
+    tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None
+) -> float | None:
+    """The share of tickets an officer had to handle whose first officer action came within
+    `FIRST_ACTION` of receipt (SOP step 2: receive and check in 15 minutes), on the SLA clock.
+    A ticket the bot answered before any officer acted (an auto-sent answer) needed no one."""
+
+    def by_bot(t: TicketFacts) -> bool:
+        answer = t.first_answer_at
+        return answer is not None and answer < cutoff and not _acted_by(t, answer)
+
+    needing = [t for t in tickets if not by_bot(t)]
+    quick = [
+        t
+        for t in needing
+        if _acted_by(t, cutoff)
+        and between(t.received_at, t.first_action_at, office) <= FIRST_ACTION  # type: ignore[arg-type]
+    ]
+    return _pct(len(quick), len(needing))
+
+
+def _acted_by(t: TicketFacts, moment: datetime) -> bool:
+    return t.first_action_at is not None and t.first_action_at <= moment
+
+
+def figures(
+    tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None = None
+) -> Figures:
+    """The recap figures for a set of tickets received in one month (`office`: the SLA clock's
+    calendar, for the first-action figure)."""
     answered = [t for t in tickets if t.first_answer_at is not None and t.first_answer_at < cutoff]
     within = [t for t in answered if t.first_answer_at <= t.due_at]  # type: ignore[operator]
     hours = [(t.first_answer_at - t.received_at).total_seconds() / 3600 for t in answered]  # type: ignore[operator]
@@ -135,17 +196,34 @@ def figures(tickets: list[TicketFacts], cutoff: datetime) -> Figures:
         satisfied=yes,
         unsatisfied=no,
         satisfaction_pct=_pct(yes, yes + no),
-        by_channel=dict(sorted(Counter(t.channel for t in tickets).items())),
+        first_action_15_pct=_acted_quickly(tickets, cutoff, office),
+        by_channel=_by_channel(tickets),
     )
 
 
-def compute(tickets: list[TicketFacts], month: str, *, tz: str, now: datetime) -> Recap:
+def _by_channel(tickets: list[TicketFacts]) -> dict[str, int]:
+    """Tickets per `source`: sms, whatsapp, telegram and loket always (0 included), then any other
+    in name order (`SOURCES` has the labels to show)."""
+    counts = Counter(t.source or t.channel for t in tickets)
+    main = {key: counts.pop(key, 0) for key in SOURCES}
+    return main | dict(sorted(counts.items()))
+
+
+def compute(
+    tickets: list[TicketFacts],
+    month: str,
+    *,
+    tz: str,
+    now: datetime,
+    office: OfficeHours | None = None,
+) -> Recap:
     """The recap of a month: overall (ethics included) and per unit (ethics left out)."""
     start, end = month_bounds(month, tz)
     cutoff = min(now, end)
     mine = sorted((t for t in tickets if start <= t.received_at < end), key=lambda t: t.received_at)
     codes = sorted({t.unit_code for t in mine if not t.ethics})
     units = {
-        c: figures([t for t in mine if t.unit_code == c and not t.ethics], cutoff) for c in codes
+        c: figures([t for t in mine if t.unit_code == c and not t.ethics], cutoff, office)
+        for c in codes
     }
-    return Recap(month, start, end, cutoff, figures(mine, cutoff), units, mine)
+    return Recap(month, start, end, cutoff, figures(mine, cutoff, office), units, mine)

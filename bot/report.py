@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from bot.messages import DESK_ID_PREFIX, Direction
 from bot.parsers import mask_phone
-from bot.recap import Figures, Recap, TicketFacts, compute, month_bounds
-from store.models import Contact, Escalation, Ticket, Unit
+from bot.recap import SOURCES, Figures, Recap, TicketFacts, compute, month_bounds, source
+from bot.sla import OfficeHours
+from store.models import AuditLog, Contact, Escalation, Message, StaffUser, Ticket, Unit
 
 LABELS = {
     "received": "Diterima",
@@ -33,19 +37,68 @@ LABELS = {
     "satisfied": "Puas",
     "unsatisfied": "Tidak puas",
     "satisfaction_pct": "Kepuasan (%)",
+    "first_action_15_pct": "Ditangani petugas ≤ 15 menit (%)",
 }
 TICKET_COLUMNS = (
     "number", "unit_code", "channel", "priority", "status", "received_at", "due_at",
     "first_answer_at", "hours_to_answer", "within_sla", "transferred", "reopened", "escalated",
-    "ethics", "satisfied", "phone",
+    "satisfied", "phone",
 )  # fmt: skip
+
+
+def _typed_at_desk() -> Any:
+    """Whether the ticket's first inbound message was typed in at the desk (admin intake): such a
+    ticket came in at the counter or by telephone, whatever gateway its replies go out on."""
+    first = aliased(Message)
+    first_id = (
+        select(func.min(first.id))
+        .where(first.ticket_id == Ticket.id, first.direction == Direction.IN)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return (
+        select(Message.id)
+        .where(Message.id == first_id, col(Message.provider_id).startswith(DESK_ID_PREFIX))
+        .exists()
+    )
+
+
+def _first_staff_action() -> tuple[Any, Any]:
+    """When a staff account first did something on the ticket: an audit line (claim, draft
+    decision, priority, transfer, close, a committee member's OK…) other than typing the complaint
+    in at the desk, which is its receipt; and a message written (a reply, a note)."""
+    staff = select(StaffUser.username)
+    audited = (
+        select(func.min(AuditLog.at))
+        .where(
+            AuditLog.ticket_id == Ticket.id,
+            col(AuditLog.actor).in_(staff),
+            AuditLog.action != "ticket.intake",
+        )
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    written = (
+        select(func.min(Message.created_at))
+        .where(Message.ticket_id == Ticket.id, col(Message.author).in_(staff))
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return audited, written
 
 
 def load_tickets(session: Session, start: datetime, end: datetime) -> list[TicketFacts]:
     """Facts of every ticket received in [start, end), phone numbers masked."""
     escalated = select(Escalation.ticket_id).where(col(Escalation.created_at) < end)
     stmt = (
-        select(Ticket, Unit.code, Contact.phone, col(Ticket.id).in_(escalated))
+        select(
+            Ticket,
+            Unit.code,
+            Contact.phone,
+            col(Ticket.id).in_(escalated),
+            _typed_at_desk(),
+            *_first_staff_action(),
+        )
         .join(Unit, col(Unit.id) == Ticket.unit_id)
         .join(Contact, col(Contact.id) == Ticket.contact_id)
         .where(col(Ticket.received_at) >= start, col(Ticket.received_at) < end)
@@ -68,15 +121,26 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             escalated=bool(esc),
             satisfied=t.satisfied,
             phone=mask_phone(phone or t.address),
+            source=source(t.channel, t.address, from_desk=desk),
+            first_action_at=_earliest(audited, written),
         )
-        for t, code, phone, esc in session.exec(stmt).all()
+        for t, code, phone, esc, desk, audited, written in session.exec(stmt).all()
     ]
 
 
-def monthly(session: Session, month: str, *, tz: str, now: datetime) -> Recap:
-    """The recap of one month (YYYY-MM) from the database."""
+def _earliest(*moments: datetime | None) -> datetime | None:
+    """The earliest of the moments given (aware UTC: the aggregates come back naive)."""
+    known = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments if m is not None]
+    return min(known, default=None)
+
+
+def monthly(
+    session: Session, month: str, *, tz: str, now: datetime, office: OfficeHours | None = None
+) -> Recap:
+    """The recap of one month (YYYY-MM) from the database; `office` is the SLA clock's calendar
+    (`sla.office_hours`), which the first-action figure counts in."""
     start, end = month_bounds(month, tz)
-    return compute(load_tickets(session, start, end), month, tz=tz, now=now)
+    return compute(load_tickets(session, start, end), month, tz=tz, now=now, office=office)
 
 
 def _scope_rows(recap: Recap) -> list[tuple[str, Figures]]:
@@ -86,7 +150,7 @@ def _scope_rows(recap: Recap) -> list[tuple[str, Figures]]:
 def _figure_rows(fig: Figures) -> list[tuple[str, Any]]:
     values = asdict(fig)
     rows = [(label, values[key]) for key, label in LABELS.items()]
-    return rows + [(f"Kanal: {name}", n) for name, n in fig.by_channel.items()]
+    return rows + [(f"Kanal: {SOURCES.get(key, key)}", n) for key, n in fig.by_channel.items()]
 
 
 def _ticket_row(t: TicketFacts, tz: Any) -> list[Any]:
@@ -97,12 +161,19 @@ def _ticket_row(t: TicketFacts, tz: Any) -> list[Any]:
         (t.first_answer_at - t.received_at).total_seconds() / 3600 if t.first_answer_at else None
     )
     within = t.first_answer_at is not None and t.first_answer_at <= t.due_at
-    unit = "(etik)" if t.ethics else t.unit_code  # the unit an ethics complaint names stays hidden
     return [
-        t.number, unit, t.channel, t.priority, t.status, local(t.received_at), local(t.due_at),
-        local(t.first_answer_at), round(hours, 2) if hours is not None else None, within,
-        t.transferred, t.reopened, t.escalated, t.ethics, t.satisfied, t.phone,
+        t.number, t.unit_code, SOURCES.get(t.source, t.channel), t.priority, t.status,
+        local(t.received_at), local(t.due_at), local(t.first_answer_at),
+        round(hours, 2) if hours is not None else None, within,
+        t.transferred, t.reopened, t.escalated, t.satisfied, t.phone,
     ]  # fmt: skip
+
+
+def listed(recap: Recap) -> list[TicketFacts]:
+    """The tickets the files list one by one: ethics complaints are a count only (DESIGN §9), so
+    neither their number, the unit they name nor the citizen's masked phone leave the committee's
+    pages in a file that goes round the units and the Pengarah."""
+    return [t for t in recap.tickets if not t.ethics]
 
 
 def _sheet(ws: Worksheet, title: str, fig: Figures) -> None:
@@ -114,7 +185,7 @@ def _sheet(ws: Worksheet, title: str, fig: Figures) -> None:
 
 
 def write_xlsx(recap: Recap, out: IO[bytes] | str, *, tz: Any) -> None:
-    """One sheet overall, one per unit, one listing every ticket."""
+    """One sheet overall, one per unit, one listing every ticket but the ethics ones (`listed`)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -124,14 +195,14 @@ def write_xlsx(recap: Recap, out: IO[bytes] | str, *, tz: Any) -> None:
         _sheet(wb.create_sheet(code[:31]), f"Rekapitulasi aduan {recap.month} {code}", fig)
     listing = wb.create_sheet("Tiket")
     listing.append(list(TICKET_COLUMNS))
-    for t in recap.tickets:
+    for t in listed(recap):
         listing.append(_ticket_row(t, tz))
     wb.save(out)
 
 
 def summary_csv(recap: Recap) -> str:
     """One row per scope (overall, then each unit), one column per figure."""
-    channels = sorted(recap.overall.by_channel)
+    channels = list(recap.overall.by_channel)  # sms, whatsapp, telegram, loket, then others
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["month", "scope", *LABELS, *(f"channel_{c}" for c in channels)])
@@ -143,10 +214,10 @@ def summary_csv(recap: Recap) -> str:
 
 
 def tickets_csv(recap: Recap, *, tz: Any) -> str:
-    """Every ticket of the month, one row each (phones masked)."""
+    """Every ticket of the month but the ethics ones (`listed`), one row each (phones masked)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(TICKET_COLUMNS)
-    for t in recap.tickets:
+    for t in listed(recap):
         writer.writerow(["" if v is None else v for v in _ticket_row(t, tz)])
     return buf.getvalue()

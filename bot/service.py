@@ -475,7 +475,11 @@ def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:
         address=turn.msg.address,
         received_at=turn.now,
         due_at=sla.due_at(
-            turn.desk.config, received=turn.now, unit_hours=unit.sla_hours, priority=Priority.NORMAL
+            turn.desk.config,
+            received=turn.now,
+            unit_hours=unit.sla_hours,
+            priority=Priority.NORMAL,
+            table=unit.priority_hours,
         ),
         updated_at=turn.now,
     )

@@ -9,6 +9,7 @@ due Monday at 12:00.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -58,11 +59,26 @@ def office_hours(cfg: SlaConfig, tz: str) -> OfficeHours | None:
     )
 
 
-def target(cfg: SlaConfig, unit_hours: float | None, priority: str) -> timedelta:
-    """The time allowed for a first answer: the unit's hours (or the default) times the priority factor."""
+def target(
+    cfg: SlaConfig,
+    unit_hours: float | None,
+    priority: str,
+    table: Mapping[str, float] | None = None,
+) -> timedelta:
+    """The time allowed for a first answer: the hours the unit's priority table sets for this priority
+    (DESIGN §4), else the unit's hours (or the default) times the global priority factor."""
+    if table and table.get(str(priority)):
+        return timedelta(hours=table[str(priority)])
     hours = unit_hours or cfg.default_hours
     factor = asdict(cfg.priority).get(str(priority), 1.0)
     return timedelta(hours=hours * factor)
+
+
+def unit_target(cfg: SlaConfig, unit: Any, priority: str) -> timedelta:
+    """`target` for a unit row (sla_hours and its priority table); None stands for no unit."""
+    if unit is None:
+        return target(cfg, None, priority)
+    return target(cfg, unit.sla_hours, priority, unit.priority_hours)
 
 
 def add(start: datetime, span: timedelta, office: OfficeHours | None) -> datetime:
@@ -115,10 +131,16 @@ def between(start: datetime, stop: datetime, office: OfficeHours | None) -> time
 
 
 def due_at(
-    config: Config, *, received: datetime, unit_hours: float | None, priority: str
+    config: Config,
+    *,
+    received: datetime,
+    unit_hours: float | None,
+    priority: str,
+    table: Mapping[str, float] | None = None,
 ) -> datetime:
-    """When the first answer is due for a complaint received at `received` (service, at receipt)."""
-    span = target(config.sla, unit_hours, priority)
+    """When the first answer is due for a complaint received at `received` (service, at receipt);
+    `table` is the unit's priority table (`target`)."""
+    span = target(config.sla, unit_hours, priority, table)
     due = add(received, span, office_hours(config.sla, config.app.timezone))
     warn_missing_holidays(config.sla, received, due)
     return due
@@ -132,6 +154,14 @@ def retarget(config: Config, *, due: datetime, old: timedelta, new: timedelta) -
     moved = add(due, new - old, office_hours(config.sla, config.app.timezone))
     warn_missing_holidays(config.sla, min(due, moved), max(due, moved))
     return moved
+
+
+def missing_holiday_lists(cfg: SlaConfig, today: date) -> list[int]:
+    """The years the office-hours clock needs a holiday list for and has none (`holidays.missing`);
+    none when the clock runs around the clock or the desk does not use the shipped lists."""
+    if not (cfg.office_hours and cfg.national_holidays):
+        return []
+    return holidays.missing(today)
 
 
 _warned: set[int] = set()

@@ -50,9 +50,7 @@ def transfer(
     old = session.get(Unit, ticket.unit_id)
     before_due = ticket.due_at
     before = {"unit": old.code if old else None, "due_at": before_due.isoformat()}
-    ticket.due_at = _retargeted(
-        desk, ticket, old.sla_hours if old else None, unit.sla_hours, ticket.priority
-    )
+    ticket.due_at = _retargeted(desk, ticket, old, unit, ticket.priority)
     _late_no_more(session, ticket, before_due, now)
     ticket.unit_id = unit.id  # type: ignore[assignment]
     ticket.transferred_count += 1
@@ -95,7 +93,7 @@ def flag_ethics(
 
 
 def _retargeted(
-    desk: Desk, ticket: Ticket, hours: float | None, new_hours: float | None, priority: Priority
+    desk: Desk, ticket: Ticket, unit: Unit | None, new_unit: Unit | None, priority: Priority
 ) -> datetime:
     """The ticket's deadline once its unit's hours or its priority change (clock from receipt).
 
@@ -105,9 +103,9 @@ def _retargeted(
     if ticket.first_answer_at is not None:
         ticket.first_due_at = ticket.first_due_at or ticket.due_at
     cfg = desk.config.sla
-    old = sla.target(cfg, hours, ticket.priority)
+    old = sla.unit_target(cfg, unit, ticket.priority)
     return sla.retarget(
-        desk.config, due=ticket.due_at, old=old, new=sla.target(cfg, new_hours, priority)
+        desk.config, due=ticket.due_at, old=old, new=sla.unit_target(cfg, new_unit, priority)
     )
 
 
@@ -219,8 +217,7 @@ def set_priority(
     """Change how urgent the ticket is; the deadline moves by the change of target (`sla.retarget`)."""
     before = {"priority": ticket.priority.value, "due_at": ticket.due_at.isoformat()}
     unit = session.get(Unit, ticket.unit_id)
-    hours = unit.sla_hours if unit else None
-    before_due, ticket.due_at = ticket.due_at, _retargeted(desk, ticket, hours, hours, priority)
+    before_due, ticket.due_at = ticket.due_at, _retargeted(desk, ticket, unit, unit, priority)
     _late_no_more(session, ticket, before_due, now)
     ticket.priority, ticket.updated_at = priority, now
     repo.audit_ticket(

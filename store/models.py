@@ -58,6 +58,9 @@ class Unit(SQLModel, table=True):
     aliases: list[str] = Field(default_factory=list, sa_type=JSON)
     description: str = ""
     sla_hours: float = 5.0
+    # the unit's priority table (DESIGN §4): hours per priority; a priority left out takes
+    # sla_hours times the [sla.priority] factor (bot.sla.target)
+    priority_hours: dict[str, float] = Field(default_factory=dict, sa_type=JSON)
     questions: list[str] = Field(default_factory=list, sa_type=JSON)
     active: bool = True
 

@@ -155,3 +155,23 @@ def test_report_on_a_new_database(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "0 received" in result.output and out.read_text().startswith("month,")
+
+
+def test_holidays_check_fails_from_december_without_next_years_list(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from bot import cli, holidays
+
+    monkeypatch.setattr(holidays, "years", lambda: [2026])  # as shipped when this was written
+    cfg = tmp_path / "aduan.toml"
+    cfg.write_text('[sla]\noffice_hours = true\nextra_holidays = ["2027-01-01"]\n')
+    env = {"ADUAN_CONFIG": str(cfg)}
+    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
+    ok = CliRunner().invoke(main, ["holidays", "check"], env=env)
+    assert ok.exit_code == 0 and "ok for 2026" in ok.output, ok.output
+    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
+    late = CliRunner().invoke(main, ["holidays", "check"], env=env)
+    assert late.exit_code != 0 and "no holiday list for 2027" in late.output
+    assert "extra_holidays has 1 day(s)" in late.output
+    off = CliRunner().invoke(main, ["holidays", "check"], env={"ADUAN_CONFIG": ""})
+    assert off.exit_code == 0 and "does not use them" in off.output

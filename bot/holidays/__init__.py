@@ -24,3 +24,16 @@ def shipped() -> dict[date, str]:
 def years() -> list[int]:
     """The years a shipped list exists for (`sla.warn_missing_holidays` logs a deadline outside them)."""
     return sorted({d.year for d in shipped()})
+
+
+def needed(today: date) -> list[int]:
+    """The years whose list an office-hours desk needs now: this one, and from 1 December the next
+    (deadlines set in late December already run into January)."""
+    return [today.year, today.year + 1] if today.month == 12 else [today.year]
+
+
+def missing(today: date) -> list[int]:
+    """The `needed` years no shipped file covers: the admin dashboard warns, `aduan holidays check`
+    fails. The official dates (SKB 3 Menteri) are never guessed: an officer adds the year's file."""
+    have = set(years())
+    return [year for year in needed(today) if year not in have]

@@ -74,3 +74,26 @@ def test_sla_page_shows_the_committee_the_breach_of_an_escalated_ticket(
     assert browser.client.get(f"/admin/tickets/{dinkes}").status_code == 200
     page = browser.page("/admin/sla")
     assert dinkes in page and dishub in page
+
+
+def test_a_complaint_typed_in_at_the_desk_counts_as_loket_not_as_its_gateway(browser, dishub):
+    browser.login("admin")
+    form = {
+        "phone": "0813 9999 0000",
+        "unit": "DPUPR",
+        "text": "jalan berlubang di depan pasar",
+        "channel": "simulator",
+        "via": "phone",
+    }
+    assert browser.post("/admin/intake", form).status_code == 303
+    summary = browser.client.get("/admin/recap.csv?month=2026-11").get_data(as_text=True)
+    overall = next(csv.DictReader(io.StringIO(summary)))
+    # the dishub fixture's citizen wrote on the simulator; the desk's intake went out on it too
+    assert (overall["received"], overall["channel_loket"], overall["channel_simulator"]) == (
+        "2",
+        "1",
+        "1",
+    )
+    assert "Loket/telepon" in browser.page("/admin/recap?month=2026-11")
+    # typing the complaint in is its receipt, not the first action on it: nobody acted yet
+    assert overall["first_action_15_pct"] == "0.0"

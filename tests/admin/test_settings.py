@@ -114,3 +114,41 @@ def test_a_refused_account_form_comes_back_as_typed(browser, db):
     assert 'value="pendek"' not in page  # a password is never sent back
     with session_scope(db) as s:
         assert s.exec(select(StaffUser).where(StaffUser.username == "anggota.baru")).first() is None
+
+
+def _dishub_form(**table: str) -> dict[str, str]:
+    form = {"name": "Dinas Perhubungan", "sla_hours": "6", "active": "1"}
+    return {**form, **{f"priority_{p}": hours for p, hours in table.items()}}
+
+
+def test_a_units_priority_table_is_saved_checked_and_shown(browser, db):
+    browser.login("admin")
+    with session_scope(db) as s:
+        dishub = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
+    path = f"/admin/settings/units/{dishub.id}"
+    assert browser.post(path, _dishub_form(urgent="0")).status_code == 400
+    assert browser.post(path, _dishub_form(high="dua")).status_code == 400
+    with session_scope(db) as s:
+        assert s.get(Unit, dishub.id).priority_hours == {}
+    saved = browser.post(path, _dishub_form(urgent="1,5", high="", low="24"))
+    assert saved.status_code == 303
+    with session_scope(db) as s:
+        assert s.get(Unit, dishub.id).priority_hours == {"urgent": 1.5, "low": 24.0}
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "unit.save")).one()
+        assert audit.after["priority_hours"] == {"urgent": 1.5, "low": 24.0}
+    page = browser.page(path)
+    assert 'name="priority_urgent"' in page and 'value="1.5"' in page
+    assert "Perhatian" not in browser.page("/admin/settings")  # 1.5 <= 4.5 <= 6 <= 24
+
+
+def test_a_priority_table_out_of_order_is_saved_with_a_warning(browser, db):
+    browser.login("admin")
+    with session_scope(db) as s:
+        dishub = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
+    path = f"/admin/settings/units/{dishub.id}"
+    # urgent 5 h is slower than high's 6 x 0.75 = 4.5 h from the global factor
+    assert browser.post(path, _dishub_form(urgent="5")).status_code == 303
+    page = browser.page("/admin/settings")
+    assert "Perhatian: tenggat prioritas mendesak lebih lama daripada prioritas tinggi" in page
+    with session_scope(db) as s:
+        assert s.get(Unit, dishub.id).priority_hours == {"urgent": 5.0}

@@ -12,16 +12,18 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
-from bot import digests, report
+from bot import digests, report, sla
 from bot.cli import main
-from bot.messages import TicketStatus
+from bot.config import SlaConfig
+from bot.messages import Direction, TicketStatus
 from bot.recap import TicketFacts, compute, nearest_rank
 from store.db import session_scope
-from store.models import Contact, Escalation, StaffUser, Ticket, Unit
+from store.models import Contact, Escalation, Message, StaffUser, Ticket, Unit
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=WIB)
 PHONE = "+6281298765432"
+SENDERS = ("081234567890", "081234567891", "081234567892")
 # number, unit, channel, received (WIB), hours to the first answer (None: none), extras
 SEED = [
     ("1000001", "DISHUB", "telegram", "2026-10-01 00:30", 1, {"satisfied": True}),
@@ -31,15 +33,16 @@ SEED = [
         "twilio",
         "2026-10-02 10:00",
         2,
-        {"transferred_count": 1, "satisfied": False},
+        {"transferred_count": 1, "satisfied": False, "address": f"whatsapp:{PHONE}"},
     ),
     ("1000003", "DISHUB", "telegram", "2026-10-05 08:00", 6, {"reopened_count": 1}),
     ("1000004", "DISHUB", "kannel", "2026-10-10 13:00", None, {}),
     ("1000005", "DINKES", "telegram", "2026-10-12 09:00", 4, {"satisfied": True, "esc": 1}),
-    ("1000006", "DINKES", "twilio", "2026-10-20 09:00", 10, {"esc": 1}),
+    ("1000006", "DINKES", "whatsapp", "2026-10-20 09:00", 10, {"esc": 1}),
     ("1000007", "DINKES", "twilio", "2026-10-21 09:00", 3, {"ethics": True, "esc": 1}),
-    ("1000008", "DINKES", "twilio", "2026-10-31 23:00", None, {}),
-    ("1000009", "DISHUB", "twilio", "2026-10-31 20:00", 5, {}),  # answered after the month
+    ("1000008", "DINKES", "twilio", "2026-10-31 23:00", None, {"typed": ["intake-1"]}),  # walk-in
+    # answered after the month; the desk typed in a follow-up after the citizen's SMS
+    ("1000009", "DISHUB", "twilio", "2026-10-31 20:00", 5, {"typed": ["SM1", "intake-2"]}),
     ("1000010", "DISHUB", "twilio", "2026-09-30 23:30", 1, {}),  # September (WIB)
     ("1000011", "DINKES", "twilio", "2026-11-01 00:00", 1, {}),  # November
 ]
@@ -56,16 +59,26 @@ def month(staff):
         for number, code, channel, received, hours, extra in SEED:
             extra = dict(extra)
             esc = extra.pop("esc", 0)
+            typed = extra.pop("typed", [])
+            extra.setdefault("address", PHONE)
             at = datetime.fromisoformat(received).replace(tzinfo=WIB)
             answered = at + timedelta(hours=hours) if hours is not None else None
             ticket = Ticket(
                 number=number, contact_id=contact.id, unit_id=units[code], channel=channel,
-                address=PHONE, received_at=at, due_at=at + timedelta(hours=5),
+                received_at=at, due_at=at + timedelta(hours=5),
                 first_answer_at=answered, updated_at=at,
                 status=TicketStatus.ANSWERED if answered else TicketStatus.OPEN, **extra,
             )  # fmt: skip
             s.add(ticket)
             s.flush()
+            for provider_id in typed:  # the inbound messages, first one first
+                s.add(
+                    Message(
+                        ticket_id=ticket.id, direction=Direction.IN, channel=channel,
+                        address=PHONE, provider_id=provider_id, created_at=at,
+                    )
+                )  # fmt: skip
+                s.flush()
             if esc:
                 s.add(
                     Escalation(
@@ -85,7 +98,8 @@ def test_overall_figures_match_the_hand_count(month):
     assert (f.open, f.overdue) == (3, 1)
     assert (f.transferred, f.escalated, f.ethics, f.reopened) == (1, 3, 1, 1)
     assert (f.satisfied, f.unsatisfied, f.satisfaction_pct) == (2, 1, 66.7)
-    assert f.by_channel == {"kannel": 1, "telegram": 3, "twilio": 5}
+    # how each came in: Twilio WA and WhatsApp Cloud together, the desk's intake apart
+    assert f.by_channel == {"sms": 3, "whatsapp": 2, "telegram": 3, "loket": 1}
 
 
 def test_unit_figures_leave_ethics_out(month):
@@ -100,7 +114,7 @@ def test_unit_figures_leave_ethics_out(month):
     )
     assert (dishub.median_hours, dishub.p90_hours, dishub.open, dishub.overdue) == (2, 6, 2, 1)
     assert (dishub.transferred, dishub.reopened, dishub.satisfaction_pct) == (1, 1, 50.0)
-    assert dishub.by_channel == {"kannel": 1, "telegram": 2, "twilio": 2}
+    assert dishub.by_channel == {"sms": 2, "whatsapp": 1, "telegram": 2, "loket": 0}
     assert (dinkes.received, dinkes.answered, dinkes.within_sla, dinkes.within_sla_pct) == (
         3,
         2,
@@ -109,6 +123,7 @@ def test_unit_figures_leave_ethics_out(month):
     )
     assert (dinkes.median_hours, dinkes.p90_hours, dinkes.open, dinkes.overdue) == (7, 10, 1, 0)
     assert (dinkes.escalated, dinkes.ethics, dinkes.satisfaction_pct) == (2, 0, 100.0)
+    assert dinkes.by_channel == {"sms": 0, "whatsapp": 1, "telegram": 1, "loket": 1}
 
 
 def test_running_month_uses_now_as_cutoff():
@@ -152,12 +167,14 @@ def test_xlsx_has_overall_units_and_tickets_without_phones(month, tmp_path):
     assert wb.sheetnames == ["Ringkasan", "DINKES", "DISHUB", "Tiket"]
     overall = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(min_row=3, values_only=True)}
     assert overall["Diterima"] == 9 and overall["Tepat waktu (%)"] == 44.4
-    assert overall["Kanal: twilio"] == 5
+    assert overall["Kanal: SMS"] == 3 and overall["Kanal: Loket/telepon"] == 1
+    assert overall["Dugaan pelanggaran etik"] == 1  # ethics: a count only ...
     rows = list(wb["Tiket"].iter_rows(values_only=True))
-    assert len(rows) == 10 and rows[0][0] == "number"
+    assert len(rows) == 9 and rows[0][0] == "number"
     by_number = {r[0]: r for r in rows[1:]}
-    assert by_number["1000007"][1] == "(etik)"  # the unit an ethics complaint names stays hidden
+    assert "1000007" not in by_number  # ... never listed, so the unit it names stays hidden
     assert by_number["1000001"][5] == datetime(2026, 10, 1, 0, 30)  # local time
+    assert by_number["1000008"][2] == "Loket/telepon" and by_number["1000002"][2] == "WhatsApp"
     cells = [str(c) for ws in wb for r in ws.iter_rows(values_only=True) for c in r]
     assert not any("81298765432" in c or "298765" in c for c in cells)
     assert any(c.startswith("+62") and "*" in c for c in cells)
@@ -168,9 +185,10 @@ def test_csv_summary_and_tickets(month):
         recap = report.monthly(s, "2026-10", tz="Asia/Jakarta", now=NOW)
     rows = list(csv.DictReader(io.StringIO(report.summary_csv(recap))))
     assert [r["scope"] for r in rows] == ["SEMUA", "DINKES", "DISHUB"]
-    assert rows[0]["received"] == "9" and rows[2]["channel_kannel"] == "1"
+    assert rows[0]["received"] == "9" and rows[2]["channel_sms"] == "2"
+    assert rows[0]["channel_loket"] == "1" and rows[0]["ethics"] == "1"
     listing = list(csv.reader(io.StringIO(report.tickets_csv(recap, tz=WIB))))
-    assert len(listing) == 10
+    assert len(listing) == 9 and "1000007" not in {r[0] for r in listing}
 
 
 def test_cli_writes_xlsx_and_csv(month, db_url, tmp_path):
@@ -246,3 +264,52 @@ def test_summary_waits_for_a_head_with_a_phone_and_an_empty_month_says_so(staff,
         "Rekap aduan 2026-10: tidak ada aduan yang diterima bulan ini. Rincian: "
     )
     assert "-%" not in summary.body
+
+
+def test_first_officer_action_within_15_minutes_on_the_sla_clock():
+    def ticket(number: str, received: str, acted: str | None, answered: str | None = None):
+        def at(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text).replace(tzinfo=WIB) if text else None
+
+        return TicketFacts(
+            number=number, unit_code="DISHUB", channel="twilio", priority="normal",
+            status="open", received_at=at(received), due_at=at(received) + timedelta(hours=5),
+            first_answer_at=at(answered), first_action_at=at(acted),
+        )  # fmt: skip
+
+    tickets = [
+        ticket("3000001", "2026-10-05 09:00", "2026-10-05 09:10"),  # claimed in 10 minutes
+        ticket("3000002", "2026-10-05 09:00", "2026-10-05 09:30"),  # too late
+        ticket("3000003", "2026-10-05 09:00", None),  # nobody yet
+        # answered by the bot (auto-send) before anyone acted: needed no officer, left out
+        ticket("3000004", "2026-10-05 09:00", "2026-10-05 11:00", "2026-10-05 09:00"),
+        # Friday 15:55, acted on Monday 08:05: ten minutes of office time, 64 hours of wall time
+        ticket("3000005", "2026-10-09 15:55", "2026-10-12 08:05"),
+    ]
+    wall = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW).overall
+    assert wall.first_action_15_pct == 25.0  # 1 of 4
+    office = sla.office_hours(SlaConfig(office_hours=True), "Asia/Jakarta")
+    counted = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW, office=office).overall
+    assert counted.first_action_15_pct == 50.0  # 2 of 4
+    assert report.LABELS["first_action_15_pct"] == "Ditangani petugas ≤ 15 menit (%)"
+
+
+def test_first_officer_action_comes_from_staff_audit_lines_and_messages(probe, clock):
+    from bot import jobs, tickets
+
+    start = clock()
+    claimed, noted, ignored = (probe.complain(start, sender=s) for s in SENDERS)
+    with session_scope(probe.engine) as s:
+        budi = s.exec(select(StaffUser).where(StaffUser.username == "budi")).one()
+        first = s.exec(select(Ticket).where(Ticket.number == claimed)).one()
+        tickets.claim(s, first, staff_id=budi.id, now=start + timedelta(minutes=14), actor="budi")
+        second = s.exec(select(Ticket).where(Ticket.number == noted)).one()
+        tickets.add_note(s, second, "cek lokasi", now=start + timedelta(minutes=16), actor="budi")
+    with session_scope(probe.engine) as s:  # the scheduler's reminders are no officer's action
+        assert jobs.sla_clock(s, now=start + timedelta(hours=3), desk=probe.desk) == 3
+    with session_scope(probe.engine) as s:
+        recap = report.monthly(s, "2026-11", tz="Asia/Jakarta", now=start + timedelta(hours=4))
+    acted = {t.number: t.first_action_at for t in recap.tickets}
+    assert acted[claimed] == start + timedelta(minutes=14)
+    assert acted[noted] == start + timedelta(minutes=16) and acted[ignored] is None
+    assert recap.overall.first_action_15_pct == 33.3
