@@ -88,9 +88,22 @@ def claim(
                 attempt_at=now,
                 phone_known=_phone_known(session, r),
                 attempt=r.attempts,
+                sent_parts=_sent_parts(session, r),
             )
             for r in rows
         ]
+
+
+def _sent_parts(session: Session, row: Outbox) -> tuple[str, ...]:
+    """The provider ids of the leading parts an earlier attempt sent (SendError.sent): the retry
+    sends only the parts after them. Parts only reserved (Kannel's planned ids) do not count."""
+    stmt = select(OutboxPart).where(OutboxPart.outbox_id == row.id).order_by(col(OutboxPart.part))
+    ids: list[str] = []
+    for part in session.exec(stmt):
+        if part.part != len(ids) + 1 or RANK[part.status] < RANK[OutboxStatus.SENT]:
+            break
+        ids.append(part.provider_id)
+    return tuple(ids)
 
 
 def _allowed(session: Session, row: Outbox) -> bool:
@@ -168,6 +181,8 @@ def _record(
             row.status, row.provider_id, row.sent_at = status, provider_id, now
             row.error = "" if status is OutboxStatus.SENT else row.error
             _save_parts(session, row, part_ids(provider_id), sent=True)
+            if status is OutboxStatus.DELIVERED and not _all_delivered(session, row):
+                row.status = OutboxStatus.SENT  # the receipts were for the parts sent before
             message = session.get(Message, row.message_id)
             if message is not None and provider_id is not None:
                 _set_message_provider_id(session, message, provider_id)
@@ -175,7 +190,11 @@ def _record(
         row.error = str(error)[:500]
         if error.opted_out:
             _opt_out(session, row)
-        if error.permanent or row.attempts >= cfg.max_attempts:
+        if error.sent:  # the leading parts went out: recorded, so the retry sends only the rest
+            row.provider_id = row.provider_id or error.sent[0]
+            _save_parts(session, row, error.sent, sent=True, partial=True)
+        # a part's receipt may already have failed the row while the later parts were being sent
+        if error.permanent or row.attempts >= cfg.max_attempts or row.status is OutboxStatus.FAILED:
             row.status, row.next_attempt_at = OutboxStatus.FAILED, None
         else:
             backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
@@ -216,11 +235,14 @@ def _reserve_provider_id(engine: Engine, channel: Channel, msg: OutboundMessage)
             _save_parts(session, row, part_ids(row.provider_id), sent=False)
 
 
-def _save_parts(session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bool) -> None:
+def _save_parts(
+    session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bool, partial: bool = False
+) -> None:
     """Record each part's provider id of a message sent in parts (a single part needs none: the
-    row's own provider_id is its id). An id already recorded keeps its receipt status; a part sent
+    row's own provider_id is its id; `partial`: the leading parts of a send that failed later, kept
+    even if only one went out). An id already recorded keeps its receipt status; a part sent
     again under a new id (Twilio, after a lease ran out) starts over."""
-    if len(ids) < 2:
+    if len(ids) < 2 and not partial:
         return
     have = {
         p.part: p for p in session.exec(select(OutboxPart).where(OutboxPart.outbox_id == row.id))
@@ -239,6 +261,12 @@ def _save_parts(session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bo
             part.provider_id, part.status, part.error = provider_id, OutboxStatus.PENDING, ""
         if sent and RANK[part.status] < RANK[OutboxStatus.SENT]:
             part.status = OutboxStatus.SENT
+
+
+def _all_delivered(session: Session, row: Outbox) -> bool:
+    """Whether every recorded part of the row was delivered (a row without parts: its own receipt)."""
+    stmt = select(OutboxPart.status).where(OutboxPart.outbox_id == row.id)
+    return all(status is OutboxStatus.DELIVERED for status in session.exec(stmt))
 
 
 def dispatch(
@@ -361,7 +389,8 @@ def _apply_to_part(
             reason = failed.error or "failed"
             row.error = f"part {failed.part}/{len(parts)}: {reason}"[:500]
     elif all(p.status is OutboxStatus.DELIVERED for p in parts):
-        if row.status is not OutboxStatus.DELIVERED:
+        # a row waiting to send its later parts (SendError.sent) is not delivered yet
+        if row.status not in (OutboxStatus.DELIVERED, OutboxStatus.PENDING):
             row.status, row.delivered_at, row.error = OutboxStatus.DELIVERED, now, ""
     if update.opted_out:
         _opt_out(session, row)
