@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot import undelivered
 from bot.channels.base import Channel, SendError, part_ids
 from bot.config import DeliveryConfig
 from bot.messages import Direction, OutboundMessage, OutboxStatus, StatusUpdate
@@ -72,7 +73,7 @@ def claim(
         rows = [
             r
             for r in session.exec(stmt.with_for_update(skip_locked=True))
-            if _allowed(session, r) and not _given_up(r, max_attempts)
+            if _allowed(session, r) and not _given_up(session, r, max_attempts, now)
         ]
         for row in rows:
             row.status = OutboxStatus.SENDING
@@ -121,7 +122,7 @@ def _allowed(session: Session, row: Outbox) -> bool:
     return False
 
 
-def _given_up(row: Outbox, max_attempts: int) -> bool:
+def _given_up(session: Session, row: Outbox, max_attempts: int, now: datetime) -> bool:
     """True (and the row failed) for a row whose lease ran out on its last allowed attempt."""
     if row.status is not OutboxStatus.SENDING or row.attempts < max_attempts:
         return False
@@ -135,6 +136,7 @@ def _given_up(row: Outbox, max_attempts: int) -> bool:
     log.warning(
         "outbox %s failed: lease expired on attempt %s of %s", row.id, row.attempts, max_attempts
     )
+    undelivered.answer_failed(session, row, now=now)
     return True
 
 
@@ -195,6 +197,8 @@ def _record(
             _save_parts(session, row, error.sent, sent=True, partial=True)
         # a part's receipt may already have failed the row while the later parts were being sent
         if error.permanent or row.attempts >= cfg.max_attempts or row.status is OutboxStatus.FAILED:
+            if row.status is not OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
             row.status, row.next_attempt_at = OutboxStatus.FAILED, None
         else:
             backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
@@ -358,6 +362,8 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
                 row.delivered_at, row.error = now, ""
             elif update.error:
                 row.error = update.error[:500]
+            if update.status is OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
         elif update.status is row.status and update.error and not row.error:
             row.error = update.error[:500]
         if update.opted_out:
@@ -385,9 +391,12 @@ def _apply_to_part(
     failed = next((p for p in parts if p.status is OutboxStatus.FAILED), None)
     if failed is not None:
         if row.status is not OutboxStatus.FAILED or not row.error:
+            was = row.status
             row.status = OutboxStatus.FAILED
             reason = failed.error or "failed"
             row.error = f"part {failed.part}/{len(parts)}: {reason}"[:500]
+            if was is not OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
     elif all(p.status is OutboxStatus.DELIVERED for p in parts):
         # a row waiting to send its later parts (SendError.sent) is not delivered yet
         if row.status not in (OutboxStatus.DELIVERED, OutboxStatus.PENDING):
