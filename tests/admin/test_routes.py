@@ -4,13 +4,13 @@ CSRF token, and each role opens only what it should. A new route fails the compl
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from admin import ID
 from store.db import session_scope
-from store.models import Answer, StaffUser, Unit
+from store.models import Answer, Message, StaffUser, Ticket, Unit
 
-# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held}) -> who may open it
+# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held} {message}) -> who may open it
 ALL, DESK, ADMIN = ("admin", "petugas", "komite"), ("admin", "petugas"), ("admin",)
 OVERSIGHT = ("admin", "komite")
 ROUTES = [
@@ -29,6 +29,7 @@ ROUTES = [
     ("POST", "/admin/tickets/{dishub}/reopen", DESK),
     ("POST", "/admin/tickets/{dishub}/priority", DESK),
     ("POST", "/admin/tickets/{dishub}/note", DESK),
+    ("POST", "/admin/tickets/{dishub}/messages/{message}/resend", DESK),
     ("GET", "/admin/library", DESK),
     ("GET", "/admin/library/new", DESK),
     ("POST", "/admin/library/new", DESK),
@@ -69,6 +70,10 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
         answer = s.exec(select(Answer).join(Unit).where(Unit.code == "DISHUB")).first()
         unit = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
         staff = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        reply = s.exec(
+            select(Message).where(Message.ticket_id == ticket.id).order_by(col(Message.id).desc())
+        ).first()
         return {
             "dishub": dishub,
             "draft": pending_draft,
@@ -76,6 +81,7 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
             "unit": unit.id,
             "staff": staff.id,
             "held": 1,  # an inbox row id (none is set aside here: a retry changes nothing)
+            "message": reply.id,  # the bot's receipt, sent: a resend changes nothing
         }
 
 
@@ -95,6 +101,7 @@ def test_the_table_lists_every_admin_route(app):
             .replace("{unit}", f"<{ID}:unit_id>")
             .replace("{staff}", f"<{ID}:user_id>")
             .replace("{held}", f"<{ID}:row_id>")
+            .replace("{message}", f"<{ID}:message_id>")
             .replace("export.csv", "export.<fmt>")
             .replace("templates/id/answer", "templates/<lang>/<key>"),
         )
@@ -190,15 +197,16 @@ def test_an_id_too_long_for_the_database_is_not_found(browser, ids):
     (SQLite) or a DataError (PostgreSQL) surfacing as a 500."""
     browser.login("admin")
     huge = "9" * 25
-    filled = {**ids, **dict.fromkeys(("draft", "answer", "unit", "staff", "held"), huge)}
+    keys = ("draft", "answer", "unit", "staff", "held", "message")
+    filled = {**ids, **dict.fromkeys(keys, huge)}
     checked = 0
     for method, path, _who in ROUTES:
-        if not any(f"{{{k}}}" in path for k in ("draft", "answer", "unit", "staff", "held")):
+        if not any(f"{{{k}}}" in path for k in keys):
             continue
         url = path.format(**filled)
         resp = browser.post(url, {"body": "x"}) if method == "POST" else browser.client.get(url)
         assert resp.status_code == 404, (method, path, resp.status_code)
         checked += 1
-    assert checked == 10
+    assert checked == 11
     page = browser.page(f"/admin/?page={huge}")  # past the last page: empty, not a 500
     assert "Tidak ada tiket." in page
