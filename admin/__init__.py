@@ -16,6 +16,7 @@ bp = Blueprint(
 # The modules attach their routes, guards and the record_once setup to `bp`.
 from admin import (  # noqa: E402,F401
     actions,
+    attachments,
     auth,
     dashboard,
     held,

@@ -186,6 +186,43 @@ EN = {
         "Ticket %(number)s was transferred to %(unit)s; the citizen was not told, having asked "
         "to stop receiving messages (STOP)."
     ),
+    "Alasan (boleh kosong)": "Reason (optional)",
+    "Alasan (dikirim ke warga)": "Reason (sent to the citizen)",
+    "tanpa pemberitahuan (duplikat/spam)": "without notice (duplicate/spam)",
+    "tanpa pemberitahuan ke warga": "citizen not told",
+    "Tiket ini belum dijawab: warga menerima alasan penutupan.": (
+        "This ticket has no answer yet: the citizen is sent the reason for closing it."
+    ),
+    "Tuliskan alasan membuka kembali tiket.": "Write why the ticket is reopened.",
+    "Tiket ini belum dijawab: tuliskan alasan penutupan. Alasan itu dikirim ke warga, kecuali "
+    'Anda mencentang "tanpa pemberitahuan".': (
+        "This ticket has no answer yet: write why it is closed. The reason is sent to the citizen "
+        'unless you tick "without notice".'
+    ),
+    "Tiket %(number)s diselesaikan dan ditutup.": "Ticket %(number)s was resolved and closed.",
+    "Tiket %(number)s ditutup; warga diberi tahu alasannya.": (
+        "Ticket %(number)s was closed; the citizen was told the reason."
+    ),
+    "Tiket %(number)s ditutup; warga tidak diberi tahu karena sudah meminta berhenti menerima "
+    "pesan (STOP).": (
+        "Ticket %(number)s was closed; the citizen was not told, having asked to stop receiving "
+        "messages (STOP)."
+    ),
+    "Tiket %(number)s ditutup tanpa pemberitahuan ke warga.": (
+        "Ticket %(number)s was closed without telling the citizen."
+    ),
+    "Foto": "Photo",
+    "Dokumen": "Document",
+    "Lokasi": "Location",
+    "Kontak": "Contact",
+    "Berkas": "File",
+    "Unduh": "Download",
+    "berkas tidak dibuka untuk petugas pada tiket rahasia": (
+        "file not opened to officers on a confidential ticket"
+    ),
+    "berkas ada di penyedia (%(channel)s), tidak diunduh Aduan": (
+        "file held by the provider (%(channel)s), not downloaded by Aduan"
+    ),
     "Pengiriman": "Delivery",
     "antri": "queued",
     "terkirim": "sent",

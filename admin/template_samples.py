@@ -52,6 +52,11 @@ def samples(now: datetime) -> dict[str, dict[str, Any]]:
         "opted_out": {},
         "opted_in": {},
         "too_long": {"limit": 1600},
+        "closed_unanswered": {
+            "ticket": TICKET,
+            "unit_code": "DISHUB",
+            "reason": "lampu sudah menyala saat petugas datang",
+        },
         "transferred": {
             "ticket": TICKET,
             "unit_code": "DPUPR",

@@ -34,6 +34,19 @@ TRANSFERRED_HELD = (
 )
 
 
+CLOSE_NEEDS_REASON = (
+    "Tiket ini belum dijawab: tuliskan alasan penutupan. Alasan itu dikirim ke warga, kecuali "
+    'Anda mencentang "tanpa pemberitahuan".'
+)
+CLOSED = "Tiket %(number)s diselesaikan dan ditutup."
+CLOSED_TOLD = "Tiket %(number)s ditutup; warga diberi tahu alasannya."
+CLOSED_TOLD_HELD = (
+    "Tiket %(number)s ditutup; warga tidak diberi tahu karena sudah meminta berhenti menerima "
+    "pesan (STOP)."
+)
+CLOSED_SILENT = "Tiket %(number)s ditutup tanpa pemberitahuan ke warga."
+
+
 def _field(name: str, limit: int = REASON_MAX) -> str:
     return request.form.get(name, "").replace("\r\n", "\n").strip()[:limit]
 
@@ -89,40 +102,64 @@ def escalate(number: str) -> ResponseReturnValue:
 
 @bp.post("/tickets/<number>/close")
 def close(number: str) -> ResponseReturnValue:
-    """Resolve and close."""
-    rt = runtime()
+    """Resolve and close. A ticket still awaiting its answer needs a reason, and the citizen is told
+    it unless the officer ticks "tanpa pemberitahuan" (a duplicate or spam)."""
+    rt, reason, silent = runtime(), _field("reason"), request.form.get("silent") == "1"
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, f"Tiket {number} sudah ditutup.", "info")
-        tickets.close(db, ticket, now=rt.now(), actor=me().username, reason=_field("reason"))
-    return _back(number, f"Tiket {number} diselesaikan dan ditutup.")
+        unanswered = tickets.awaits_answer(ticket)
+        if unanswered and not reason:
+            return _back(number, tr(CLOSE_NEEDS_REASON), "error")
+        notice = tickets.close(
+            db,
+            ticket,
+            now=rt.now(),
+            desk=rt.desk,
+            actor=me().username,
+            reason=reason,
+            tell=not silent,
+        )
+        held = notice is not None and queries.held_back(db, notice)
+    if notice is None:
+        said = CLOSED_SILENT if unanswered else CLOSED
+    else:
+        rt.kick_delivery()
+        said = CLOSED_TOLD_HELD if held else CLOSED_TOLD
+    return _back(number, tr(said) % {"number": number}, "info" if held else "ok")
 
 
 @bp.post("/tickets/<number>/reopen")
 def reopen(number: str) -> ResponseReturnValue:
-    """Open a resolved or closed ticket again."""
-    rt = runtime()
+    """Open a resolved or closed ticket again; why is required (DESIGN §4: who, when and why)."""
+    rt, reason = runtime(), _field("reason")
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if ticket.status is TicketStatus.OPEN:
             return _back(number, f"Tiket {number} masih terbuka.", "info")
-        tickets.reopen(
-            db, ticket, now=rt.now(), desk=rt.desk, actor=me().username, reason=_field("reason")
-        )
+        if not reason:
+            return _back(number, tr("Tuliskan alasan membuka kembali tiket."), "error")
+        tickets.reopen(db, ticket, now=rt.now(), desk=rt.desk, actor=me().username, reason=reason)
     return _back(number, f"Tiket {number} dibuka kembali.")
 
 
 @bp.post("/tickets/<number>/priority")
 def priority(number: str) -> ResponseReturnValue:
-    """Change the ticket's priority."""
-    rt, value = runtime(), _field("priority", 10)
+    """Change the ticket's priority, with an optional reason (the deadline moves with it)."""
+    rt, value, reason = runtime(), _field("priority", 10), _field("reason")
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if value not in set(Priority):
             return _back(number, "Prioritas tidak dikenal.", "error")
         tickets.set_priority(
-            db, ticket, Priority(value), now=rt.now(), desk=rt.desk, actor=me().username
+            db,
+            ticket,
+            Priority(value),
+            now=rt.now(),
+            desk=rt.desk,
+            actor=me().username,
+            reason=reason,
         )
     return _back(number, f"Prioritas tiket {number} diubah.")
 

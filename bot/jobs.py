@@ -144,5 +144,10 @@ def _close(
         days=days,
     )
     tickets.close(
-        session, ticket, now=now, actor=ACTOR, reason=f"no reply from the citizen in {days} days"
+        session,
+        ticket,
+        now=now,
+        desk=desk,
+        actor=ACTOR,
+        reason=f"no reply from the citizen in {days} days",
     )

@@ -106,12 +106,36 @@ def _late_no_more(session: Session, ticket: Ticket, before_due: datetime, now: d
         repo.forget(session, sla.breach_key(ticket))
 
 
-def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason: str = "") -> None:
-    """Resolve and close: nothing more is expected on this ticket (an SLA-breach escalation ends)."""
+def awaits_answer(ticket: Ticket) -> bool:
+    """Whether the citizen is still waiting for an answer: never answered, or reopened and not
+    answered since. Closing such a ticket needs a reason, and the citizen is told it."""
+    return ticket.status is TicketStatus.OPEN
+
+
+def close(
+    session: Session,
+    ticket: Ticket,
+    *,
+    now: datetime,
+    desk: Desk,
+    actor: str,
+    reason: str = "",
+    tell: bool = True,
+) -> Message | None:
+    """Resolve and close: nothing more is expected on this ticket (an SLA-breach escalation ends).
+
+    A ticket closed while the citizen still awaits an answer is not closed silently: they get the
+    officer's reason (`closed_unanswered`), unless `tell` is off (a duplicate or spam). The notice is
+    returned; None when none was queued."""
+    unanswered = awaits_answer(ticket)
+    told = unanswered and tell
     before = {"status": ticket.status.value}
     ticket.status = TicketStatus.CLOSED
     ticket.resolved_at = ticket.resolved_at or now
     ticket.closed_at = ticket.updated_at = now
+    after: dict[str, object] = {"status": "closed"}
+    if unanswered:
+        after["citizen_told"] = told
     repo.audit_ticket(
         session,
         ticket,
@@ -119,10 +143,23 @@ def close(session: Session, ticket: Ticket, *, now: datetime, actor: str, reason
         actor=actor,
         now=now,
         before=before,
-        after={"status": "closed"},
+        after=after,
         reason=reason,
     )
     committee.resolve_breach(session, ticket, now=now, actor=actor, why="closed")
+    if not told:
+        return None
+    unit = session.get(Unit, ticket.unit_id)
+    return _tell(
+        session,
+        ticket,
+        desk,
+        "closed_unanswered",
+        now=now,
+        actor=actor,
+        unit_code=unit.code if unit else "",
+        reason=reason.rstrip(". "),  # the template ends the sentence
+    )
 
 
 def reopen(
@@ -157,7 +194,14 @@ def reopen(
 
 
 def set_priority(
-    session: Session, ticket: Ticket, priority: Priority, *, now: datetime, desk: Desk, actor: str
+    session: Session,
+    ticket: Ticket,
+    priority: Priority,
+    *,
+    now: datetime,
+    desk: Desk,
+    actor: str,
+    reason: str = "",
 ) -> None:
     """Change how urgent the ticket is; the deadline moves by the change of target (`sla.retarget`)."""
     before = {"priority": ticket.priority.value, "due_at": ticket.due_at.isoformat()}
@@ -174,6 +218,7 @@ def set_priority(
         now=now,
         before=before,
         after={"priority": priority.value, "due_at": ticket.due_at.isoformat()},
+        reason=reason,
     )
 
 

@@ -64,7 +64,7 @@ def test_close_reopen_priority_claim_and_note_are_recorded(seeded, desk, clock, 
         tickets.claim(s, ticket, staff_id=2, now=now, actor="petugas")
         tickets.set_priority(s, ticket, Priority.URGENT, now=now, desk=desk, actor="petugas")
         note = tickets.add_note(s, ticket, "cek lokasi besok", now=now, actor="petugas")
-        tickets.close(s, ticket, now=now, actor="petugas", reason="selesai")
+        tickets.close(s, ticket, now=now, desk=desk, actor="petugas", reason="selesai")
         assert ticket.status is TicketStatus.CLOSED and ticket.closed_at == now
         tickets.reopen(s, ticket, now=now, desk=desk, actor="petugas", reason="masih mati")
     with session_scope(seeded) as s:
@@ -88,3 +88,38 @@ def test_a_reply_stops_the_clock(seeded, desk, clock, number):
         sent = tickets.reply(s, ticket, "Sudah diperbaiki.", now=later, desk=desk, actor="petugas")
         assert "Sudah diperbaiki." in sent.body
         assert ticket.status is TicketStatus.ANSWERED and ticket.first_answer_at == later
+
+
+def _notices(s, ticket: Ticket) -> list[str]:
+    stmt = select(Message).where(
+        Message.ticket_id == ticket.id,
+        Message.direction == Direction.OUT,
+        Message.author == "petugas",
+    )
+    return [m.body for m in s.exec(stmt)]
+
+
+@pytest.mark.parametrize("tell", [True, False], ids=["told", "duplicate"])
+def test_closing_an_unanswered_ticket_tells_the_citizen_why_unless_told_not_to(
+    seeded, desk, clock, number, tell
+):
+    with session_scope(seeded) as s:
+        ticket = repo.ticket_by_number(s, number)
+        notice = tickets.close(
+            s, ticket, now=clock(), desk=desk, actor="petugas", reason="sudah menyala", tell=tell
+        )
+        assert (notice is not None) is tell
+        assert _audit(s, ticket, "ticket.close").after["citizen_told"] is tell
+        expected = [
+            f"Aduan {number} (DISHUB) ditutup oleh petugas tanpa jawaban. Alasan: sudah "
+            "menyala. Jika masalah belum selesai, kirim lagi DISHUB #isi aduan."
+        ]
+        assert _notices(s, ticket) == (expected if tell else [])
+
+
+def test_closing_an_answered_ticket_sends_nothing_more(seeded, desk, clock, number):
+    with session_scope(seeded) as s:
+        ticket = repo.ticket_by_number(s, number)
+        tickets.reply(s, ticket, "Sudah diperbaiki.", now=clock(), desk=desk, actor="petugas")
+        notice = tickets.close(s, ticket, now=clock(), desk=desk, actor="petugas")
+        assert notice is None and len(_notices(s, ticket)) == 1

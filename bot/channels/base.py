@@ -9,6 +9,12 @@ from typing import Protocol
 from bot.messages import InboundMessage, OutboundMessage, StatusUpdate
 
 
+def media_kind(content_type: str) -> str:
+    """A file's kind on a ticket (image, audio, video, document) from its MIME type."""
+    major = content_type.split("/", 1)[0]
+    return major if major in ("image", "audio", "video") else "document"
+
+
 @dataclass(frozen=True)
 class WebhookRequest:
     """What the webhook blueprint hands an adapter: never a Flask object."""

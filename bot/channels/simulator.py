@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from bot.channels.base import Rejected, WebhookRequest, WebhookResponse
-from bot.messages import InboundMessage, OutboundMessage, StatusUpdate
+from bot.channels.base import Rejected, WebhookRequest, WebhookResponse, media_kind
+from bot.messages import InboundMessage, Media, OutboundMessage, StatusUpdate
 from bot.parsers.phone import PhoneError, normalize_phone
+
+MAX_FILES = 5
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the file is kept in the message row: small, like a phone photo
 
 
 class Simulator:
@@ -19,7 +25,8 @@ class Simulator:
         """Nothing to verify: the simulator is enabled only by config, for trying Aduan locally."""
 
     def parse_inbound(self, req: WebhookRequest) -> list[InboundMessage]:
-        """`{"from": "0812...", "text": "...", "id": optional}`; the phone becomes E.164."""
+        """`{"from": "0812...", "text": "...", "id": optional, "media": optional}`; the phone
+        becomes E.164. `media` is a list of `{"name", "content_type", "data": base64}`."""
         try:
             payload = json.loads(req.body or b"null")
         except (ValueError, UnicodeDecodeError) as exc:
@@ -38,7 +45,8 @@ class Simulator:
         except PhoneError as exc:
             raise Rejected(f"'from' is not a valid phone number: {exc}") from exc
         provider_id = str(msg_id) if msg_id is not None else None
-        return [InboundMessage(self.name, phone, text, provider_id, phone=phone)]
+        media = _media(payload.get("media", []))
+        return [InboundMessage(self.name, phone, text, provider_id, phone=phone, media=media)]
 
     def parse_status(self, req: WebhookRequest) -> list[StatusUpdate]:
         return []
@@ -51,3 +59,27 @@ class Simulator:
     def send(self, msg: OutboundMessage) -> str:
         """Later messages (approved answers) are read from the database by the simulator page."""
         return f"sim-{msg.outbox_id}"
+
+
+def _media(items: Any) -> tuple[Media, ...]:
+    """Attached files, kept whole with the message: the simulator has no provider to fetch them from
+    later, so the admin's download can be tried end to end."""
+    if not isinstance(items, list) or len(items) > MAX_FILES:
+        raise Rejected(f"'media' must be a list of at most {MAX_FILES} files")
+    return tuple(_file(item) for item in items)
+
+
+def _file(item: Any) -> Media:
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(k), str) for k in ("name", "content_type", "data")
+    ):
+        raise Rejected("each file needs 'name', 'content_type' and base64 'data' strings")
+    try:
+        data = base64.b64decode(item["data"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Rejected("'data' is not base64") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected(f"a file may be at most {MAX_FILE_BYTES} bytes")
+    content_type = item["content_type"][:100]
+    extra = {"filename": item["name"][:200], "size": str(len(data)), "data": item["data"]}
+    return Media(media_kind(content_type), content_type=content_type, extra=extra)

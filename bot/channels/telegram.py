@@ -99,9 +99,11 @@ class Telegram:
         message = update.message
         if message is None:
             raise Ignored("no new message in the update")
+        # python-telegram-bot checks neither presence nor types: a signed but odd Update is malformed
+        if message.chat is None or not isinstance(message.chat.id, int):
+            raise Rejected("malformed Update: message without a chat id")
         if message.chat.type != "private":
             raise Ignored("not a private chat")
-        # python-telegram-bot does not check field types: a signed but odd Update is malformed
         if not all(isinstance(v, str | None) for v in (message.text, message.caption)):
             raise Rejected("malformed Update: text or caption is not a string")
         sender = message.from_user
@@ -196,22 +198,20 @@ def _own_phone(message: Message) -> str | None:
 
 
 def _media(message: Message) -> tuple[Media, ...]:
-    """Photos, documents, audio, video and locations; files are kept as Telegram file ids."""
+    """Photos, documents, audio, video and locations; files are kept as Telegram file ids (with
+    the file's name and size when Telegram gives them, for the ticket page)."""
     media = []
     if message.photo:
         biggest = message.photo[-1]
-        media.append(
-            Media("image", content_type="image/jpeg", extra={"file_id": str(biggest.file_id)})
-        )
+        media.append(Media("image", content_type="image/jpeg", extra=_file(biggest)))
     for kind, item in (
         ("document", message.document),
         ("audio", message.audio or message.voice),
         ("video", message.video),
     ):
         if item is not None:
-            extra = {"file_id": str(item.file_id)}
             mime = getattr(item, "mime_type", "") or ""
-            media.append(Media(kind, content_type=str(mime), extra=extra))
+            media.append(Media(kind, content_type=str(mime), extra=_file(item)))
     if message.location is not None:
         loc = message.location
         media.append(
@@ -220,3 +220,14 @@ def _media(message: Message) -> tuple[Media, ...]:
             )
         )
     return tuple(media)
+
+
+def _file(item: Any) -> dict[str, str]:
+    """The file id, and the name and size in bytes where Telegram sends them."""
+    extra = {"file_id": str(item.file_id)}
+    name, size = getattr(item, "file_name", None), getattr(item, "file_size", None)
+    if isinstance(name, str) and name:
+        extra["filename"] = name
+    if isinstance(size, int) and size >= 0:
+        extra["size"] = str(size)
+    return extra

@@ -207,8 +207,8 @@ def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pendi
         ("priority", {"priority": "urgent"}),
         ("note", {"body": "cek ke lapangan, jangan dikirim"}),
         ("escalate", {"reason": "dugaan pungli"}),
-        ("close", {}),
-        ("reopen", {}),
+        ("close", {"reason": "sudah diperbaiki di lapangan"}),
+        ("reopen", {"reason": "warga menelepon: masih mati"}),
     ]:
         assert browser.post(f"/admin/tickets/{number}/{path}", data).status_code == 303, path
     assert (
@@ -430,3 +430,77 @@ def test_a_refused_library_form_keeps_its_unit(browser, db):
     html = resp.get_data(as_text=True)
     assert '<option value="DISHUB" selected>' in html
     assert 'value="a; b"' in html and ">Teks</textarea>" in html
+
+
+def _close_row(db, number: str) -> AuditLog:
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        return s.exec(
+            select(AuditLog).where(
+                AuditLog.ticket_id == ticket.id, AuditLog.action == "ticket.close"
+            )
+        ).one()
+
+
+def test_closing_an_unanswered_ticket_needs_a_reason_and_tells_the_citizen(browser, db, dishub):
+    browser.login("petugas")
+    html = browser.page(f"/admin/tickets/{dishub}")
+    assert 'name="silent"' in html and "Alasan (dikirim ke warga)" in html
+    refused = browser.post(f"/admin/tickets/{dishub}/close", {"reason": "  "})
+    assert refused.status_code == 303
+    assert "tuliskan alasan penutupan" in browser.page(f"/admin/tickets/{dishub}")
+    with session_scope(db) as s:
+        assert s.exec(select(Ticket).where(Ticket.number == dishub)).one().status == "open"
+    browser.post(f"/admin/tickets/{dishub}/close", {"reason": "lampu sudah menyala."})
+    told = [b for b in citizen_sees(browser) if "ditutup oleh petugas" in b]
+    assert told == [
+        f"Aduan {dishub} (DISHUB) ditutup oleh petugas tanpa jawaban. Alasan: lampu sudah "
+        "menyala. Jika masalah belum selesai, kirim lagi DISHUB #isi aduan."
+    ]
+    html = browser.page(f"/admin/tickets/{dishub}")
+    assert "warga diberi tahu alasannya" in html and "“lampu sudah menyala.”" in html
+    row = _close_row(db, dishub)
+    assert row.reason == "lampu sudah menyala." and row.after["citizen_told"] is True
+
+
+def test_a_duplicate_is_closed_without_notice_when_the_officer_says_so(browser, db, dishub):
+    browser.login("petugas")
+    before = citizen_sees(browser)
+    browser.post(f"/admin/tickets/{dishub}/close", {"reason": "duplikat 1234567", "silent": "1"})
+    assert citizen_sees(browser) == before
+    html = browser.page(f"/admin/tickets/{dishub}")
+    assert "ditutup tanpa pemberitahuan ke warga" in html
+    assert "“duplikat 1234567” · tanpa pemberitahuan ke warga" in html
+    assert _close_row(db, dishub).after["citizen_told"] is False
+
+
+def test_an_answered_ticket_closes_without_reason_or_notice(browser, db, dishub):
+    browser.login("petugas")
+    browser.post(f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki."})
+    before = citizen_sees(browser)
+    browser.post(f"/admin/tickets/{dishub}/close", {})
+    assert citizen_sees(browser) == before
+    row = _close_row(db, dishub)
+    assert row.reason == "" and "citizen_told" not in row.after
+
+
+def test_reopen_needs_a_reason_and_priority_keeps_one(browser, db, dishub):
+    browser.login("petugas")
+    browser.post(f"/admin/tickets/{dishub}/close", {"reason": "x", "silent": "1"})
+    browser.post(f"/admin/tickets/{dishub}/reopen", {})
+    assert "Tuliskan alasan membuka kembali tiket." in browser.page(f"/admin/tickets/{dishub}")
+    browser.post(f"/admin/tickets/{dishub}/reopen", {"reason": "warga datang lagi"})
+    browser.post(
+        f"/admin/tickets/{dishub}/priority", {"priority": "high", "reason": "dekat sekolah"}
+    )
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        assert ticket.status == "open" and ticket.priority == "high"
+        reasons = {
+            row.action: row.reason
+            for row in s.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id))
+        }
+    assert reasons["ticket.reopen"] == "warga datang lagi"
+    assert reasons["ticket.priority"] == "dekat sekolah"
+    html = browser.page(f"/admin/tickets/{dishub}")
+    assert "“warga datang lagi”" in html and "“dekat sekolah”" in html

@@ -129,7 +129,12 @@ def _matches(row: Message, want: dict[str, Any]) -> bool:
     got = {"text": row.body, "address": row.address, "phone": None, "media": row.media}
     for key, value in want.items():
         if key == "media":
-            if [m["kind"] for m in row.media] != [m["kind"] for m in value]:
+            # each expected attachment's keys must match; other stored keys are not compared
+            if len(row.media) != len(value) or not all(
+                got_m.get(k) == v
+                for got_m, want_m in zip(row.media, value, strict=True)
+                for k, v in want_m.items()
+            ):
                 return False
         elif key == "phone":
             continue  # checked through the contact below

@@ -336,6 +336,8 @@ TG_MSG = {"message_id": 1, "date": 1700000000, "chat": {"id": 42, "type": "priva
         ("telegram", "/webhooks/telegram", {"update_id": 1, "edited_message": {**TG_MSG, "date": -(10**20)}}, 400),
         ("telegram", "/webhooks/telegram", {"update_id": 1, "message": {**TG_MSG, "text": 5}}, 400),
         ("telegram", "/webhooks/telegram", {"update_id": 1, "message": {**TG_MSG, "caption": [1], "text": None}}, 400),
+        ("telegram", "/webhooks/telegram", {"update_id": 1, "message": {"message_id": 1, "date": 1700000000}}, 400),
+        ("telegram", "/webhooks/telegram", {"update_id": 1, "message": {**TG_MSG, "chat": {"id": "42", "type": "private"}}}, 400),
         ("kannel", "/webhooks/kannel/status", {"id": "kannel-1", "type": "²"}, 400),
         ("kannel", "/webhooks/kannel/status", {"id": "kannel-1", "type": "9" * 5000}, 400),
         ("twilio", "/webhooks/twilio", {"MessageSid": "SM1", "From": "+6281234567890", "NumMedia": "100000000"}, 400),

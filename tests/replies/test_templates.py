@@ -73,6 +73,11 @@ SAMPLES: dict[str, dict[str, object]] = {
     "opted_out": {},
     "opted_in": {},
     "language_set": {},
+    "closed_unanswered": {
+        "ticket": "4827193",
+        "unit_code": "DISHUB",
+        "reason": "lampu sudah menyala saat petugas datang",
+    },
     "too_long": {"limit": 1000},
     "auto_closed": {"ticket": "4827193", "unit_code": "DISHUB", "days": 3},
     "rate_limited": {},
@@ -142,6 +147,7 @@ BUDGET = {
     "language_set": 1,
     "too_long": 1,
     "auto_closed": 1,
+    "closed_unanswered": 2,  # the officer's reason (up to 300 characters) may add more
     "rate_limited": 2,
     "suggest_unit": 2,  # grows with the unit list
     "choose_unit": 2,

@@ -68,7 +68,7 @@ def test_closing_ends_an_acknowledged_breach_escalation(probe, clock):
     number, late = breached(probe, clock())
     with session_scope(probe.engine) as s:
         s.exec(select(Escalation)).one().acknowledged_at = late
-    act(probe, number, tickets.close, now=late, actor="budi", reason="dobel")
+    act(probe, number, tickets.close, now=late, desk=probe.desk, actor="budi", reason="dobel")
     (esc,) = probe.escalations()
     assert esc.closed_at == late and probe.audits("escalation.resolve")[0].reason == "closed"
 
@@ -153,7 +153,7 @@ def test_the_citizens_yes_to_a_later_answer_ends_their_no_but_an_officers_close_
     other = probe.complain(start, "DINKES #antrean puskesmas lama sekali")
     act(probe, other, tickets.reply, "Sudah.", now=answered, desk=probe.desk, actor="budi")
     citizen(probe, "TIDAK", answered + timedelta(hours=1))
-    act(probe, other, tickets.close, now=again, actor="budi", reason="selesai")
+    act(probe, other, tickets.close, now=again, desk=probe.desk, actor="budi", reason="selesai")
     still = [e for e in probe.escalations() if e.closed_at is None]
     assert [e.reason for e in still] == ["citizen_no"]
 
@@ -204,7 +204,7 @@ def test_an_officer_reopen_also_gives_a_new_deadline(probe, clock):
 def test_reopening_a_ticket_closed_unanswered_keeps_its_deadline(probe, clock):
     start = clock()
     number = probe.complain(start)
-    act(probe, number, tickets.close, now=start, actor="budi")
+    act(probe, number, tickets.close, now=start, desk=probe.desk, actor="budi")
     act(probe, number, tickets.reopen, now=start + timedelta(days=1), desk=probe.desk, actor="budi")
     t = probe.ticket(number)
     assert t.due_at == start + timedelta(hours=5) and t.first_due_at is None

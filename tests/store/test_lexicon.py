@@ -61,11 +61,16 @@ def test_an_ethics_complaint_gets_no_draft(seeded, desk, clock):
         assert s.exec(select(Draft)).all() == []
 
 
-def test_a_follow_up_can_flag_an_open_ticket(seeded, desk, clock):
+def test_a_follow_up_naming_a_breach_goes_to_the_committee_on_its_own_ticket(seeded, desk, clock):
+    """The follow-up is screened; it opens an ethics ticket on the same unit, and the lamp
+    complaint stays the unit's (flagging the open ticket would hide it from DISHUB)."""
     _, ticket = _file(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati")
     assert not ticket.ethics
-    out, again = _file(seeded, desk, clock, "tukang parkirnya minta uang rokok juga")
-    assert out.keys == ("ack_ethics",) and again.id == ticket.id and again.ethics
+    out, ethics = _file(seeded, desk, clock, "tukang parkirnya minta uang rokok juga")
+    assert out.keys == ("ack_ethics",) and ethics.ethics
+    assert ethics.id != ticket.id and ethics.unit_id == ticket.unit_id
+    with session_scope(seeded) as s:
+        assert not s.get(Ticket, ticket.id).ethics
 
 
 def test_seeding_defaults_adds_only_what_is_missing(engine, clock):

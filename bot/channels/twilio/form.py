@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.channels.base import Rejected
+from bot.channels.base import Rejected, media_kind
 from bot.messages import Media
 from bot.parsers import PhoneError, normalize_phone
 
@@ -34,15 +34,10 @@ def media(form: Mapping[str, str]) -> tuple[Media, ...]:
         raise Rejected(f"NumMedia must be 0 to {MAX_MEDIA}")
     for i in range(count):
         kind_type = form.get(f"MediaContentType{i}", "")
-        found.append(Media(_kind(kind_type), form.get(f"MediaUrl{i}", ""), kind_type))
+        found.append(Media(media_kind(kind_type), form.get(f"MediaUrl{i}", ""), kind_type))
     if form.get("Latitude") and form.get("Longitude"):
         extra = {"latitude": form["Latitude"], "longitude": form["Longitude"]}
         if form.get("Address"):
             extra["address"] = form["Address"]
         found.append(Media("location", extra=extra))
     return tuple(found)
-
-
-def _kind(content_type: str) -> str:
-    major = content_type.split("/", 1)[0]
-    return major if major in ("image", "audio", "video") else "document"
