@@ -1,4 +1,5 @@
-"""The dashboard: today's counts, overdue tickets, the approval queue and the last 30 days as a chart."""
+"""The dashboard: today's counts, overdue tickets, answers that failed to reach the citizen, the
+approval queue and the last 30 days as a chart."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def dashboard() -> ResponseReturnValue:
         counts = stats.desk_counts(db, me(), now=now)
         queue = len(queries.draft_queue(db, me(), limit=1000))
         late = queries.inbox(db, me(), overdue_at=now, limit=10)
+        failed = queries.failed_answers(db, me(), limit=10)
     by_day: dict[date, list[int]] = {first + timedelta(days=i): [0, 0] for i in range(DAYS)}
     for moment in received:
         by_day.get(moment.astimezone(tz).date(), [0, 0])[0] += 1
@@ -71,6 +73,7 @@ def dashboard() -> ResponseReturnValue:
         counts=counts,
         queue=queue,
         late=late,
+        failed=failed,
         chart=chart(per_day),
         no_holidays=no_holidays,
     )

@@ -6,9 +6,9 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import DraftStatus, Priority, Role, TicketStatus
+from bot.messages import DraftStatus, OutboxStatus, Priority, Role, TicketStatus
 from bot.parsers.phone import mask_phone
-from store.models import Contact, Inbox, Ticket
+from store.models import Contact, Inbox, Outbox, Ticket
 
 SOON = timedelta(hours=1)  # less than this left: shown as urgent
 
@@ -36,6 +36,8 @@ ACTION = {  # the audit log's actions as the ticket page's history shows them
     "ticket.escalate": "dieskalasi ke komite",
     "ticket.ethics": "ditandai aduan etik (ke komite)",
     "ticket.intake": "dicatat petugas (aduan langsung)",
+    "ticket.answer_failed": "jawaban gagal terkirim",
+    "message.resend": "pesan dikirim ulang",
     "draft.approve": "draf disetujui",
     "draft.reject": "draf ditolak",
     "draft.withdraw": "draf ditarik",
@@ -47,6 +49,26 @@ DRAFT_STALE = {
     "ethics": "Tiket ini aduan etik yang ditangani komite; draf dari pustaka tidak dikirim.",
     "transferred": "Tiket sudah dialihkan ke unit lain; draf dari pustaka unit sebelumnya tidak dikirim.",
 }
+# an outbound message's delivery as its outbox row says: (label, CSS level)
+DELIVERY = {
+    OutboxStatus.PENDING: ("antri", "soon"),
+    OutboxStatus.SENDING: ("antri", "soon"),
+    OutboxStatus.INLINE: ("terkirim", "ok"),
+    OutboxStatus.SENT: ("terkirim", "ok"),
+    OutboxStatus.DELIVERED: ("diterima", "done"),
+    OutboxStatus.FAILED: ("gagal", "late"),
+}
+# why a message failed, in plain words, by a fragment of the outbox error (first match wins)
+FAILURE = (
+    ("opted out", "Warga sudah meminta berhenti menerima pesan (STOP)."),
+    ("21610", "Warga sudah meminta berhenti menerima pesan (STOP)."),
+    ("interrupted", "Pengiriman terputus berkali-kali; pesan mungkin sudah atau belum sampai."),
+    ("is not enabled", "Saluran pesan ini tidak aktif lagi di Aduan."),
+    ("not set", "Saluran pesan ini belum lengkap pengaturannya (kunci API tidak ada)."),
+    ("24-hour window", "Di luar jendela 24 jam WhatsApp dan tidak ada templat yang disetujui."),
+    ("part ", "Sebagian pesan (SMS bersambung) tidak terkirim."),
+)
+FAILURE_OTHER = "Penyedia layanan tidak dapat mengirim pesan ini ke nomor warga."
 DRAFT_STATUS = {
     DraftStatus.PENDING: "Menunggu",
     DraftStatus.APPROVED: "Disetujui",
@@ -96,3 +118,14 @@ def citizen_phone(ticket: Ticket, contact: Contact | None) -> str:
 def inbox_sender(row: Inbox) -> str:
     """The sender of a queued message, masked like citizen_phone (the phone, else the address)."""
     return mask_phone(row.payload.get("phone") or row.address)
+
+
+def delivery(row: Outbox | None) -> tuple[str, str]:
+    """How far an outbound message got: ('terkirim', 'ok'), ('gagal', 'late')... ('', '') for none."""
+    return DELIVERY.get(row.status, ("", "")) if row is not None else ("", "")
+
+
+def failure(error: str) -> str:
+    """Why a message failed, in words an officer can act on (the provider's text goes beside it)."""
+    lowered = error.lower()
+    return next((words for fragment, words in FAILURE if fragment in lowered), FAILURE_OTHER)

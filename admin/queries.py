@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from bot import screening
+from bot import screening, undelivered
 from bot.messages import DraftStatus, OutboxStatus, Role, TicketStatus
 from store import repo
 from store.models import (
@@ -258,6 +259,37 @@ def held_back(session: Session, message: Message) -> bool:
     officer is not told it went to the citizen."""
     stmt = select(Outbox.status).where(Outbox.message_id == message.id)
     return any(status == OutboxStatus.FAILED for status in session.exec(stmt))
+
+
+def answer_failed(session: Session, ticket_id: int) -> AuditLog | None:
+    """The `ticket.answer_failed` line when the ticket's latest answer did not reach the citizen."""
+    line = undelivered.latest_answer(session, ticket_id)
+    return line if line is not None and line.action == undelivered.FAILED else None
+
+
+def failed_answers(
+    session: Session, viewer: Viewer, *, limit: int = 10
+) -> list[tuple[Ticket, Unit, AuditLog]]:
+    """Visible tickets, not closed, whose latest answer failed for good (newest failure first): the
+    officer sends it again or phones the citizen. An answer queued since takes a ticket off."""
+    newer = aliased(AuditLog)
+    answered_since = sa.exists().where(
+        col(newer.ticket_id) == col(AuditLog.ticket_id),
+        col(newer.action).in_([undelivered.ANSWERED, undelivered.FAILED]),
+        col(newer.id) > col(AuditLog.id),
+    )
+    stmt = (
+        select(Ticket, Unit, AuditLog)
+        .join(AuditLog, col(AuditLog.ticket_id) == col(Ticket.id))
+        .join(Unit, col(Unit.id) == col(Ticket.unit_id))
+        .where(
+            col(AuditLog.action) == undelivered.FAILED,
+            ~answered_since,
+            col(Ticket.status) != TicketStatus.CLOSED,
+        )
+    )
+    stmt = visible(stmt, viewer).order_by(col(AuditLog.id).desc()).limit(limit)
+    return [(t, u, a) for t, u, a in session.exec(stmt)]
 
 
 def has_escalation(session: Session, ticket_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""The ticket page's other forms: claim, transfer, escalate, ethics, close, reopen, priority, note.
+"""The ticket page's other forms: claim, transfer, escalate, ethics, close, reopen, priority,
+internal note, sending a failed message again.
 
 Each runs one bot.tickets (or bot.committee) function in one transaction as the logged-in officer,
 then sends the officer back to the ticket with a message (POST/redirect/GET).
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from admin import bp, queries
+from admin import ID, bp, queries
 from admin.auth import me
 from admin.i18n import tr
 from admin.views import runtime, visible_ticket
@@ -17,8 +18,15 @@ from bot import committee, tickets
 from bot.messages import Priority, TicketStatus
 from store import repo
 from store.db import session_scope
+from store.models import Message
 
 REASON_MAX = 300
+RESENT = "Pesan dikirim ulang ke warga; statusnya tampil di percakapan."
+NOT_RESENT = {
+    "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
+    "already sent again": "Pesan ini sudah dikirim ulang.",
+    "opted out": "Warga sudah meminta berhenti menerima pesan (STOP); pesan tidak dikirim ulang.",
+}
 TRANSFERRED = "Tiket %(number)s dialihkan ke %(unit)s; warga sudah diberi tahu."
 TRANSFERRED_HELD = (
     "Tiket %(number)s dialihkan ke %(unit)s; warga tidak diberi tahu karena sudah meminta berhenti "
@@ -212,3 +220,25 @@ def note(number: str) -> ResponseReturnValue:
             return _back(number, "Catatan kosong tidak disimpan.", "error")
         tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
     return _back(number, "Catatan internal disimpan.")
+
+
+@bp.post(f"/tickets/<number>/messages/<{ID}:message_id>/resend")
+def resend(number: str, message_id: int) -> ResponseReturnValue:
+    """Send a message that failed for good again, word for word ("Kirim ulang")."""
+    rt = runtime()
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        message = db.get(Message, message_id)
+        if message is None or message.ticket_id != ticket.id:
+            return _back(number, tr("Pesan tidak ditemukan pada tiket ini."), "error")
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(
+                number, tr("Tiket yang sudah ditutup tidak dapat dikirimi pesan."), "error"
+            )
+        try:
+            tickets.resend(db, ticket, message, now=rt.now(), actor=me().username)
+        except ValueError as exc:
+            said = NOT_RESENT.get(str(exc), "Pesan tidak dapat dikirim ulang.")
+            return _back(number, tr(said), "info")
+    rt.kick_delivery()
+    return _back(number, tr(RESENT))

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from admin import bp, display, i18n, queries
 from admin.auth import me
-from bot import committee, service
+from bot import committee, service, undelivered
 from bot.answers import AnswerDoc, rank
 from bot.messages import Direction, DraftStatus, Priority, Role, TicketStatus
 from bot.runtime import Runtime
@@ -55,6 +55,8 @@ def _helpers() -> dict[str, Any]:
         "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
         "role": lambda r: display.ROLE.get(r, str(r)),
         "priority_label": lambda p: display.PRIORITY.get(p, str(p)),
+        "delivery": display.delivery,
+        "failure": display.failure,
         "action_label": lambda a: display.ACTION.get(a, a),
         "_": i18n.tr,
         "lang": i18n.lang(),
@@ -175,6 +177,10 @@ def _ticket_context(db: Session, number: str) -> dict[str, Any]:
         },
         "suggestions": _suggestions(db, ticket, unit, contact, messages),
         "history": queries.ticket_history(db, ticket.id),  # type: ignore[arg-type]
+        # each outbound message's outbox row, and the failed ones an officer already sent again
+        "deliveries": repo.ticket_outbox(db, ticket.id),  # type: ignore[arg-type]
+        "resent": undelivered.resent(db, ticket.id),  # type: ignore[arg-type]
+        "answer_failed": queries.answer_failed(db, ticket.id),  # type: ignore[arg-type]
         "assignee": queries.staff_name(db, ticket.assigned_to),
         "escalation": committee.open_escalation(db, ticket.id),  # type: ignore[arg-type]
         "units": [u for u in repo.active_units(db) if u.id != unit.id],

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot import undelivered
 from bot.channels.base import Channel, SendError, part_ids
 from bot.config import DeliveryConfig
 from bot.messages import DESK_ID_PREFIX, Direction, OutboundMessage, OutboxStatus, StatusUpdate
@@ -72,7 +73,7 @@ def claim(
         rows = [
             r
             for r in session.exec(stmt.with_for_update(skip_locked=True))
-            if _allowed(session, r) and not _given_up(r, max_attempts)
+            if _allowed(session, r) and not _given_up(session, r, max_attempts, now)
         ]
         for row in rows:
             row.status = OutboxStatus.SENDING
@@ -88,9 +89,22 @@ def claim(
                 attempt_at=now,
                 phone_known=_phone_known(session, r),
                 attempt=r.attempts,
+                sent_parts=_sent_parts(session, r),
             )
             for r in rows
         ]
+
+
+def _sent_parts(session: Session, row: Outbox) -> tuple[str, ...]:
+    """The provider ids of the leading parts an earlier attempt sent (SendError.sent): the retry
+    sends only the parts after them. Parts only reserved (Kannel's planned ids) do not count."""
+    stmt = select(OutboxPart).where(OutboxPart.outbox_id == row.id).order_by(col(OutboxPart.part))
+    ids: list[str] = []
+    for part in session.exec(stmt):
+        if part.part != len(ids) + 1 or RANK[part.status] < RANK[OutboxStatus.SENT]:
+            break
+        ids.append(part.provider_id)
+    return tuple(ids)
 
 
 def _allowed(session: Session, row: Outbox) -> bool:
@@ -108,7 +122,7 @@ def _allowed(session: Session, row: Outbox) -> bool:
     return False
 
 
-def _given_up(row: Outbox, max_attempts: int) -> bool:
+def _given_up(session: Session, row: Outbox, max_attempts: int, now: datetime) -> bool:
     """True (and the row failed) for a row whose lease ran out on its last allowed attempt."""
     if row.status is not OutboxStatus.SENDING or row.attempts < max_attempts:
         return False
@@ -122,6 +136,7 @@ def _given_up(row: Outbox, max_attempts: int) -> bool:
     log.warning(
         "outbox %s failed: lease expired on attempt %s of %s", row.id, row.attempts, max_attempts
     )
+    undelivered.answer_failed(session, row, now=now)
     return True
 
 
@@ -173,6 +188,8 @@ def _record(
             row.status, row.provider_id, row.sent_at = status, provider_id, now
             row.error = "" if status is OutboxStatus.SENT else row.error
             _save_parts(session, row, part_ids(provider_id), sent=True)
+            if status is OutboxStatus.DELIVERED and not _all_delivered(session, row):
+                row.status = OutboxStatus.SENT  # the receipts were for the parts sent before
             message = session.get(Message, row.message_id)
             if message is not None and provider_id is not None:
                 _set_message_provider_id(session, message, provider_id)
@@ -180,7 +197,13 @@ def _record(
         row.error = str(error)[:500]
         if error.opted_out:
             _opt_out(session, row)
-        if error.permanent or row.attempts >= cfg.max_attempts:
+        if error.sent:  # the leading parts went out: recorded, so the retry sends only the rest
+            row.provider_id = row.provider_id or error.sent[0]
+            _save_parts(session, row, error.sent, sent=True, partial=True)
+        # a part's receipt may already have failed the row while the later parts were being sent
+        if error.permanent or row.attempts >= cfg.max_attempts or row.status is OutboxStatus.FAILED:
+            if row.status is not OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
             row.status, row.next_attempt_at = OutboxStatus.FAILED, None
         else:
             backoff = cfg.retry_base_seconds * 2 ** (row.attempts - 1)
@@ -221,11 +244,14 @@ def _reserve_provider_id(engine: Engine, channel: Channel, msg: OutboundMessage)
             _save_parts(session, row, part_ids(row.provider_id), sent=False)
 
 
-def _save_parts(session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bool) -> None:
+def _save_parts(
+    session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bool, partial: bool = False
+) -> None:
     """Record each part's provider id of a message sent in parts (a single part needs none: the
-    row's own provider_id is its id). An id already recorded keeps its receipt status; a part sent
+    row's own provider_id is its id; `partial`: the leading parts of a send that failed later, kept
+    even if only one went out). An id already recorded keeps its receipt status; a part sent
     again under a new id (Twilio, after a lease ran out) starts over."""
-    if len(ids) < 2:
+    if len(ids) < 2 and not partial:
         return
     have = {
         p.part: p for p in session.exec(select(OutboxPart).where(OutboxPart.outbox_id == row.id))
@@ -244,6 +270,12 @@ def _save_parts(session: Session, row: Outbox, ids: tuple[str, ...], *, sent: bo
             part.provider_id, part.status, part.error = provider_id, OutboxStatus.PENDING, ""
         if sent and RANK[part.status] < RANK[OutboxStatus.SENT]:
             part.status = OutboxStatus.SENT
+
+
+def _all_delivered(session: Session, row: Outbox) -> bool:
+    """Whether every recorded part of the row was delivered (a row without parts: its own receipt)."""
+    stmt = select(OutboxPart.status).where(OutboxPart.outbox_id == row.id)
+    return all(status is OutboxStatus.DELIVERED for status in session.exec(stmt))
 
 
 def dispatch(
@@ -335,6 +367,8 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
                 row.delivered_at, row.error = now, ""
             elif update.error:
                 row.error = update.error[:500]
+            if update.status is OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
         elif update.status is row.status and update.error and not row.error:
             row.error = update.error[:500]
         if update.opted_out:
@@ -362,11 +396,15 @@ def _apply_to_part(
     failed = next((p for p in parts if p.status is OutboxStatus.FAILED), None)
     if failed is not None:
         if row.status is not OutboxStatus.FAILED or not row.error:
+            was = row.status
             row.status = OutboxStatus.FAILED
             reason = failed.error or "failed"
             row.error = f"part {failed.part}/{len(parts)}: {reason}"[:500]
+            if was is not OutboxStatus.FAILED:
+                undelivered.answer_failed(session, row, now=now)
     elif all(p.status is OutboxStatus.DELIVERED for p in parts):
-        if row.status is not OutboxStatus.DELIVERED:
+        # a row waiting to send its later parts (SendError.sent) is not delivered yet
+        if row.status not in (OutboxStatus.DELIVERED, OutboxStatus.PENDING):
             row.status, row.delivered_at, row.error = OutboxStatus.DELIVERED, now, ""
     if update.opted_out:
         _opt_out(session, row)

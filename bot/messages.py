@@ -91,6 +91,8 @@ class OutboundMessage:
     attempt_at: datetime | None = None  # when the dispatcher claimed it: "now" for the window check
     phone_known: bool = True  # False: the contact has no phone yet (Telegram offers to share it)
     attempt: int = 0  # the outbox row's attempt count when claimed (0: not from the outbox)
+    # provider ids of the leading parts of a long message an earlier attempt already sent
+    sent_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -524,7 +524,7 @@ def _draft_answer(turn: _Turn, ticket: Ticket, unit: Unit, text: str) -> None:
         assert answer is not None
         answer.usage_count += 1
         turn.reply("answer", ticket=ticket.number, code=unit.code, body=body)
-        mark_answered(turn.session, ticket, now=turn.now, actor="bot")
+        mark_answered(turn.session, ticket, now=turn.now, actor="bot", message=turn.replies[-1])
         turn.feedback = ticket.number
 
 
@@ -552,9 +552,15 @@ def _answer_text(turn: _Turn, ticket: Ticket, unit: Unit, answer: Any) -> str | 
         return None
 
 
-def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str) -> None:
-    """Record that the citizen got an answer: stops the SLA clock and ends an SLA-breach escalation."""
+def mark_answered(
+    session: Session, ticket: Ticket, *, now: datetime, actor: str, message: Message | None = None
+) -> None:
+    """Record that the citizen got an answer: stops the SLA clock and ends an SLA-breach escalation.
+
+    Done when the answer is queued; the audit line names the message (and whether it was the first
+    answer), so that `undelivered.answer_failed` can open the ticket again if it never arrives."""
     before = ticket.status.value
+    first = ticket.first_answer_at is None
     ticket.first_answer_at = ticket.first_answer_at or now
     ticket.status = TicketStatus.ANSWERED
     ticket.resolved_at = now
@@ -566,7 +572,11 @@ def mark_answered(session: Session, ticket: Ticket, *, now: datetime, actor: str
         actor=actor,
         now=now,
         before={"status": before},
-        after={"status": "answered"},
+        after={
+            "status": "answered",
+            "message_id": message.id if message else None,
+            "first": first,
+        },
     )
     committee.resolve_breach(session, ticket, now=now, actor=actor, why="answered")
 
@@ -630,7 +640,7 @@ def send_answer(
         author=actor,
         blocked=OPTED_OUT if contact.opted_out else "",
     )
-    mark_answered(session, ticket, now=now, actor=actor)
+    mark_answered(session, ticket, now=now, actor=actor, message=message)
     return message
 
 

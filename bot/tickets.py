@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot import committee, conversations, screening, service, sla
-from bot.messages import Direction, Priority, TicketStatus
+from bot import committee, conversations, screening, service, sla, undelivered
+from bot.messages import Direction, OutboxStatus, Priority, TicketStatus
 from bot.outbound import say
 from bot.service import Desk
 from store import repo
@@ -289,3 +289,57 @@ def _tell(
         ticket=ticket.number,
         **ctx,
     )
+
+
+def resend(
+    session: Session, ticket: Ticket, message: Message, *, now: datetime, actor: str
+) -> Message:
+    """Queue a message that failed for good again, word for word, to the same address ("Kirim
+    ulang"). When it was the ticket's latest answer (which opened the ticket again when it failed),
+    the copy is that answer now: the ticket is answered again from this moment.
+
+    Raises ValueError for a message that did not fail, was already sent again, or whose citizen
+    asked to receive nothing more (STOP): a resend would fail the same way."""
+    repo.lock_contact(session, ticket.contact_id)  # two officers clicking at once: one copy
+    if why := _not_resendable(session, ticket, message):
+        raise ValueError(why)
+    again = repo.queue_reply(
+        session,
+        body=message.body,
+        channel=message.channel,
+        address=message.address,
+        now=now,
+        ticket_id=ticket.id,
+        contact_id=message.contact_id,
+        author=actor,
+    )
+    failed = repo.outbox_of(session, message.id)  # type: ignore[arg-type]
+    repo.audit_ticket(
+        session,
+        ticket,
+        undelivered.RESENT,
+        actor=actor,
+        now=now,
+        before={"message_id": message.id, "error": failed.error[:300] if failed else ""},
+        after={"message_id": again.id},
+    )
+    line = undelivered.latest_answer(session, ticket.id)  # type: ignore[arg-type]
+    if line is not None and line.action == undelivered.FAILED:
+        if line.after.get("message_id") == message.id and ticket.status is not TicketStatus.CLOSED:
+            service.mark_answered(session, ticket, now=now, actor=actor, message=again)
+    return again
+
+
+def _not_resendable(session: Session, ticket: Ticket, message: Message) -> str:
+    """Why the message may not be sent again, or ''."""
+    row = repo.outbox_of(session, message.id)  # type: ignore[arg-type]
+    if message.ticket_id != ticket.id or message.is_note or row is None:
+        return "not a message sent on this ticket"
+    if row.status is not OutboxStatus.FAILED:
+        return "not failed"
+    if message.id in undelivered.resent(session, ticket.id):  # type: ignore[arg-type]
+        return "already sent again"
+    contact = session.get(Contact, message.contact_id) if message.contact_id else None
+    if contact is not None and contact.opted_out:
+        return "opted out"
+    return ""

@@ -252,6 +252,23 @@ def queue_reply(
     return message
 
 
+def outbox_of(session: Session, message_id: int) -> Outbox | None:
+    """The outbox row of an outbound message (one per message; the newest if ever more)."""
+    stmt = select(Outbox).where(Outbox.message_id == message_id)
+    return session.exec(stmt.order_by(col(Outbox.id).desc()).limit(1)).first()
+
+
+def ticket_outbox(session: Session, ticket_id: int) -> dict[int, Outbox]:
+    """The outbox row of each of the ticket's outbound messages, by message id."""
+    stmt = (
+        select(Outbox)
+        .join(Message, col(Message.id) == col(Outbox.message_id))
+        .where(Message.ticket_id == ticket_id)
+        .order_by(col(Outbox.id))
+    )
+    return {row.message_id: row for row in session.exec(stmt)}
+
+
 def audit(
     session: Session,
     *,

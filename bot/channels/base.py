@@ -50,12 +50,22 @@ class Rejected(Exception):
 
 class SendError(Exception):
     """A send that failed; permanent ones are not retried. `opted_out`: the provider says the
-    recipient unsubscribed (Twilio 21610), so the contact is marked opted out."""
+    recipient unsubscribed (Twilio 21610), so the contact is marked opted out. `sent`: the provider
+    ids of the leading parts of a long message that went out before this failure (send_parts), so a
+    retry sends only the rest."""
 
-    def __init__(self, reason: str, *, permanent: bool = False, opted_out: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        opted_out: bool = False,
+        sent: Sequence[str] = (),
+    ) -> None:
         super().__init__(reason)
         self.permanent = permanent or opted_out
         self.opted_out = opted_out
+        self.sent = tuple(sent)
 
 
 class PartIds(str):
@@ -77,22 +87,30 @@ def part_ids(provider_id: str | None) -> tuple[str, ...]:
     return getattr(provider_id, "parts", None) or (provider_id,)
 
 
-def send_parts(parts: Sequence[str], send_one: Callable[[int, str], str]) -> str:
+def send_parts(
+    parts: Sequence[str], send_one: Callable[[int, str], str], *, sent: Sequence[str] = ()
+) -> str:
     """Send the parts of one message in order; returns the first part's provider id, carrying
     all of them (PartIds) so that each part's receipt counts.
 
-    A failure once a part has gone out is permanent: a retry would send the earlier parts again,
-    so the officer sees the row failed (with the part) instead of the citizen getting duplicates."""
-    ids: list[str] = []
+    `sent` are the ids of the leading parts an earlier attempt already sent (the outbox keeps them):
+    those are not sent again. A failure once a part has gone out carries the ids sent so far
+    (SendError.sent) and stays temporary or permanent as the provider's error was, so a 503 or a
+    timeout on part 2 is retried from part 2 with back-off, like a message of one part."""
+    ids = list(sent)
     for i, part in enumerate(parts):
+        if i < len(ids):
+            continue
         try:
             ids.append(send_one(i, part))
         except Exception as exc:
             if not ids:
                 raise
-            opted_out = isinstance(exc, SendError) and exc.opted_out
+            error = exc if isinstance(exc, SendError) else SendError(type(exc).__name__)
             why = f"part {i + 1}/{len(parts)} failed after the earlier parts were sent: {exc}"
-            raise SendError(why, permanent=True, opted_out=opted_out) from exc
+            raise SendError(
+                why, permanent=error.permanent, opted_out=error.opted_out, sent=ids
+            ) from exc
     return PartIds(ids)
 
 

@@ -145,7 +145,7 @@ class Kannel:
             self._sendsms(msg.address, part, ids[i])
             return ids[i]
 
-        return send_parts(parts, one)
+        return send_parts(parts, one, sent=msg.sent_parts)
 
     def planned_provider_id(self, msg: OutboundMessage) -> str:
         """Known before sending: the dispatcher records it first, as a DLR may beat send()'s return."""

@@ -136,7 +136,11 @@ class Telegram:
     def send(self, msg: OutboundMessage) -> str:
         """Bot.send_message per 4096-character part; returns "<chat>:<message_id>" of the first."""
         parts = split_text(msg.text, TEXT_LIMIT)
-        return send_parts(parts, lambda i, part: self._send_part(msg, part, first=i == 0))
+        return send_parts(
+            parts,
+            lambda i, part: self._send_part(msg, part, first=i == 0),
+            sent=msg.sent_parts,
+        )
 
     def _send_part(self, msg: OutboundMessage, text: str, *, first: bool) -> str:
         if not self.configured:

@@ -4,13 +4,14 @@ CSRF token, and each role opens only what it should. A new route fails the compl
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from admin import ID
 from store.db import session_scope
-from store.models import Answer, EthicsTerm, StaffUser, Unit
+from store.models import Answer, EthicsTerm, Message, StaffUser, Ticket, Unit
 
-# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held} {term}) -> who may open it
+# (method, path with {dishub} {dinkes} {answer} {unit} {staff} {draft} {held} {term} {message})
+# -> who may open it
 ALL, DESK, ADMIN = ("admin", "petugas", "komite"), ("admin", "petugas"), ("admin",)
 OVERSIGHT = ("admin", "komite")
 ROUTES = [
@@ -30,6 +31,7 @@ ROUTES = [
     ("POST", "/admin/tickets/{dishub}/reopen", DESK),
     ("POST", "/admin/tickets/{dishub}/priority", DESK),
     ("POST", "/admin/tickets/{dishub}/note", DESK),
+    ("POST", "/admin/tickets/{dishub}/messages/{message}/resend", DESK),
     ("GET", "/admin/library", DESK),
     ("GET", "/admin/library/new", DESK),
     ("POST", "/admin/library/new", DESK),
@@ -78,6 +80,10 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
         unit = s.exec(select(Unit).where(Unit.code == "DISHUB")).one()
         staff = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
         term = s.exec(select(EthicsTerm).where(EthicsTerm.term == "oknum")).one()
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        reply = s.exec(
+            select(Message).where(Message.ticket_id == ticket.id).order_by(col(Message.id).desc())
+        ).first()
         return {
             "dishub": dishub,
             "draft": pending_draft,
@@ -86,7 +92,7 @@ def ids(db, dishub, pending_draft, komite) -> dict[str, object]:
             "staff": staff.id,
             "term": term.id,
             "held": 1,  # an inbox row id (none is set aside here: a retry changes nothing)
-            "message": 1,
+            "message": reply.id,  # the bot's receipt, sent: a resend changes nothing
         }
 
 
@@ -204,17 +210,16 @@ def test_an_id_too_long_for_the_database_is_not_found(browser, ids):
     (SQLite) or a DataError (PostgreSQL) surfacing as a 500."""
     browser.login("admin")
     huge = "9" * 25
-    filled = {**ids, **dict.fromkeys(("draft", "answer", "unit", "staff", "held", "term"), huge)}
+    keys = ("draft", "answer", "unit", "staff", "held", "term", "message")
+    filled = {**ids, **dict.fromkeys(keys, huge)}
     checked = 0
     for method, path, _who in ROUTES:
-        if not any(
-            f"{{{k}}}" in path for k in ("draft", "answer", "unit", "staff", "held", "term")
-        ):
+        if not any(f"{{{k}}}" in path for k in keys):
             continue
         url = path.format(**filled)
         resp = browser.post(url, {"body": "x"}) if method == "POST" else browser.client.get(url)
         assert resp.status_code == 404, (method, path, resp.status_code)
         checked += 1
-    assert checked == 12
+    assert checked == 13
     page = browser.page(f"/admin/?page={huge}")  # past the last page: empty, not a 500
     assert "Tidak ada tiket." in page

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from bot.channels.base import SendError
+from bot.channels.base import SendError, part_ids
 from bot.channels.registry import CHANNELS
 from bot.config import Config, SimulatorConfig, build_config
 from bot.messages import OutboundMessage, OutboxStatus
@@ -235,6 +235,7 @@ def test_outbound_case(path: Path, db_url: str, clock):
         None if hours is None else clock() - timedelta(hours=hours),
         attempt_at=clock(),
         phone_known=m.get("phone_known", True),
+        sent_parts=tuple(m.get("sent_parts", ())),
     )
     expect = case["expect"]
     if expect.get("error"):
@@ -243,8 +244,12 @@ def test_outbound_case(path: Path, db_url: str, clock):
         assert info.value.permanent is (expect["error"] == "permanent")
         assert info.value.opted_out is expect.get("opted_out", False)
         assert expect.get("error_contains", "") in str(info.value)
+        assert info.value.sent == tuple(expect.get("sent", ()))
     else:
-        assert adapter.send(msg) == expect["provider_id"]
+        provider_id = adapter.send(msg)
+        assert provider_id == expect["provider_id"]
+        if "parts" in expect:
+            assert part_ids(provider_id) == tuple(expect["parts"])
     assert len(provider.requests) == len(expect["requests"]), [
         str(r.url) for r in provider.requests
     ]

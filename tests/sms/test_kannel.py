@@ -4,6 +4,7 @@ and the UCS-2 header on inline replies."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -279,4 +280,38 @@ def test_a_long_sms_whose_later_part_was_refused_stays_failed_when_the_first_is_
     _dlr(app, dlrs[0], 1)
     row = _row(seeded, outbox_id)
     assert row.status is OutboxStatus.FAILED and row.error.startswith("part 2/")
+    app.extensions["aduan"].engine.dispose()
+
+
+def test_a_long_sms_whose_later_part_hit_a_503_is_retried_from_that_part(
+    db_url, seeded, clock, tmp_path, monkeypatch
+):
+    """A temporary error (503) on part 2 leaves the row to be retried with back-off; the retry
+    sends parts 2.. only, so the citizen does not get part 1 twice."""
+    busy = {"left": 1}
+
+    def busy_on_the_second(_client, dlr):
+        if "-2&type" in dlr.query and busy["left"]:
+            busy["left"] -= 1
+            return httpx.Response(503, text="Temporal failure, try again later.")
+        return None
+
+    app, outbox_id, dlrs = _long_answer(
+        db_url, seeded, clock, tmp_path, monkeypatch, on_sendsms=busy_on_the_second
+    )
+    row = _row(seeded, outbox_id)
+    assert len(dlrs) == 2 and row.status is OutboxStatus.PENDING and "part 2/" in row.error
+    assert row.next_attempt_at == clock() + timedelta(seconds=30)
+    _dlr(app, dlrs[0], 1)  # part 1 delivered while the row waits: not the whole message yet
+    assert _row(seeded, outbox_id).status is OutboxStatus.PENDING
+    clock.advance(seconds=30)
+    assert app.extensions["aduan"].deliver_now() == 1
+    ids = [dict(parse_qsl(d.query))["id"] for d in dlrs]
+    parts = len(ids) - 1  # part 2 was asked for twice, part 1 once
+    assert parts >= 3 and ids == [f"kannel-{outbox_id}-{i}" for i in (1, 2, *range(2, parts + 1))]
+    done = _row(seeded, outbox_id)
+    assert done.status is OutboxStatus.SENT and done.error == "" and done.attempts == 2
+    for dlr in dlrs[2:]:
+        _dlr(app, dlr, 1)
+    assert _row(seeded, outbox_id).status is OutboxStatus.DELIVERED
     app.extensions["aduan"].engine.dispose()

@@ -146,12 +146,18 @@ class Twilio:
         part's SID, see send_parts: Twilio sends a status callback for each)."""
         if msg.address.startswith(WA):
             return self._send_whatsapp(msg)
-        return send_parts(split_sms(msg.text), lambda _i, part: self._create(msg, body=part))
+        return send_parts(
+            split_sms(msg.text),
+            lambda _i, part: self._create(msg, body=part),
+            sent=msg.sent_parts,
+        )
 
     def _send_whatsapp(self, msg: OutboundMessage) -> str:
         if _window_open(msg):
             parts = split_text(msg.text, BODY_LIMIT)
-            return send_parts(parts, lambda _i, part: self._create(msg, body=part))
+            return send_parts(
+                parts, lambda _i, part: self._create(msg, body=part), sent=msg.sent_parts
+            )
         if not self.cfg.whatsapp_template_sid:
             raise SendError(NO_TEMPLATE, permanent=True)
         # the approved template has one variable, {{1}}, that carries the (one-line) message
@@ -162,6 +168,7 @@ class Twilio:
                 content_sid=self.cfg.whatsapp_template_sid,
                 content_variables=json.dumps({"1": part}, ensure_ascii=False),
             ),
+            sent=msg.sent_parts,
         )
 
     def _create(self, msg: OutboundMessage, **fields: str) -> str:

@@ -111,13 +111,16 @@ class WhatsApp:
         if _window_open(msg):
             parts = split_text(msg.text, TEXT_LIMIT)
             return send_parts(
-                parts, lambda _i, p: self._post(msg, {"type": "text", "text": {"body": p}})
+                parts,
+                lambda _i, p: self._post(msg, {"type": "text", "text": {"body": p}}),
+                sent=msg.sent_parts,
             )
         if not self.cfg.template_name:
             raise SendError(NO_TEMPLATE, permanent=True)
         return send_parts(
             one_line_parts(msg.text, TEMPLATE_PARAM_LIMIT),
             lambda _i, p: self._post(msg, {"type": "template", "template": self._template(p)}),
+            sent=msg.sent_parts,
         )
 
     def _template(self, text: str) -> dict[str, Any]:
