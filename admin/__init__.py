@@ -24,6 +24,7 @@ from admin import (  # noqa: E402,F401
     lexicon,
     library,
     recap,
+    reveal,
     settings,
     ticket_ops,
     views,

@@ -37,6 +37,7 @@ ACTION = {  # the audit log's actions as the ticket page's history shows them
     "ticket.ethics": "ditandai aduan etik (ke komite)",
     "ticket.intake": "dicatat petugas (aduan langsung)",
     "ticket.answer_failed": "jawaban gagal terkirim",
+    "ticket.phone_reveal": "nomor telepon warga ditampilkan",
     "message.resend": "pesan dikirim ulang",
     "draft.approve": "draf disetujui",
     "draft.reject": "draf ditolak",

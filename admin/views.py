@@ -25,6 +25,7 @@ from store.db import read_session
 from store.models import Contact, Ticket, Unit
 
 PAGE_SIZE = 50
+REVEAL = "phone_reveal"  # session key: the ticket whose next page view shows the full number
 LAST_PAGE = 100_000  # a larger ?page= shows the (empty) last page instead of overflowing OFFSET
 
 
@@ -36,9 +37,14 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(runtime().desk.config.app.timezone)
 
 
+def may_reveal(ticket: Ticket) -> bool:
+    """Whether the viewer may see the citizen's identity: not an officer on a confidential ticket."""
+    return not (ticket.confidential and me().role is Role.OFFICER)
+
+
 def _phone(ticket: Ticket, contact: Contact | None) -> str:
     """Masked; a confidential ticket hides even that from officers."""
-    if ticket.confidential and me().role is Role.OFFICER:
+    if not may_reveal(ticket):
         return i18n.tr("(dirahasiakan)")
     return display.citizen_phone(ticket, contact)
 
@@ -58,6 +64,7 @@ def _helpers() -> dict[str, Any]:
         "delivery": display.delivery,
         "failure": display.failure,
         "action_label": lambda a: display.ACTION.get(a, a),
+        "may_reveal": may_reveal,
         "_": i18n.tr,
         "lang": i18n.lang(),
         "desk_name": runtime().desk.config.app.desk_name,
@@ -194,8 +201,21 @@ def ticket(number: str) -> ResponseReturnValue:
     """The thread, the citizen, suggestions, drafts and every action on the ticket."""
     with read_session(runtime().engine) as db:
         ctx = _ticket_context(db, number)
+    revealed = _revealed_phone(number, ctx["ticket"], ctx["contact"])
     # a fresh nonce per page: a double click or a resubmitted form sends the reply once
-    return render_template("admin/ticket.html", reply_nonce=uuid.uuid4().hex, **ctx)
+    html = render_template(
+        "admin/ticket.html", reply_nonce=uuid.uuid4().hex, revealed_phone=revealed, **ctx
+    )
+    headers = {"Cache-Control": "private, no-store"} if revealed else {}
+    return html, 200, headers
+
+
+def _revealed_phone(number: str, ticket: Ticket, contact: Contact) -> str | None:
+    """The full number when *Tampilkan nomor* (admin.reveal) was just asked for on this ticket;
+    once: a later view is masked again. Re-checked, as the ticket may have become confidential."""
+    if session.pop(REVEAL, None) != number or not may_reveal(ticket):
+        return None
+    return contact.phone
 
 
 @bp.get("/tickets/<number>/print")
