@@ -12,7 +12,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot import committee, conversations, flows, limits, parsers, progress, screening, sla
 from bot.answers import AnswerDoc, rank
@@ -464,6 +464,23 @@ def _confidential(turn: _Turn, number: str) -> None:
         before={"confidential": False},
         after={"confidential": True},
     )
+    _redraft_without_name(turn, ticket)
+
+
+def _redraft_without_name(turn: _Turn, ticket: Ticket) -> None:
+    """Pending drafts were filled in with the citizen's name ({{ nama }}), which the unit may no
+    longer see: make them again from their library answer as for a confidential ticket, or, when
+    that answer is gone or no longer renders, put the greeting where the name was."""
+    name, unit = turn.contact.name.strip(), _unit(turn, ticket)
+    lang = turn.contact.language or turn.desk.config.app.language
+    greeting = library.GREETING.get(lang, library.GREETING["id"])
+    stmt = select(Draft).where(Draft.ticket_id == ticket.id, Draft.status == DraftStatus.PENDING)
+    for draft in turn.session.exec(stmt.with_for_update()):
+        answer = turn.session.get(Answer, draft.answer_id) if draft.answer_id else None
+        body = _answer_text(turn, ticket, unit, answer) if answer is not None else None
+        if body is None:
+            body = draft.body.replace(name, greeting) if name else draft.body
+        draft.body = body
 
 
 def _open_ticket(turn: _Turn, unit: Unit) -> Ticket:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.messages import TicketStatus
 from store.db import session_scope
@@ -509,3 +509,39 @@ def test_reopen_needs_a_reason_and_priority_keeps_one(browser, db, dishub):
     assert reasons["ticket.priority"] == "dekat sekolah"
     html = browser.page(f"/admin/tickets/{dishub}")
     assert "“warga datang lagi”" in html and "“dekat sekolah”" in html
+
+
+def _name_the_citizen_and_greet_by_name(browser, db) -> None:
+    """The citizen is known as Budi, and the traffic-light answer greets by {{ nama }}."""
+    browser.say("BANTUAN")
+    with session_scope(db) as s:
+        s.exec(select(Contact)).one().name = "Budi Santoso"
+        answer = s.exec(select(Answer).where(col(Answer.body).contains("lampu lalu lintas"))).one()
+        answer.body = answer.body.replace("Bapak/Ibu", "{{ nama }}", 1)
+
+
+def _pending_body(db, number: str) -> str:
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        (draft,) = s.exec(select(Draft).where(Draft.ticket_id == ticket.id)).all()
+        return draft.body
+
+
+def test_rahasia_takes_the_name_out_of_a_pending_draft(browser, db):
+    _name_the_citizen_and_greet_by_name(browser, db)
+    number = browser.say(DISHUB_TEXT)
+    assert _pending_body(db, number).startswith("Terima kasih, Budi Santoso.")
+    browser.say("RAHASIA")
+    assert _pending_body(db, number).startswith("Terima kasih, Bapak/Ibu. Laporan lampu")
+    browser.login("petugas")
+    assert "Budi" not in browser.page(f"/admin/tickets/{number}")
+
+
+def test_rahasia_strips_the_name_when_the_answer_cannot_be_made_again(browser, db):
+    _name_the_citizen_and_greet_by_name(browser, db)
+    number = browser.say(DISHUB_TEXT)
+    with session_scope(db) as s:
+        s.exec(select(Draft)).one().answer_id = None  # its library answer was removed
+    browser.say("RAHASIA")
+    body = _pending_body(db, number)
+    assert "Budi" not in body and body.startswith("Terima kasih, Bapak/Ibu. Laporan lampu")
