@@ -211,6 +211,9 @@ def _staff_command(turn: _Turn) -> bool:
     cmd = parsers.parse_staff_command(turn.inbound.body)
     if cmd is None:
         return False
+    # STOP holds for commands too (INFO about one's own ticket, OK, JAWAB...): what they do is
+    # done, but the reply is recorded unsent until MULAI, as in _converse (a command is never MULAI)
+    turn.muted = turn.contact.opted_out
     from bot import commands  # import here: commands answer citizens through this module
 
     return commands.run(turn, cmd)

@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import col, select
 
 from bot.conversations import expire_conversations
-from bot.messages import InboundMessage
+from bot.messages import InboundMessage, OutboxStatus
 from bot.service import handle_inbound, send_answer
 from store.db import session_scope
-from store.models import Contact, Conversation, Message, Ticket
+from store.models import Contact, Conversation, Message, Outbox, Ticket
 
 PHONES = {"A": "+6281234567890", "B": "+6285711112222", "anggota": "+6281100000001"}
 
@@ -150,3 +150,37 @@ def test_confidential_and_closed_tickets_are_recorded(seeded, desk, clock):
         (ticket,) = s.exec(select(Ticket)).all()
         assert ticket.confidential and ticket.satisfied is True
         assert (ticket.status.value, ticket.closed_at) == ("closed", clock())
+
+
+def _last_reply_held(engine, phone) -> bool:
+    """Whether the latest reply to the phone was recorded failed with the opt-out, never sent."""
+    with session_scope(engine) as s:
+        reply = s.exec(
+            select(Message)
+            .where(Message.address == phone, Message.direction == "out")
+            .order_by(col(Message.id).desc())
+        ).first()
+        row = s.exec(select(Outbox).where(Outbox.message_id == reply.id)).one()
+        return row.status == OutboxStatus.FAILED and "opted out" in row.error
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["STATUS", "INFO <own>", "BANTUAN", "OK 1234567", "halo"],
+    ids=["status", "info-own-ticket", "help", "command-of-a-stranger", "greeting"],
+)
+def test_after_stop_even_a_direct_question_gets_nothing_until_mulai(seeded, desk, clock, text):
+    """STOP holds until MULAI (the SMS convention): a STATUS or INFO reply is recorded, unsent."""
+    phone = PHONES["A"]
+    _turn(seeded, desk, clock, "A", "PDAM #air keruh sejak kemarin")
+    _turn(seeded, desk, clock, "A", "STOP")
+    with session_scope(seeded) as s:
+        number = s.exec(select(Ticket.number)).one()
+    text = text.replace("<own>", number)
+    with session_scope(seeded) as s:
+        msg = InboundMessage("simulator", phone, text, None, phone=phone)
+        out = handle_inbound(s, msg, now=clock(), desk=desk)
+    assert out.keys and out.replies == () and out.inline_replies == ()
+    assert _last_reply_held(seeded, phone)
+    _turn(seeded, desk, clock, "A", "MULAI")
+    assert _turn(seeded, desk, clock, "A", text) and not _last_reply_held(seeded, phone)
