@@ -24,7 +24,7 @@ PRIORITY = {
     Priority.HIGH: "tinggi",
     Priority.URGENT: "mendesak",
 }
-ACTION = {  # the audit log's actions as the ticket page's history shows them
+ACTION = {  # the audit log's actions as the history lists show them (ticket page, lexicon)
     "ticket.open": "tiket dibuka",
     "ticket.answer": "dijawab",
     "ticket.claim": "diambil",
@@ -42,6 +42,10 @@ ACTION = {  # the audit log's actions as the ticket page's history shows them
     "draft.approve": "draf disetujui",
     "draft.reject": "draf ditolak",
     "draft.withdraw": "draf ditarik",
+    "lexicon.add": "istilah ditambahkan",
+    "lexicon.edit": "istilah diubah",
+    "lexicon.deactivate": "istilah dinonaktifkan",
+    "lexicon.activate": "istilah diaktifkan lagi",
 }
 # why a pending draft may no longer be sent (service.draft_stale); shown on the ticket page too
 DRAFT_STALE = {

@@ -63,7 +63,7 @@ def _helpers() -> dict[str, Any]:
         "priority_label": lambda p: display.PRIORITY.get(p, str(p)),
         "delivery": display.delivery,
         "failure": display.failure,
-        "action_label": lambda a: display.ACTION.get(a, a),
+        "action_label": lambda a: i18n.tr(display.ACTION.get(a, a)),
         "may_reveal": may_reveal,
         "_": i18n.tr,
         "lang": i18n.lang(),

@@ -129,3 +129,22 @@ def test_forms_need_their_csrf_token(browser, db):
         assert browser.client.post(path, data={"term": "uang bensin"}).status_code == 400
     assert browser.client.post(f"/admin/settings/lexicon/{row.id}/active").status_code == 400
     assert _term(db, "uang bensin") is None and _term(db, "oknum").active
+
+
+def test_the_history_names_each_change_in_words_in_both_languages(browser, db):
+    """Not the audit log's `lexicon.add`: the admin reads what happened, in the chosen language."""
+    browser.login("admin")
+    browser.post("/admin/settings/lexicon", {"term": "uang bensin"})
+    browser.post(f"/admin/settings/lexicon/{_term(db, 'uang bensin').id}/active")
+    page = browser.page("/admin/settings/lexicon")
+    assert "istilah ditambahkan" in page and "istilah dinonaktifkan" in page
+    assert "lexicon." not in page
+    browser.client.get("/admin/lang/en")
+    page = browser.page("/admin/settings/lexicon")
+    assert "term added" in page and "term switched off" in page and "(inactive)" in page
+
+
+def test_every_audit_action_label_has_an_english_translation():
+    from admin import display, i18n
+
+    assert [label for label in display.ACTION.values() if label not in i18n.EN] == []
