@@ -51,6 +51,28 @@ def test_a_saved_template_is_used_for_the_next_reply_and_can_be_reset(browser, d
     assert again.get_json()["replies"][0].startswith("Aduan Anda diterima")
 
 
+def test_every_template_has_a_sample_to_preview_with(app, clock):
+    """A key without a sample cannot be previewed or saved (try_render refuses it)."""
+    from admin.template_samples import samples
+    from bot.replies import template_keys
+
+    env = app.extensions["aduan"].desk.env
+    assert sorted(template_keys(env) - set(samples(clock()))) == []
+
+
+def test_each_shipped_template_previews_without_error(browser):
+    """auto_closed among them: its page shows the text as the citizen gets it, not an error."""
+    from bot.replies import LANGUAGES, make_env, template_keys
+
+    browser.login("admin")
+    for key in sorted(template_keys(make_env())):
+        for lang in LANGUAGES:
+            html = browser.page(f"/admin/settings/templates/{lang}/{key}")
+            assert 'class="error-text"' not in html, (lang, key)
+    auto_closed = browser.page("/admin/settings/templates/id/auto_closed")
+    assert "4827193" in auto_closed
+
+
 @pytest.fixture
 def linked_app(config, seeded, clock, tmp_path, monkeypatch):
     """The app with PUBLIC_BASE_URL set: acknowledgements carry the progress link."""
