@@ -327,3 +327,42 @@ def test_retention_drops_a_file_still_waiting_at_the_provider(gateway, providers
     message = stored(gateway)
     assert message.media == [] and message.media_due_at is None, "nothing left to fetch"
     assert run_job(gateway, clock) == 0 and providers.requests == []
+
+
+@pytest.mark.parametrize(
+    "media_cfg", [MediaConfig(max_bytes=1024, max_attempts=3, retry_base_seconds=60)]
+)
+def test_a_stream_without_a_length_is_cut_at_the_cap(gateway, providers, clock):
+    """A CDN that sends no Content-Length is read only up to the cap."""
+    chunks = [JPEG[i : i + 512] for i in range(0, len(JPEG), 512)]
+    providers.answers[MEDIA_URL] = [lambda _r: httpx.Response(200, content=iter(chunks))]
+    twilio_mms(gateway)
+    assert run_job(gateway, clock) == 0
+    item = stored(gateway).media[0]
+    assert item["fetch_error"] == "too_large" and "data" not in item
+
+
+@pytest.mark.parametrize(
+    "media_cfg", [MediaConfig(max_bytes=1024, max_attempts=3, retry_base_seconds=60)]
+)
+def test_a_telegram_file_announced_too_large_is_not_asked_for(gateway, providers, clock):
+    document = {"file_id": "BQACdoc", "file_unique_id": "u2", "file_name": "surat.pdf"}
+    document |= {"mime_type": "application/pdf", "file_size": 5000}
+    gateway.telegram(5550002, 2, 2, document=document, caption=COMPLAINT)
+    assert run_job(gateway, clock) == 0 and providers.requests == []
+    assert stored(gateway).media[0]["fetch_error"] == "too_large"
+
+
+def test_a_failed_fetch_logs_neither_the_url_nor_the_token_nor_the_phone(
+    gateway, providers, clock, caplog
+):
+    providers.answers[f"{BOT}/getFile?file_id=AgACfoto"] = [httpx.Response(404)]
+    photo = [{"file_id": "AgACfoto", "file_unique_id": "u1", "width": 90, "height": 90}]
+    gateway.telegram(5550001, 1, 1, photo=photo, caption=COMPLAINT)
+    providers.answers[MEDIA_URL] = [httpx.Response(410)]
+    twilio_mms(gateway)
+    with caplog.at_level("DEBUG"):
+        run_job(gateway, clock)
+    assert "not fetched: http:404" in caplog.text and "not fetched: http:410" in caplog.text
+    for secret in (SECRETS["TELEGRAM_BOT_TOKEN"], TOKEN, MEDIA_URL, "AgACfoto", PHONE, "5550001"):
+        assert secret not in caplog.text
