@@ -87,9 +87,9 @@ def _fetch(
     declared = str(item.get("content_type", ""))
     if declared and not allowed(declared):
         return FetchFailed("type", final=True)
-    fetch = getattr(channel, "fetch_media", None)
     if channel is None:
         return FetchFailed("channel_off", final=False)  # disabled for now: tried again later
+    fetch = getattr(channel, "fetch_media", None)  # the simulator, Kannel, Gammu carry no files
     if fetch is None:
         return FetchFailed("unsupported", final=True)
     try:
