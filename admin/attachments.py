@@ -1,8 +1,10 @@
 """A message's attachments on the ticket page, and their download.
 
-Most channels record a file only as the provider's reference (a Twilio MediaUrl, a Telegram file_id,
-a WhatsApp media id): Aduan does not fetch it, so the page lists it without a link. A file kept whole
-with the message (the simulator's) is served here, under the ticket's own access rule, always as a
+Twilio, Telegram and WhatsApp Cloud send a file as the provider's reference (a MediaUrl, a file_id, a
+media id); the scheduler's fetch_media job (bot.media) downloads it afterwards and keeps it with the
+message, as the simulator's files are kept. Until then, or when it gave up (a file too large, of a
+type not fetched, gone at the provider), the page lists it without a link and says which. A file kept
+whole with the message is served here, under the ticket's own access rule, always as a
 download: an HTML or SVG file a citizen sent never runs in the admin's origin.
 """
 
@@ -20,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from admin import ID, bp, queries
 from admin.auth import me
 from admin.views import runtime
+from bot.media import pending
 from bot.messages import Role
 from store.db import read_session
 from store.models import Message, Ticket
@@ -49,6 +52,14 @@ KIND = {
     "location": "Lokasi",
     "contact": "Kontak",
 }
+# why bot.media did not keep a file, as officers read it (codes from bot.channels.files and bot.media)
+NOT_FETCHED = {
+    "too_large": "berkas terlalu besar",
+    "type": "jenis berkas tidak diunduh",
+    "unsupported": "saluran tidak mendukung pengunduhan",
+}
+GONE = "tidak ada lagi di penyedia"  # a 4xx: expired, deleted or refused
+TROUBLE = "penyedia tidak menjawab"  # network errors and 5xx, after every try
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class Attachment:
     size: str
     place: str  # a location's coordinates, name and address
     held: bool  # the file is kept with the message and can be downloaded
+    fetching: bool = False  # still to be fetched from the provider (bot.media)
+    not_fetched: str = ""  # why the file was not fetched, for officers; '' when it was or will be
 
 
 def listed(message: Message, *, identity: bool) -> list[Attachment]:
@@ -83,7 +96,17 @@ def _item(index: int, media: dict[str, Any], identity: bool) -> Attachment:
         size=_size(media.get("size")),
         place=place if kind == "location" else "",
         held=bool(media.get("data")),
+        fetching=pending(media),
+        not_fetched=_why(media),
     )
+
+
+def _why(media: dict[str, Any]) -> str:
+    """The reason bot.media gave up on the file, in Indonesian (the template translates it)."""
+    if not media.get("fetch"):
+        return ""
+    reason = str(media.get("fetch_error", ""))
+    return NOT_FETCHED.get(reason) or (GONE if reason.startswith("http:4") else TROUBLE)
 
 
 def _size(raw: Any) -> str:

@@ -306,6 +306,17 @@ EN = {
     "berkas ada di penyedia (%(channel)s), tidak diunduh Aduan": (
         "file held by the provider (%(channel)s), not downloaded by Aduan"
     ),
+    "berkas sedang diambil dari penyedia (%(channel)s)": (
+        "file being fetched from the provider (%(channel)s)"
+    ),
+    "berkas gagal diambil dari penyedia (%(channel)s)": (
+        "file could not be fetched from the provider (%(channel)s)"
+    ),
+    "berkas terlalu besar": "file too large",
+    "jenis berkas tidak diunduh": "file type not downloaded",
+    "saluran tidak mendukung pengunduhan": "the channel does not support downloads",
+    "tidak ada lagi di penyedia": "no longer at the provider",
+    "penyedia tidak menjawab": "the provider did not answer",
     "Jam per prioritas harus angka lebih dari 0 sampai 720, atau dikosongkan.": (
         "Hours per priority must be a number above 0 up to 720, or left empty."
     ),

@@ -184,6 +184,15 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """Fetching citizens' files from Twilio, Telegram and WhatsApp Cloud (bot.media)."""
+
+    max_bytes: int = 10 * 1024 * 1024  # a larger file stays a reference at the provider
+    max_attempts: int = 5  # tries per file before it is marked failed
+    retry_base_seconds: int = 60  # first retry delay; it doubles with each try
+
+
+@dataclass(frozen=True)
 class LimitsConfig:
     messages_per_minute: int = 10  # per sender number; 0 = no limit
     messages_per_hour: int = 60
@@ -235,6 +244,7 @@ class Config:
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
     jobs: JobsConfig = field(default_factory=JobsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
@@ -325,6 +335,9 @@ def _validate(cfg: Config) -> None:
         (0 <= cfg.inbound.workers <= 16, "inbound.workers", "between 0 and 16"),
         (cfg.delivery.max_attempts >= 1, "delivery.max_attempts", "at least 1"),
         (cfg.delivery.retry_base_seconds >= 1, "delivery.retry_base_seconds", "at least 1"),
+        (cfg.media.max_bytes >= 1024, "media.max_bytes", "at least 1024"),
+        (cfg.media.max_attempts >= 1, "media.max_attempts", "at least 1"),
+        (cfg.media.retry_base_seconds >= 1, "media.retry_base_seconds", "at least 1"),
         (cfg.channels.gammu.poll_seconds >= 1, "channels.gammu.poll_seconds", "at least 1"),
         (
             cfg.channels.kannel.reply_max_messages >= 1,

@@ -81,6 +81,13 @@ def retention(ctx: JobContext) -> int:
     return len(report.tickets)
 
 
+def fetch_media(ctx: JobContext) -> int:
+    """Download the files citizens sent on Twilio, Telegram and WhatsApp Cloud (bot.media)."""
+    from bot.media import fetch_due
+
+    return fetch_due(ctx.engine, ctx.channels, now=ctx.now, cfg=ctx.desk.config.media)
+
+
 def inbox(ctx: JobContext) -> int:
     """Queued intake's backstop: handle messages no worker took (none running, or intake switched
     back to inline with some left), and inline intake's second try at a message whose handling
@@ -107,6 +114,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("retention", "bot.scheduler:retention", {"minutes": 60}, kind="runtime"),
     JobSpec("gammu_poll", "bot.scheduler:gammu_poll", {"seconds": 10}, kind="runtime"),
     JobSpec("inbox", "bot.scheduler:inbox", {"seconds": 30}, kind="runtime"),
+    JobSpec("fetch_media", "bot.scheduler:fetch_media", {"seconds": 30}, kind="runtime"),
 )
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from bot import committee, conversations, flows, limits, parsers, progress, screening, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
+from bot.media import due_at as files_due_at
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
 from bot.replies import library, render
 from bot.replies.sms import segments
@@ -151,6 +152,9 @@ def handle_inbound(
         session, channel=msg.channel, address=msg.address, phone=msg.phone, now=now
     )
     limit = desk.config.app.max_message_chars
+    media_items = [
+        {"kind": m.kind, "url": m.url, "content_type": m.content_type, **m.extra} for m in msg.media
+    ]
     inbound = repo.add_message(
         session,
         contact_id=contact.id,
@@ -159,10 +163,8 @@ def handle_inbound(
         address=msg.address,
         provider_id=msg.provider_id,
         body=msg.text[:limit],
-        media=[
-            {"kind": m.kind, "url": m.url, "content_type": m.content_type, **m.extra}
-            for m in msg.media
-        ],
+        media=media_items,
+        media_due_at=files_due_at(media_items, now),  # files at the provider: fetched later
         author="citizen",
         created_at=now,
     )

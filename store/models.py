@@ -125,6 +125,8 @@ class Message(SQLModel, table=True):
     provider_id: str | None = Field(default=None, max_length=128)
     body: str = Field(default="", sa_type=sa.Text)
     media: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    # when bot.media next tries to fetch this message's files from the provider; None: nothing to fetch
+    media_due_at: datetime | None = _when(index=True)
     author: str = Field(default="citizen", max_length=80)  # citizen, bot, or a staff username
     reply_to_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     is_note: bool = False  # internal note: never sent to the citizen

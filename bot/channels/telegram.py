@@ -28,6 +28,7 @@ from bot.channels.base import (
     header,
     send_parts,
 )
+from bot.channels.files import Fetched, FetchFailed, get_capped, get_json, too_large
 from bot.config import TelegramConfig
 from bot.messages import InboundMessage, Media, OutboundMessage, StatusUpdate
 from bot.parsers import PhoneError, normalize_phone
@@ -77,12 +78,35 @@ class Telegram:
     def __init__(self, cfg: TelegramConfig, *, token: str, secret: str, http: httpx.Client):
         self.secret = secret
         self.configured = bool(token)
+        self.token, self.api_base, self.http = token, cfg.api_base.rstrip("/"), http
         request = HttpxRequest(http)
         self.bot = Bot(
             token or "0:unset",
             base_url=f"{cfg.api_base}/bot",
             request=request,
             get_updates_request=request,
+        )
+
+    def fetch_media(self, item: dict[str, Any], *, cap: int) -> Fetched:
+        """getFile for the file's path, then the file itself. Bots may download at most 20 MB, and
+        the path link lasts an hour, so both are asked for on every try."""
+        file_id = str(item.get("file_id", ""))
+        if not file_id or not self.token:
+            raise FetchFailed(
+                "no_reference" if not file_id else "not_configured", final=not file_id
+            )
+        if too_large(item.get("size"), cap):
+            raise FetchFailed("too_large", final=True)
+        found = get_json(
+            self.http, f"{self.api_base}/bot{self.token}/getFile", params={"file_id": file_id}
+        )
+        result = found.get("result")
+        if not found.get("ok") or not isinstance(result, dict) or not result.get("file_path"):
+            raise FetchFailed("bad_answer", final=False)
+        if too_large(result.get("file_size"), cap):
+            raise FetchFailed("too_large", final=True)
+        return get_capped(
+            self.http, f"{self.api_base}/file/bot{self.token}/{result['file_path']}", cap=cap
         )
 
     def verify(self, req: WebhookRequest) -> None:

@@ -145,7 +145,7 @@ def test_a_provider_held_file_is_listed_without_a_link(app, browser, db, clock):
     browser.login("petugas")
     html = browser.page(f"/admin/tickets/{number}")
     assert "Foto · image/jpeg" in html
-    assert "berkas ada di penyedia (simulator), tidak diunduh Aduan" in html
+    assert "berkas sedang diambil dari penyedia (simulator)" in html  # bot.media fetches it
     assert _links(browser, number) == [] and "api.twilio.com" not in html
 
 

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from twilio.base.exceptions import TwilioRestException
@@ -27,10 +28,11 @@ from bot.channels.base import (
     header,
     send_parts,
 )
+from bot.channels.files import Fetched, FetchFailed, get_capped
 from bot.channels.twilio.form import WA
 from bot.channels.twilio.form import address as form_address
 from bot.channels.twilio.form import media as form_media
-from bot.channels.twilio.rest import HttpxClient
+from bot.channels.twilio.rest import TWILIO_API, HttpxClient
 from bot.config import TwilioConfig
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
@@ -78,8 +80,21 @@ class Twilio:
         self.cfg = cfg
         self.configured = bool(account_sid and auth_token)
         self.auth_token = auth_token
+        self.account_sid = account_sid
+        self.http = http
         self.status_url = f"{public_base_url}/webhooks/twilio/status" if public_base_url else ""
         self.client = Client(account_sid, auth_token, http_client=HttpxClient(http, cfg.api_base))
+
+    def fetch_media(self, item: dict[str, Any], *, cap: int) -> Fetched:
+        """The MediaUrl with HTTP Basic auth (account SID and auth token, as Twilio requires for
+        media once "enforce HTTP auth" is on, and harmless before); Twilio redirects to its CDN."""
+        url = str(item.get("url", ""))
+        if not url.startswith("https://"):
+            raise FetchFailed("no_reference", final=True)
+        base = self.cfg.api_base.rstrip("/")
+        if base != TWILIO_API and url.startswith(TWILIO_API):
+            url = base + url[len(TWILIO_API) :]
+        return get_capped(self.http, url, cap=cap, auth=(self.account_sid, self.auth_token))
 
     def verify(self, req: WebhookRequest) -> None:
         """X-Twilio-Signature over the public URL and every parameter; 403 when wrong or missing."""

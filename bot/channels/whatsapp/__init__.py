@@ -22,6 +22,7 @@ from bot.channels.base import (
     header,
     send_parts,
 )
+from bot.channels.files import Fetched, FetchFailed, get_capped, get_json, too_large
 from bot.channels.whatsapp.payload import change_values, items, message, names, status_error
 from bot.config import WhatsAppConfig
 from bot.messages import InboundMessage, OutboundMessage, OutboxStatus, StatusUpdate
@@ -61,6 +62,25 @@ class WhatsApp:
         self.access_token = secrets.get("WHATSAPP_ACCESS_TOKEN", "")
         self.phone_number_id = secrets.get("WHATSAPP_PHONE_NUMBER_ID", "")
         self.http = http
+
+    def fetch_media(self, item: dict[str, Any], *, cap: int) -> Fetched:
+        """GET /<media-id> for a short-lived download url (minutes), then that url, both with the
+        bearer token. Meta keeps an inbound media id for 7 days."""
+        media_id = str(item.get("media_id", ""))
+        if not media_id or not self.access_token:
+            raise FetchFailed(
+                "no_reference" if not media_id else "not_configured", final=not media_id
+            )
+        auth = {"Authorization": f"Bearer {self.access_token}"}
+        found = get_json(
+            self.http, f"{self.cfg.api_base}/{self.cfg.api_version}/{media_id}", headers=auth
+        )
+        if not isinstance(found.get("url"), str) or not found["url"].startswith("https://"):
+            raise FetchFailed("bad_answer", final=False)
+        if too_large(found.get("file_size"), cap):
+            raise FetchFailed("too_large", final=True)
+        got = get_capped(self.http, found["url"], cap=cap, headers=auth)
+        return Fetched(got.data, str(found.get("mime_type") or got.content_type))
 
     def verify(self, req: WebhookRequest) -> None:
         """GET: hub.verify_token; POST: X-Hub-Signature-256 over the raw body. 403 otherwise."""
