@@ -509,3 +509,10 @@ def test_reopen_needs_a_reason_and_priority_keeps_one(browser, db, dishub):
     assert reasons["ticket.priority"] == "dekat sekolah"
     html = browser.page(f"/admin/tickets/{dishub}")
     assert "“warga datang lagi”" in html and "“dekat sekolah”" in html
+
+
+def test_library_csv_export_names_its_charset_once(browser):
+    """`text/csv; charset=utf-8; charset=utf-8` was sent: Flask adds the charset to text types."""
+    browser.login("admin")
+    resp = browser.client.get("/admin/library/export.csv")
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
