@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from bot.messages import TicketStatus
@@ -516,3 +517,27 @@ def test_library_csv_export_names_its_charset_once(browser):
     browser.login("admin")
     resp = browser.client.get("/admin/library/export.csv")
     assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("path", "indonesian", "english"),
+    [
+        ("/admin/drafts", "tenggat terdekat di atas", "nearest deadline first"),
+        ("/admin/intake", "Nama warga (boleh kosong)", "Citizen&#39;s name (optional)"),
+        ("/admin/intake", "datang langsung", "in person"),
+        ("/admin/library", "tampilkan yang nonaktif", "show inactive ones"),
+        ("/admin/library", '<span class="badge">aktif', '<span class="badge">active'),
+        ("/admin/settings", "Pertanyaan lanjutan", "Follow-up questions"),
+        ("/admin/settings/lexicon", '<span class="badge">aktif', '<span class="badge">active'),
+        ("/admin/sla", "Pengingat dan pelanggaran SLA", "SLA reminders and breaches"),
+        ("/admin/recap", "Rekapitulasi aduan", "Complaints recap"),
+        ("/admin/recap", "Median waktu jawab", "Median time to answer"),
+    ],
+)
+def test_desk_pages_are_in_english_when_english_is_chosen(browser, path, indonesian, english):
+    """Found walking the admin with EN chosen: these pages kept their Indonesian text."""
+    browser.login("admin")
+    assert indonesian in browser.page(path)
+    browser.client.get("/admin/lang/en")
+    page = browser.page(path)
+    assert english in page and indonesian not in page
