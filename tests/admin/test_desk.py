@@ -541,3 +541,30 @@ def test_desk_pages_are_in_english_when_english_is_chosen(browser, path, indones
     browser.client.get("/admin/lang/en")
     page = browser.page(path)
     assert english in page and indonesian not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "indonesian", "english"),
+    [
+        ("/admin/library/new", "Tulis teks jawaban lalu tekan Pratinjau.", "Write the answer text"),
+        ("/admin/settings/units/new", "Nama lain (satu per baris)", "Other names (one per line)"),
+        ("/admin/settings/staff/new", "Unit yang dilayani (petugas)", "Units served (officers)"),
+        ("/admin/settings/templates", "kotak pasir", "sandbox"),
+    ],
+)
+def test_desk_forms_are_in_english_when_english_is_chosen(browser, path, indonesian, english):
+    browser.login("admin")
+    assert indonesian in browser.page(path)
+    browser.client.get("/admin/lang/en")
+    page = browser.page(path)
+    assert english in page and indonesian not in page
+
+
+def test_the_ticket_page_history_and_priority_are_in_english(browser, dishub):
+    """The history read "tiket dibuka" and the priority "biasa" with EN chosen."""
+    browser.login("admin")
+    browser.client.get("/admin/lang/en")
+    page = browser.page(f"/admin/tickets/{dishub}")
+    assert "ticket opened" in page and "tiket dibuka" not in page
+    assert "<strong>normal</strong>" in page and "biasa" not in page
+    assert f"<h1>Ticket {dishub}" in page and "Pakai di jawaban" not in page
