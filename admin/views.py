@@ -49,7 +49,7 @@ def _helpers() -> dict[str, Any]:
     tz, now = local_zone(), runtime().now()
     return {
         "when": lambda dt: display.local_time(dt, tz),
-        "sla": lambda ticket: display.sla(ticket, now),
+        "sla": lambda ticket: display.sla(ticket, now, i18n.lang()),
         "phone": _phone,
         "ticket_status": lambda s: i18n.tr(display.TICKET_STATUS.get(s, str(s))),
         "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
