@@ -88,27 +88,50 @@ def local_time(when: datetime | None, tz: ZoneInfo) -> str:
     return when.astimezone(tz).strftime("%d/%m/%Y %H.%M %Z")
 
 
-def duration(delta: timedelta) -> str:
-    """'3 j 12 m', or '45 m' under an hour (j = jam, m = menit)."""
+SLA_WORDS = {  # the deadline column's words; {d} is a duration
+    "id": {
+        "hour": "j",
+        "on_time": "dijawab tepat waktu",
+        "late_answer": "dijawab terlambat {d}",
+        "closed": "ditutup",
+        "left": "sisa {d}",
+        "overdue": "lewat {d}",
+    },
+    "en": {
+        "hour": "h",
+        "on_time": "answered on time",
+        "late_answer": "answered {d} late",
+        "closed": "closed",
+        "left": "{d} left",
+        "overdue": "{d} overdue",
+    },
+}
+
+
+def duration(delta: timedelta, lang: str = "id") -> str:
+    """'3 j 12 m', or '45 m' under an hour (j = jam, m = menit); '3 h 12 m' in English."""
     hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
-    return f"{hours} j {minutes} m" if hours else f"{minutes} m"
+    return f"{hours} {SLA_WORDS[lang]['hour']} {minutes} m" if hours else f"{minutes} m"
 
 
-def sla(ticket: Ticket, now: datetime) -> tuple[str, str]:
-    """The deadline as text plus a CSS level: ('sisa 3 j 12 m', 'ok'), ('lewat 20 m', 'late')..."""
+def sla(ticket: Ticket, now: datetime, lang: str = "id") -> tuple[str, str]:
+    """The deadline as text plus a CSS level: ('sisa 3 j 12 m', 'ok'), ('lewat 20 m', 'late')...
+
+    `lang` is the admin's language (the citizen's progress page stays Indonesian)."""
+    words = SLA_WORDS[lang]
     reopened = ticket.status is TicketStatus.OPEN and ticket.first_due_at is not None
     if ticket.first_answer_at is not None and not reopened:  # a reopened one awaits a new answer
         late = ticket.first_answer_at - (ticket.first_due_at or ticket.due_at)
         if late <= timedelta(0):
-            return "dijawab tepat waktu", "done"
-        return f"dijawab terlambat {duration(_ceil_minute(late))}", "done"
+            return words["on_time"], "done"
+        return words["late_answer"].format(d=duration(_ceil_minute(late), lang)), "done"
     if ticket.status is TicketStatus.CLOSED:
-        return "ditutup", "done"
+        return words["closed"], "done"
     left = ticket.due_at - now
     if left > timedelta(0):
-        return f"sisa {duration(left)}", "soon" if left < SOON else "ok"
+        return words["left"].format(d=duration(left, lang)), "soon" if left < SOON else "ok"
     # past the deadline by even a few seconds counts as a started minute
-    return f"lewat {duration(_ceil_minute(-left))}", "late"
+    return words["overdue"].format(d=duration(_ceil_minute(-left), lang)), "late"
 
 
 def _ceil_minute(delta: timedelta) -> timedelta:

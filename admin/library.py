@@ -196,7 +196,7 @@ def library_export(fmt: str) -> ResponseReturnValue:
         rows = answers.search(db, unit_ids=scope, inactive=True)  # type: ignore[arg-type]
         codes = {u.id: u.code for u in repo.active_units(db)}
     if fmt == "csv":
-        body, mime = answers.export_csv(rows, codes).encode("utf-8-sig"), "text/csv; charset=utf-8"
+        body, mime = answers.export_csv(rows, codes).encode("utf-8-sig"), "text/csv"
     else:
         body = answers.export_xlsx(rows, codes)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from admin import bp, queries
 from admin.auth import me
+from admin.i18n import tr
 from admin.views import runtime
 from bot import report, sla
 from bot.messages import Role
@@ -47,7 +48,7 @@ def recap() -> ResponseReturnValue:
         labels=report.LABELS,
         figure=_figure,
         unit_values=lambda r, key: [(c, getattr(f, key) or 0) for c, f in r.units.items()],
-        channel_values=lambda f: [(SOURCES.get(k, k), n) for k, n in f.by_channel.items()],
+        channel_values=lambda f: [(tr(SOURCES.get(k, k)), n) for k, n in f.by_channel.items()],
     )
 
 

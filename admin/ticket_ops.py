@@ -68,8 +68,11 @@ def claim(number: str) -> ResponseReturnValue:
 
 @bp.post("/tickets/<number>/transfer")
 def transfer(number: str) -> ResponseReturnValue:
-    """Send the ticket to another unit; the citizen hears of it with the new deadline."""
-    rt, code, reason = runtime(), _field("unit", 20).upper(), _field("reason")
+    """Send the ticket to another unit; the citizen hears of it with the new deadline.
+
+    An officer who sends it to a unit they do not serve loses sight of it: the page they come back
+    to is the inbox (with the notice), not a 403 on the ticket they just handed over."""
+    rt, code, reason, staff = runtime(), _field("unit", 20).upper(), _field("reason"), me()
     with session_scope(rt.engine) as db:
         ticket, unit, _ = visible_ticket(db, number)
         if not reason:
@@ -80,12 +83,16 @@ def transfer(number: str) -> ResponseReturnValue:
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, "Tiket yang sudah ditutup tidak dapat dialihkan.", "error")
         notice = tickets.transfer(
-            db, ticket, target, reason=reason, now=rt.now(), desk=rt.desk, actor=me().username
+            db, ticket, target, reason=reason, now=rt.now(), desk=rt.desk, actor=staff.username
         )
         held = queries.held_back(db, notice)
+        stays = queries.may_open(db, staff, ticket, target.code)
     rt.kick_delivery()
     said = tr(TRANSFERRED_HELD if held else TRANSFERRED) % {"number": number, "unit": code}
-    return _back(number, said, "info" if held else "ok")
+    if stays:
+        return _back(number, said, "info" if held else "ok")
+    flash(said, "info" if held else "ok")
+    return redirect(url_for("admin.inbox"), 303)
 
 
 @bp.post("/tickets/<number>/escalate")

@@ -55,12 +55,12 @@ def _helpers() -> dict[str, Any]:
     tz, now = local_zone(), runtime().now()
     return {
         "when": lambda dt: display.local_time(dt, tz),
-        "sla": lambda ticket: display.sla(ticket, now),
+        "sla": lambda ticket: display.sla(ticket, now, i18n.lang()),
         "phone": _phone,
         "ticket_status": lambda s: i18n.tr(display.TICKET_STATUS.get(s, str(s))),
         "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
         "role": lambda r: display.ROLE.get(r, str(r)),
-        "priority_label": lambda p: display.PRIORITY.get(p, str(p)),
+        "priority_label": lambda p: i18n.tr(display.PRIORITY.get(p, str(p))),
         "delivery": display.delivery,
         "failure": display.failure,
         "action_label": lambda a: i18n.tr(display.ACTION.get(a, a)),

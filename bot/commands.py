@@ -15,6 +15,7 @@ from bot import committee, service, tickets
 from bot.messages import Direction, Role, TicketStatus
 from bot.parsers import PhoneError, mask_phone, normalize_phone
 from bot.parsers.staff import StaffCommand
+from bot.replies import render
 from bot.replies.sms import split_text
 from store import repo
 from store.models import Contact, Message, StaffUser, Ticket, Unit
@@ -202,7 +203,15 @@ def _info(turn: _Turn, member: StaffUser, ticket: Ticket, _cmd: StaffCommand) ->
         f"{m.created_at.astimezone(zone):%d/%m %H.%M}: {m.body}"
         for m in turn.session.exec(stmt)
     ]
-    head = f"{unit.code if unit else '-'} {ticket.status.value}"
+    head = render(  # "DLH menunggu jawaban": the status in the member's words, not the enum's
+        turn.desk.env,
+        "staff_info_head",
+        turn.lang,
+        now=turn.now,
+        tz=turn.desk.config.app.timezone,
+        unit_code=unit.code if unit else "-",
+        status=ticket.status.value,
+    )
     limit = turn.desk.config.committee.info_part_chars - INFO_HEADER
     parts = split_text("\n".join([head, *lines]), limit)
     for part in parts:  # split_text numbers them "(1/3) ..."

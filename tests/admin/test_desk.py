@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import col, select
 
 from bot.messages import TicketStatus
@@ -545,3 +546,61 @@ def test_rahasia_strips_the_name_when_the_answer_cannot_be_made_again(browser, d
     browser.say("RAHASIA")
     body = _pending_body(db, number)
     assert "Budi" not in body and body.startswith("Terima kasih, Bapak/Ibu. Laporan lampu")
+
+
+def test_library_csv_export_names_its_charset_once(browser):
+    """`text/csv; charset=utf-8; charset=utf-8` was sent: Flask adds the charset to text types."""
+    browser.login("admin")
+    resp = browser.client.get("/admin/library/export.csv")
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("path", "indonesian", "english"),
+    [
+        ("/admin/drafts", "tenggat terdekat di atas", "nearest deadline first"),
+        ("/admin/intake", "Nama warga (boleh kosong)", "Citizen&#39;s name (optional)"),
+        ("/admin/intake", "datang langsung", "in person"),
+        ("/admin/library", "tampilkan yang nonaktif", "show inactive ones"),
+        ("/admin/library", '<span class="badge">aktif', '<span class="badge">active'),
+        ("/admin/settings", "Pertanyaan lanjutan", "Follow-up questions"),
+        ("/admin/settings/lexicon", '<span class="badge">aktif', '<span class="badge">active'),
+        ("/admin/sla", "Pengingat dan pelanggaran SLA", "SLA reminders and breaches"),
+        ("/admin/recap", "Rekapitulasi aduan", "Complaints recap"),
+        ("/admin/recap", "Median waktu jawab", "Median time to answer"),
+    ],
+)
+def test_desk_pages_are_in_english_when_english_is_chosen(browser, path, indonesian, english):
+    """Found walking the admin with EN chosen: these pages kept their Indonesian text."""
+    browser.login("admin")
+    assert indonesian in browser.page(path)
+    browser.client.get("/admin/lang/en")
+    page = browser.page(path)
+    assert english in page and indonesian not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "indonesian", "english"),
+    [
+        ("/admin/library/new", "Tulis teks jawaban lalu tekan Pratinjau.", "Write the answer text"),
+        ("/admin/settings/units/new", "Nama lain (satu per baris)", "Other names (one per line)"),
+        ("/admin/settings/staff/new", "Unit yang dilayani (petugas)", "Units served (officers)"),
+        ("/admin/settings/templates", "kotak pasir", "sandbox"),
+    ],
+)
+def test_desk_forms_are_in_english_when_english_is_chosen(browser, path, indonesian, english):
+    browser.login("admin")
+    assert indonesian in browser.page(path)
+    browser.client.get("/admin/lang/en")
+    page = browser.page(path)
+    assert english in page and indonesian not in page
+
+
+def test_the_ticket_page_history_and_priority_are_in_english(browser, dishub):
+    """The history read "tiket dibuka" and the priority "biasa" with EN chosen."""
+    browser.login("admin")
+    browser.client.get("/admin/lang/en")
+    page = browser.page(f"/admin/tickets/{dishub}")
+    assert "ticket opened" in page and "tiket dibuka" not in page
+    assert "<strong>normal</strong>" in page and "biasa" not in page
+    assert f"<h1>Ticket {dishub}" in page and "Pakai di jawaban" not in page

@@ -88,3 +88,19 @@ def test_sla_label(values, now, expected):
 def test_local_time_uses_the_desk_zone(zone, text):
     assert local_time(RECEIVED, ZoneInfo(zone)) == text
     assert local_time(None, ZoneInfo(zone)) == "—"
+
+
+@pytest.mark.parametrize(
+    ("values", "now", "expected"),
+    [
+        ({}, DUE - timedelta(hours=3, minutes=12, seconds=30), ("3 h 12 m left", "ok")),
+        ({}, DUE + timedelta(minutes=20), ("20 m overdue", "late")),
+        ({"first_answer_at": DUE - timedelta(hours=1)}, DUE, ("answered on time", "done")),
+        ({"first_answer_at": DUE + timedelta(minutes=20)}, DUE, ("answered 20 m late", "done")),
+        ({"status": TicketStatus.CLOSED}, DUE + timedelta(days=2), ("closed", "done")),
+    ],
+    ids=["hours-left", "overdue", "answered-in-time", "answered-late", "closed-unanswered"],
+)
+def test_sla_label_in_english(values, now, expected):
+    """The inbox's deadline column read "sisa 4 j 12 m" with EN chosen."""
+    assert sla(ticket(**values), now, "en") == expected

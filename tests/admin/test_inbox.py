@@ -57,6 +57,14 @@ def test_inbox_counts_down_to_the_deadline(browser, dishub, clock, later, label)
     assert label in browser.page("/admin/")
 
 
+def test_inbox_counts_down_in_english_when_english_is_chosen(browser, dishub, clock):
+    browser.login("petugas")
+    browser.client.get("/admin/lang/en")
+    clock.advance(hours=1, minutes=48)
+    page = browser.page("/admin/")
+    assert "3 h 12 m left" in page and "sisa" not in page
+
+
 def test_inbox_lists_newest_first(browser, clock):
     first = browser.say("DISHUB #lampu lalu lintas di simpang lima mati")
     clock.advance(minutes=5)

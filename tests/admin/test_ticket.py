@@ -274,3 +274,23 @@ def test_a_draft_is_never_sent_on_a_ticket_flagged_for_ethics(
     set_ticket(dishub, ethics=True)
     browser.login("komite")
     _refused(browser, db, dishub, pending_draft, "komite")
+
+
+def test_an_officer_who_transfers_out_of_their_units_lands_on_the_inbox(browser, dishub):
+    """petugas serves DISHUB and DPUPR: after sending the ticket to DLH they may no longer open
+    it, so the redirect must not lead to a 403 on the ticket just handed over."""
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/transfer", {"unit": "DLH", "reason": "salah unit"}
+    )
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith("/admin/")
+    assert f"Tiket {dishub} dialihkan ke DLH" in browser.page("/admin/")
+
+
+def test_an_officer_who_transfers_within_their_units_stays_on_the_ticket(browser, dishub):
+    browser.login("petugas")
+    resp = browser.post(
+        f"/admin/tickets/{dishub}/transfer", {"unit": "DPUPR", "reason": "jalan rusak"}
+    )
+    assert resp.headers["Location"].endswith(f"/admin/tickets/{dishub}")

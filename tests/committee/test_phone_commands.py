@@ -280,3 +280,9 @@ def test_alih_to_the_unit_an_escalated_ticket_is_already_with_moves_nothing(seed
     assert out.keys == ("staff_same_unit",) and "sudah di PDAM" in out.replies[0]
     assert ticket(seeded, number).transferred_count == 0
     assert to_phone(seeded, CITIZEN) == sent  # no "dialihkan ke PDAM" for the unit they are with
+
+
+def test_info_says_where_the_ticket_stands_in_indonesian(seeded, desk, clock, ethics_ticket):
+    """The first line read "DISHUB open": the enum's English word in an Indonesian SMS."""
+    out = send(seeded, desk, clock, PENGARAH, f"INFO {ethics_ticket}")
+    assert out.replies[0].startswith(f"INFO {ethics_ticket}: DISHUB menunggu jawaban\n")

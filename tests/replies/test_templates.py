@@ -138,6 +138,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "staff_same_unit": {"number": "4827193", "unit_code": "DISHUB"},
     "staff_transferred": {"number": "4827193", "unit_code": "DISDUKCAPIL"},
     "staff_info": {"number": "4827193", "text": "(1/2) " + "y" * 430},
+    "staff_info_head": {"unit_code": "DISDUKCAPIL", "status": "answered"},
 }
 # Most segments each reply may cost with the samples above (GSM-7, 160 / 153 per part).
 BUDGET = {
@@ -189,6 +190,7 @@ BUDGET = {
     "staff_same_unit": 1,
     "staff_transferred": 1,
     "staff_info": 3,  # [committee] info_part_chars = 459 by default
+    "staff_info_head": 1,
 }
 UNIT_KEYS = {  # replies that name one unit: must keep their budget for the longest unit name
     "ack_new": ("unit_code", "unit_name"),
