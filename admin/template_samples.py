@@ -118,6 +118,7 @@ def _committee(now: datetime) -> dict[str, dict[str, Any]]:
         "staff_same_unit": {**number, "unit_code": "DISHUB"},
         "staff_transferred": {**number, "unit_code": "DINKES"},
         "staff_info": {**number, "text": "(1/1) Terbuka, DISHUB, lampu lalu lintas mati."},
+        "staff_info_head": {"unit_code": "DISHUB", "status": "open"},
         **dict.fromkeys(
             (
                 "staff_no_ticket",
