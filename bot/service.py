@@ -262,6 +262,18 @@ def _pending_units(data: dict[str, Any]) -> list[str]:
     return [*codes, str(data["unit"])] if data.get("unit") else codes
 
 
+def _may_ask(settings: dict[str, Any], parsed: parsers.Parsed, state: flows.State) -> bool:
+    """Whether this message may lead to a unit's follow-up questions: a complaint coded for a unit
+    that has some, or the answer to "which unit?" or "tulis aduan Anda" (the only ways into them).
+    Screening for a breach before asking is a lexicon read, so it is done only then."""
+    questions = settings["questions"]
+    if not questions:
+        return False
+    if state in (flows.State.AWAITING_UNIT, flows.State.AWAITING_TEXT):
+        return True
+    return state is flows.State.IDLE and (parsed.code or "") in questions
+
+
 def _converse(turn: _Turn) -> None:
     """Run the flow for the message and apply its actions."""
     conv = repo.get_conversation(
@@ -296,6 +308,12 @@ def _converse(turn: _Turn) -> None:
         # (muted), or the officer typing a walk-in complaint has no field for the answers and asks
         # at the counter; the phone would get "Di mana lokasinya?" and the ticket wait for a reply.
         settings = {**settings, "questions": {}, "ask_name": False, "unasked": turn.muted}
+    elif _may_ask(settings, parsed, state) and screening.names_breach(
+        turn.session, f"{data.get('text', '')}\n{text}"
+    ):
+        # a breach goes to the committee at once: the unit's questions ("Di mana lokasinya?") are
+        # the unit's, which will not see the ticket, and would hold the complaint back meanwhile
+        settings = {**settings, "questions": {}}
     snap = flows.Snapshot(state, text, data, open_refs, bool(turn.msg.media), **settings)
     result = flows.step(snap, parsed, turn.now)
     turn.linked = [int(i) for i in data.get("message_ids", [])]

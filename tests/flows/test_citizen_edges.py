@@ -229,8 +229,8 @@ def test_an_ordinary_complaint_beside_an_ethics_ticket_gets_the_units_questions(
     """DLH asks where: a complaint that opens a new ticket is asked, even though the citizen has
     an (ethics) ticket open with DLH, which it will not be added to."""
     first = send(seeded, desk, clock, "DLH #oknum petugas kebersihan minta uang rokok")
-    assert first.keys == ("ask_detail",)
-    ethics = send(seeded, desk, clock, "di TPS Desa Sukamaju").ticket
+    assert first.keys == ("ack_ethics",)  # not asked: the question is the unit's
+    ethics = first.ticket
     assert send(seeded, desk, clock, "DLH #sampah menumpuk").keys == ("ask_detail",)
     out = send(seeded, desk, clock, "Jl. Melati, Desa Sukamaju")
     assert out.keys == ("ack_new",) and out.ticket != ethics
@@ -355,3 +355,24 @@ def test_a_comment_naming_a_breach_after_the_answer_leaves_the_answered_ticket(s
     with session_scope(seeded) as s:
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
         assert ticket.status.value == "answered"
+
+
+def test_a_breach_named_to_a_unit_with_questions_goes_to_the_committee_at_once(seeded, desk, clock):
+    """DLH asks "Di mana lokasinya?": an ethics complaint coded DLH was asked it first and reached
+    the committee only after the answer. The question is the unit's, which will not see it."""
+    out = send(seeded, desk, clock, "DLH #oknum petugas kebersihan minta uang 50rb tiap bulan")
+    assert out.keys == ("ack_ethics",) and out.ticket is not None
+    ((_, ethics, _),) = _tickets(seeded)
+    assert ethics
+    # an ordinary DLH complaint from someone else is still asked
+    other = InboundMessage(
+        "simulator", "+6281299990001", "DLH #sampah menumpuk", phone="+6281299990001"
+    )
+    with session_scope(seeded) as s:
+        assert handle_inbound(s, other, now=clock(), desk=desk).keys == ("ask_detail",)
+
+
+def test_a_breach_sent_after_the_code_alone_is_not_asked_the_units_questions(seeded, desk, clock):
+    assert send(seeded, desk, clock, "DLH").keys == ("ask_text",)
+    out = send(seeded, desk, clock, "petugas kebersihan minta uang damai biar sampah diangkut")
+    assert out.keys == ("ack_ethics",)

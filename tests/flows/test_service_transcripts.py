@@ -63,9 +63,10 @@ TRANSCRIPTS = {
         ("A", "DLH #sampah", "idle", ["ack_new"]),
         ("A", "MULAI", "idle", ["opted_in"]),
     ],
-    "ethics complaint with a follow-up question": [
-        ("A", "DLH #oknum petugas kebersihan minta uang rokok", "awaiting_detail", ["ask_detail"]),
-        ("A", "di TPS Desa Sukamaju", "idle", ["ack_ethics"]),
+    "ethics complaint to a unit with a follow-up question: not asked, to the committee at once": [
+        ("A", "DLH #oknum petugas kebersihan minta uang rokok", "idle", ["ack_ethics"]),
+        ("A", "DLH #sampah menumpuk", "awaiting_detail", ["ask_detail"]),
+        ("A", "di TPS Desa Sukamaju", "idle", ["ack_new"]),
     ],
     "RAHASIA then a complaint": [
         ("A", "RAHASIA", "idle", ["confidential"]),
