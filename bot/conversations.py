@@ -60,7 +60,14 @@ def snapshot_settings(
         order = ranked + [c for c in units if c not in ranked]
     cfg = desk.config.conversation
     return {
-        "answered": feedback_ticket(session, contact, verdict(parsed, text), now=now, desk=desk),
+        "answered": feedback_ticket(
+            session,
+            contact,
+            verdict(parsed, text),
+            now=now,
+            desk=desk,
+            bare=parsed.keyword in _FEEDBACK or parsers.set_off_answer(text) is not None,
+        ),
         "suggested": suggested,
         "units": tuple(order),
         "questions": {c: tuple(u.questions) for c, u in units.items() if u.questions},
@@ -80,14 +87,23 @@ def verdict(parsed: parsers.Parsed, text: str) -> parsers.Keyword | None:
 
 
 def feedback_ticket(
-    session: Session, contact: Contact, said: parsers.Keyword | None, *, now: datetime, desk: Desk
+    session: Session,
+    contact: Contact,
+    said: parsers.Keyword | None,
+    *,
+    now: datetime,
+    desk: Desk,
+    bare: bool = True,
 ) -> str:
     """The ticket a YA/TIDAK outside the feedback question answers, or "".
 
     The latest answered one, still waiting for its verdict. A TIDAK may also reopen the latest ticket
     closed after its answer (auto-close, YA, an officer) within `[conversation] reopen_days`: "the
-    problem persists" (DESIGN §4). A ticket closed without an answer (a duplicate, spam) is not
-    reopened by it, and a YA does not close a closed ticket again."""
+    problem persists" (DESIGN §4). Only a bare TIDAK or one set off ("Tidak, masih keruh"): days
+    after the close, a sentence opening with a negation is more often a new complaint ("Tidak ada
+    air sejak kemarin") than a verdict (`bare`).
+    A ticket closed without an answer (a duplicate, spam) is not reopened by it, and a YA does not
+    close a closed ticket again."""
     if said is None:
         return ""
     answered = (
@@ -97,7 +113,7 @@ def feedback_ticket(
     )
     found = session.exec(answered).first()
     days = desk.config.conversation.reopen_days
-    if found or said is not parsers.Keyword.NO or days <= 0:
+    if found or said is not parsers.Keyword.NO or not bare or days <= 0:
         return found or ""
     closed = (
         select(Ticket.number)

@@ -123,6 +123,18 @@ def leading_answer(text: str) -> Keyword | None:
     return None
 
 
+_SET_OFF = re.compile(r"^\W*[^\W\d_]+\s*[,.;:!-]")
+
+
+def set_off_answer(text: str) -> Keyword | None:
+    """leading_answer, when the YA/TIDAK is set off by punctuation ("Tidak, air masih keruh",
+    "Ya. Sudah beres"): an answer to a question asked days ago, not a new sentence that happens to
+    open with a negation ("Tidak ada air sejak kemarin")."""
+    if not _SET_OFF.match(normalize_text(text)):
+        return None
+    return leading_answer(text)
+
+
 def _strip_trailing(text: str) -> str:
     # Trailing punctuation and emoji ("Ya!", "ok 👍", "STOP!!") do not change the answer.
     end = len(text)

@@ -327,6 +327,21 @@ def test_tidak_after_ya_reopens_the_closed_ticket(seeded, desk, clock):
         assert (ticket.status.value, ticket.satisfied, ticket.reopened_count) == ("open", False, 1)
 
 
+def test_a_new_complaint_opening_with_tidak_does_not_reopen_a_closed_ticket(seeded, desk, clock):
+    """A week after the DLH ticket closed, "Tidak ada air ..." is a new problem: it was read as a
+    TIDAK, appended to the DLH ticket, reopened it and alerted the committee."""
+    send(seeded, desk, clock, "DLH #sampah menumpuk")
+    number = send(seeded, desk, clock, "di pasar Desa Sukamaju").ticket
+    _answer_latest(seeded, desk, clock)
+    assert send(seeded, desk, clock, "YA").keys == ("feedback_thanks",)
+    clock.advance(days=7)
+    out = send(seeded, desk, clock, "Tidak ada air sejak kemarin di RT 5")
+    assert out.keys == ("suggest_unit",) and "PDAM" in out.replies[0]  # a new complaint
+    with session_scope(seeded) as s:
+        closed = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert (closed.status.value, closed.reopened_count) == ("closed", 0)
+
+
 def test_after_stop_an_auto_send_answer_waits_for_an_officer(seeded, desk, clock):
     """An auto-sent library answer would be held unsent yet mark the ticket answered: the SLA
     stopped and no officer would see that the citizen never got it. It stays a pending draft."""
