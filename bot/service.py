@@ -186,12 +186,30 @@ def handle_inbound(
 
 
 def _keep_limited(turn: _Turn) -> None:
-    """A message past the rate limit runs no flow (no ticket opened, no draft, no reply), but the
-    officers must be able to read it: it joins the sender's latest open ticket, as uncoded text
-    would. With none open it stays on the contact (retention applies) and opens nothing."""
-    latest = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
-    if latest:
-        _attach(turn, latest[0])
+    """A message past the rate limit runs no flow (no draft, no reply), but the officers must be
+    able to read it: it joins the sender's latest open ticket of its kind, as uncoded text would.
+    Screening still applies: words naming a breach never land before the unit (`_kept_apart`), and
+    the committee is told. With no ticket open it stays on the contact (retention applies)."""
+    open_now = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    if not open_now:
+        return
+    breach = screening.names_breach(turn.session, turn.inbound.body)
+    latest = next((t for t in open_now if t.ethics == breach), open_now[0])
+    ticket = _kept_apart(turn, latest, breach, open_now)
+    _attach(turn, ticket)
+    _screen(turn, ticket, turn.inbound.body)
+
+
+def _kept_apart(turn: _Turn, ticket: Ticket, breach: bool, cached: list[Ticket] | None) -> Ticket:
+    """The ticket words added to `ticket` go on. Words naming a breach are kept apart from an
+    ordinary ticket, as in _file_complaint: the unit keeps its complaint and the committee gets
+    these on the citizen's open ethics ticket of the same unit, or a new one."""
+    if ticket.ethics or not breach:
+        return ticket
+    if cached is None:
+        cached = repo.open_tickets(turn.session, turn.contact.id)  # type: ignore[arg-type]
+    same = next((t for t in cached if t.unit_id == ticket.unit_id and t.ethics), None)
+    return same or _open_ticket(turn, _unit(turn, ticket))
 
 
 def _outcome(turn: _Turn) -> Outcome:
@@ -363,10 +381,8 @@ def _apply(turn: _Turn, action: flows.Action) -> None:
         case flows.AppendToTicket(number=number, reply=reply):
             ticket = repo.ticket_by_number(turn.session, number)
             assert ticket is not None
-            if not ticket.ethics and screening.names_breach(turn.session, turn.inbound.body):
-                # kept apart as in _file_complaint: the unit keeps its complaint, the committee
-                # gets this one on a ticket of its own (same unit, the one the citizen is on about)
-                ticket = _open_ticket(turn, _unit(turn, ticket))
+            breach = screening.names_breach(turn.session, turn.inbound.body)
+            ticket = _kept_apart(turn, ticket, breach, cached)
             _attach(turn, ticket)
             if _screen(turn, ticket, turn.inbound.body):
                 turn.reply("ack_ethics", ticket=ticket.number)

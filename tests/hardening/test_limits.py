@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.config import LimitsConfig
 from bot.messages import Direction
 from store.db import session_scope
-from store.models import AuditLog, Message, Ticket
+from store.models import AuditLog, Escalation, Message, Ticket
 
 FLOODER, OTHER = "081234567890", "085711112222"
 
@@ -70,6 +70,25 @@ def test_limited_messages_join_the_open_ticket_and_open_none(app, client):
         assert s.exec(stmt.order_by(Message.id)).all()[-3:] == [
             f"DINKES #puskesmas tutup {i}" for i in range(3)
         ]
+
+
+def test_a_limited_message_naming_a_breach_goes_to_the_committee_not_the_unit(app, client):
+    """Past the limit the words joined the latest open ticket unscreened: "petugas minta uang"
+    landed on the ordinary DLH ticket before the unit, and the committee never heard of it."""
+    engine = app.extensions["aduan"].engine
+    say(client, FLOODER, "DISHUB #lampu lalu lintas mati")
+    say(client, FLOODER, "lampunya masih mati")
+    say(client, FLOODER, "sudah seminggu")
+    assert say(client, FLOODER, "petugasnya minta uang damai 200rb")  # the warning
+    say(client, FLOODER, "oknum itu minta uang lagi")
+    with session_scope(engine) as s:
+        first, ethics = s.exec(select(Ticket).order_by(Ticket.id)).all()
+        assert (first.ethics, ethics.ethics, ethics.unit_id) == (False, True, first.unit_id)
+        said = select(Message.body).where(Message.direction == Direction.IN)
+        on_first = s.exec(said.where(Message.ticket_id == first.id)).all()
+        assert not any("uang" in body for body in on_first)
+        assert len(s.exec(said.where(Message.ticket_id == ethics.id)).all()) == 2  # one ticket
+        assert s.exec(select(Escalation).where(Escalation.ticket_id == ethics.id)).all()
 
 
 def test_limited_messages_without_an_open_ticket_open_none(app, client):
