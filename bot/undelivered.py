@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot import sla
+from bot.flows import State
 from bot.messages import TicketStatus
 from store import repo
 from store.models import AuditLog, Message, Outbox, Ticket
@@ -46,6 +47,9 @@ def answer_failed(session: Session, row: Outbox, *, now: datetime) -> bool:
     ticket = session.get(Ticket, message.ticket_id) if message and message.ticket_id else None
     if ticket is None:
         return False
+    # an officer's new answer may be committing now: wait for it, then judge from what is stored
+    repo.lock_contact(session, ticket.contact_id)
+    session.refresh(ticket)
     line = latest_answer(session, ticket.id)  # type: ignore[arg-type]
     if line is None or line.action != ANSWERED or line.after.get("message_id") != message.id:  # type: ignore[union-attr]
         return False
@@ -75,3 +79,8 @@ def _unanswer(session: Session, ticket: Ticket, line: AuditLog, now: datetime) -
     if line.after.get("first"):
         ticket.first_answer_at = None
     repo.forget(session, sla.breach_key(ticket))
+    # the answer asked "did it solve the problem?": a citizen who never got it would have their
+    # next words ("belum ada kabar?") taken as TIDAK, and the committee told they are unhappy
+    conv = repo.get_conversation(session, channel=ticket.channel, address=ticket.address, now=now)
+    if conv.state == State.AWAITING_FEEDBACK.value and conv.data.get("ticket") == ticket.number:
+        conv.state, conv.data, conv.expires_at, conv.updated_at = State.IDLE.value, {}, None, now

@@ -100,3 +100,17 @@ def test_an_answer_after_a_reopen_that_fails_keeps_the_first_answer(gateway, clo
     ticket = ticket_now(gateway)
     assert ticket.status is TicketStatus.OPEN and ticket.first_answer_at == first
     assert ticket.due_at == due  # the reopened round's deadline still runs
+
+
+def test_words_after_a_failed_answer_are_not_taken_as_its_verdict(gateway, clock):
+    """The answer asked "did it solve the problem?" as it was queued. It never arrived, yet the
+    citizen's next words were read as the reply to that question: a TIDAK, the committee told
+    the citizen was unhappy with an answer they never saw."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "5" * 32)
+    gateway.apis.errors[gateway.apis.TWILIO] = INVALID_TO
+    answer(gateway, clock)
+    gateway.twilio(PHONE, "Tidak ada kabar sampai sekarang?", "SM" + "4" * 32)
+    ticket = ticket_now(gateway)
+    assert ticket.status is TicketStatus.OPEN and ticket.satisfied is None
+    with session_scope(gateway.runtime.engine) as s:
+        assert s.exec(select(Escalation)).all() == []
