@@ -26,6 +26,7 @@ NOT_RESENT = {
     "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
     "already sent again": "Pesan ini sudah dikirim ulang.",
     "opted out": "Warga sudah meminta berhenti menerima pesan (STOP); pesan tidak dikirim ulang.",
+    "ticket closed": "Tiket yang sudah ditutup tidak dapat dikirimi pesan.",
 }
 TRANSFERRED = "Tiket %(number)s dialihkan ke %(unit)s; warga sudah diberi tahu."
 TRANSFERRED_HELD = (
@@ -160,6 +161,8 @@ def close(number: str) -> ResponseReturnValue:
     rt, reason, silent = runtime(), _field("reason"), request.form.get("silent") == "1"
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        repo.lock_contact(db, ticket.contact_id)  # two officers closing at once: one notice
+        db.refresh(ticket)
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, f"Tiket {number} sudah ditutup.", "info")
         unanswered = tickets.awaits_answer(ticket)

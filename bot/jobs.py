@@ -119,6 +119,12 @@ def auto_close(session: Session, *, now: datetime, desk: Desk) -> int:
     )
     closed = 0
     for ticket, unit, contact in session.exec(stmt).all():
+        # the citizen's TIDAK or comment may be committing now: wait for it, then look again
+        resolved = ticket.resolved_at
+        repo.lock_contact(session, ticket.contact_id)
+        session.refresh(ticket)
+        if ticket.status is not TicketStatus.ANSWERED or ticket.resolved_at != resolved:
+            continue
         if once(session, f"close:{ticket.id}:{ticket.reopened_count}", now):
             _close(session, ticket, unit, contact, now, desk)
             closed += 1

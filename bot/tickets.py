@@ -301,6 +301,9 @@ def resend(
     Raises ValueError for a message that did not fail, was already sent again, or whose citizen
     asked to receive nothing more (STOP): a resend would fail the same way."""
     repo.lock_contact(session, ticket.contact_id)  # two officers clicking at once: one copy
+    session.refresh(ticket)  # closed by another officer meanwhile: not answered over the close
+    if ticket.status is TicketStatus.CLOSED:
+        raise ValueError("ticket closed")
     if why := _not_resendable(session, ticket, message):
         raise ValueError(why)
     again = repo.queue_reply(
