@@ -2,11 +2,14 @@
 
 Everywhere else the number stays masked. Each reveal is one audit line (who, when, which ticket), and
 the number itself is never written to the audit log or the application log. The number is not put in
-the (client-side) session cookie either: only the ticket number is, and the next view of that ticket
-page reads the phone from the database and forgets the request.
+the (client-side) session cookie either: only the ticket number and a one-time token are. The next
+view of that ticket page claims the token in the database (`repo.once`) before it reads the phone, so
+a replayed cookie shows nothing: one audit line, one view.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from flask import abort, flash, redirect, session, url_for
 from flask.typing import ResponseReturnValue
@@ -33,5 +36,5 @@ def reveal_phone(number: str) -> ResponseReturnValue:
             flash(tr(NO_PHONE), "error")
             return redirect(url_for("admin.ticket", number=number), 303)
         repo.audit_ticket(db, ticket, "ticket.phone_reveal", actor=staff.username, now=rt.now())
-    session[REVEAL] = number
+    session[REVEAL] = f"{number}:{uuid.uuid4().hex}"
     return redirect(url_for("admin.ticket", number=number), 303)

@@ -21,7 +21,7 @@ from bot.answers import AnswerDoc, rank
 from bot.messages import Direction, DraftStatus, Priority, Role, TicketStatus
 from bot.runtime import Runtime
 from store import repo
-from store.db import read_session
+from store.db import read_session, session_scope
 from store.models import Contact, Ticket, Unit
 
 PAGE_SIZE = 50
@@ -213,8 +213,13 @@ def ticket(number: str) -> ResponseReturnValue:
 def _revealed_phone(number: str, ticket: Ticket, contact: Contact) -> str | None:
     """The full number when *Tampilkan nomor* (admin.reveal) was just asked for on this ticket;
     once: a later view is masked again. Re-checked, as the ticket may have become confidential."""
-    if session.pop(REVEAL, None) != number or not may_reveal(ticket):
+    asked, _, token = str(session.pop(REVEAL, "")).partition(":")
+    if asked != number or not token or not may_reveal(ticket):
         return None
+    rt = runtime()
+    with session_scope(rt.engine) as db:  # one view per reveal, even with a replayed cookie
+        if not repo.once(db, f"phone_reveal:{token}", rt.now()):
+            return None
     return contact.phone
 
 

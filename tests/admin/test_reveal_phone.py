@@ -102,3 +102,15 @@ def test_a_contact_without_a_phone_has_nothing_to_reveal(browser, db, dishub):
     resp = browser.post(f"/admin/tickets/{dishub}/phone", follow_redirects=True)
     assert "Nomor telepon warga tidak diketahui" in resp.get_data(as_text=True)
     assert reveals(db, dishub) == []
+
+
+def test_a_replayed_session_cookie_does_not_show_the_number_again(browser, db, dishub):
+    """The session is a cookie the browser keeps: sent again as it was after the reveal, it showed
+    the number on every view with no new audit line."""
+    browser.login("petugas")
+    browser.post(f"/admin/tickets/{dishub}/phone")
+    kept = browser.client.get_cookie("session").value
+    assert DIGITS in browser.page(f"/admin/tickets/{dishub}")
+    browser.client.set_cookie("session", kept)
+    assert DIGITS not in browser.page(f"/admin/tickets/{dishub}")
+    assert len(reveals(db, dishub)) == 1
