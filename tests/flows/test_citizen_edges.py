@@ -212,6 +212,19 @@ def test_an_ordinary_complaint_is_not_added_to_an_open_ethics_ticket_of_the_unit
     ]
 
 
+def test_uncoded_words_naming_a_breach_join_the_open_ethics_ticket_of_the_unit(seeded, desk, clock):
+    """The latest ticket is the ordinary one, so uncoded words go to it; naming a breach, they are
+    kept apart, and they used to open a further ethics ticket (and alert) each time."""
+    ethics = send(seeded, desk, clock, "DISHUB #petugas parkir minta uang damai").ticket
+    ordinary = send(seeded, desk, clock, "DISHUB #lampu lalu lintas di simpang lima mati").ticket
+    out = send(seeded, desk, clock, "oknumnya minta uang lagi tadi pagi")
+    assert out.ticket == ethics and out.keys == ("ack_append",)
+    assert [(n, e, len(texts)) for n, e, texts in _tickets(seeded)] == [
+        (ethics, True, 2),
+        (ordinary, False, 1),
+    ]
+
+
 def test_an_ethics_complaint_does_not_take_the_units_open_ticket_to_the_committee(
     seeded, desk, clock
 ):
