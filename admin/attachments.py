@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from admin import ID, bp, queries
 from admin.auth import me
 from admin.views import runtime
-from bot.media import pending
+from bot.media_items import pending
 from bot.messages import Role
 from store.db import read_session
 from store.models import Message, Ticket

@@ -27,12 +27,11 @@ from sqlmodel import col, select
 from bot.channels.base import Channel
 from bot.channels.files import Fetched, FetchFailed
 from bot.config import MediaConfig
+from bot.media_items import pending
 from store.db import read_session, session_scope
 from store.models import Message
 
 log = logging.getLogger(__name__)
-REFERENCES = ("url", "file_id", "media_id")  # Twilio, Telegram, WhatsApp Cloud
-GIVEN_UP = ("failed", "skipped")
 BATCH = 20  # messages per run: a run's downloads stay well inside the job's interval
 
 
@@ -41,23 +40,6 @@ def allowed(content_type: str) -> bool:
     reference at the provider, out of the desk's way and the database's."""
     kind = content_type.split(";", 1)[0].strip().lower()
     return kind == "application/pdf" or kind.split("/", 1)[0] in ("image", "audio", "video")
-
-
-def reference(item: Any) -> str:
-    """The provider's handle on the file, '' when there is none (a location, a simulator file)."""
-    if not isinstance(item, dict):
-        return ""
-    return next((str(item[k]) for k in REFERENCES if item.get(k)), "")
-
-
-def pending(item: Any) -> bool:
-    """A file still to fetch: held by the provider, not kept yet, not given up on."""
-    return bool(reference(item)) and not item.get("data") and item.get("fetch") not in GIVEN_UP
-
-
-def due_at(media: list[dict[str, Any]], now: datetime) -> datetime | None:
-    """`Message.media_due_at` for a newly stored message: now when a file waits at the provider."""
-    return now if any(pending(m) for m in media) else None
 
 
 def fetch_due(

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from bot import committee, conversations, flows, limits, parsers, progress, screening, sla
 from bot.answers import AnswerDoc, rank
 from bot.config import Config
-from bot.media import due_at as files_due_at
+from bot.media_items import due_at as files_due_at
 from bot.messages import Direction, DraftStatus, InboundMessage, Priority, TicketStatus
 from bot.replies import library, render
 from bot.replies.sms import segments

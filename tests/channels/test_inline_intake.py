@@ -6,26 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import col, select
-
 from bot import flows, inbox
-from store.db import intake_engine, session_scope
-from store.models import Direction, Inbox, Message
+from tests.channels.test_queued_intake import inbound, rows
 
 PHONE = "+6281234567890"
 COMPLAINT = "DINKES #puskesmas tutup jam 10 meledak"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
-
-
-def inbound(gateway) -> list[Message]:
-    with session_scope(gateway.runtime.engine) as s:
-        stmt = select(Message).where(Message.direction == Direction.IN).order_by(col(Message.id))
-        return list(s.exec(stmt))
-
-
-def rows(gateway) -> list[Inbox]:
-    with session_scope(intake_engine(gateway.runtime.engine)) as s:
-        return list(s.exec(select(Inbox).order_by(col(Inbox.id))))
 
 
 def drain(gateway) -> int:
