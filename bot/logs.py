@@ -23,13 +23,18 @@ PHONE = re.compile(
 # An HTTP request line's query string ("GET /webhooks/kannel?from=…&text=… HTTP/1.1", as werkzeug's
 # request log under `aduan run` writes it): Kannel's get-url carries the sender and the whole complaint.
 REQUEST_QUERY = re.compile(r"\b((?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) [^\s?\"]*)\?[^\s\"]*")
+# Terminal escape sequences (werkzeug colours its banner; a message could carry any): a log line is
+# data for a collector, and an escape in it would also redraw the screen of whoever tails the file.
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_a-z]")
 HANDLER_NAME = "aduan"
 _secrets: set[str] = set()
 _base_factory = logging.getLogRecordFactory()
 
 
 def mask_text(text: str) -> str:
-    """Every phone-like number masked, every known secret replaced, request query strings cut."""
+    """Every phone-like number masked, every known secret replaced, request query strings and
+    terminal escape sequences cut."""
+    text = ANSI.sub("", text)
     text = REQUEST_QUERY.sub(r"\1?[query]", text)
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "[secret]")

@@ -52,6 +52,13 @@ def test_masking_of_text():
     assert "6281234567890" not in mask_text("GET /cgi-bin/sendsms?to=%2B6281234567890&text=x")
 
 
+def test_terminal_escapes_are_cut():
+    """werkzeug colours its start-up banner; an escape sequence in a log line redraws terminals."""
+    banner = "\x1b[31m\x1b[1mWARNING: This is a development server.\x1b[0m\n * Running on x"
+    assert mask_text(banner) == "WARNING: This is a development server.\n * Running on x"
+    assert mask_text("keluhan \x1b]0;title\x07 \x1bc jalan") == "keluhan   jalan"
+
+
 def test_http_client_request_lines_are_not_logged():
     """httpx logs each request URL at INFO (Kannel's carries number, text and password)."""
     from bot.logs import configure
