@@ -363,6 +363,7 @@ EN = {
     "ditandai aduan etik (ke komite)": "marked an ethics complaint (to the committee)",
     "dicatat petugas (aduan langsung)": "recorded by an officer (walk-in)",
     "jawaban gagal terkirim": "answer not delivered",
+    "jawaban ternyata sampai (laporan terlambat)": "answer delivered after all (late receipt)",
     "nomor telepon warga ditampilkan": "citizen's phone number shown",
     "pesan dikirim ulang": "message sent again",
     "draf disetujui": "draft approved",

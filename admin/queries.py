@@ -281,7 +281,7 @@ def last_answer_failed(line: Any) -> tuple[Any, ...]:
     newer = aliased(AuditLog)
     answered_since = sa.exists().where(
         col(newer.ticket_id) == col(line.ticket_id),
-        col(newer.action).in_([undelivered.ANSWERED, undelivered.FAILED]),
+        col(newer.action).in_(undelivered.ANSWER_LINES),
         col(newer.id) > col(line.id),
     )
     return (
