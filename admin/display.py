@@ -37,6 +37,7 @@ ACTION = {  # the audit log's actions as the history lists show them (ticket pag
     "ticket.ethics": "ditandai aduan etik (ke komite)",
     "ticket.intake": "dicatat petugas (aduan langsung)",
     "ticket.answer_failed": "jawaban gagal terkirim",
+    "ticket.answer_delivered": "jawaban ternyata sampai (laporan terlambat)",
     "ticket.phone_reveal": "nomor telepon warga ditampilkan",
     "message.resend": "pesan dikirim ulang",
     "draft.approve": "draf disetujui",

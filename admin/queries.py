@@ -68,22 +68,28 @@ def inbox(
     unit_code: str | None = None,
     channel: str | None = None,
     overdue_at: datetime | None = None,
+    failed: bool = False,
     search: str = "",
     limit: int = 50,
     offset: int = 0,
-) -> list[tuple[Ticket, Unit, Contact, bool]]:
-    """Visible tickets, newest first, each with its unit, contact and whether a draft is pending."""
+) -> list[tuple[Ticket, Unit, Contact, bool, bool]]:
+    """Visible tickets, newest first, each with its unit, contact, whether a draft is pending and
+    whether its latest answer failed to reach the citizen (`failed`: only those)."""
     pending = (
         sa.exists()
         .where(col(Draft.ticket_id) == col(Ticket.id), sendable_draft())
         .label("has_draft")
     )
+    line = aliased(AuditLog)
+    answer_failed = sa.exists().where(*last_answer_failed(line))
     stmt = (
-        select(Ticket, Unit, Contact, pending)
+        select(Ticket, Unit, Contact, pending, answer_failed.label("answer_failed"))
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
         .join(Contact, col(Contact.id) == col(Ticket.contact_id))
     )
     stmt = visible(stmt, viewer)
+    if failed:
+        stmt = stmt.where(answer_failed)
     if status is not None:
         stmt = stmt.where(col(Ticket.status) == status)
     if unit_code:
@@ -267,26 +273,35 @@ def answer_failed(session: Session, ticket_id: int) -> AuditLog | None:
     return line if line is not None and line.action == undelivered.FAILED else None
 
 
+def last_answer_failed(line: Any) -> tuple[Any, ...]:
+    """Conditions making the audit line `line` (AuditLog or an alias of it) the `ticket.answer_failed`
+    line of a ticket, not closed, whose latest answer failed for good: no answer line came after it
+    (an answer queued since takes the ticket off). One definition for the dashboard's card
+    (failed_answers) and the inbox's badge and filter."""
+    newer = aliased(AuditLog)
+    answered_since = sa.exists().where(
+        col(newer.ticket_id) == col(line.ticket_id),
+        col(newer.action).in_(undelivered.ANSWER_LINES),
+        col(newer.id) > col(line.id),
+    )
+    return (
+        col(line.ticket_id) == col(Ticket.id),
+        col(line.action) == undelivered.FAILED,
+        ~answered_since,
+        col(Ticket.status) != TicketStatus.CLOSED,
+    )
+
+
 def failed_answers(
     session: Session, viewer: Viewer, *, limit: int = 10
 ) -> list[tuple[Ticket, Unit, AuditLog]]:
     """Visible tickets, not closed, whose latest answer failed for good (newest failure first): the
-    officer sends it again or phones the citizen. An answer queued since takes a ticket off."""
-    newer = aliased(AuditLog)
-    answered_since = sa.exists().where(
-        col(newer.ticket_id) == col(AuditLog.ticket_id),
-        col(newer.action).in_([undelivered.ANSWERED, undelivered.FAILED]),
-        col(newer.id) > col(AuditLog.id),
-    )
+    officer sends it again or phones the citizen."""
     stmt = (
         select(Ticket, Unit, AuditLog)
         .join(AuditLog, col(AuditLog.ticket_id) == col(Ticket.id))
         .join(Unit, col(Unit.id) == col(Ticket.unit_id))
-        .where(
-            col(AuditLog.action) == undelivered.FAILED,
-            ~answered_since,
-            col(Ticket.status) != TicketStatus.CLOSED,
-        )
+        .where(*last_answer_failed(AuditLog))
     )
     stmt = visible(stmt, viewer).order_by(col(AuditLog.id).desc()).limit(limit)
     return [(t, u, a) for t, u, a in session.exec(stmt)]

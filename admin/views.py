@@ -94,11 +94,11 @@ def set_lang(code: str) -> ResponseReturnValue:
 
 @bp.get("/")
 def inbox() -> ResponseReturnValue:
-    """Tickets, newest first; ?status=&unit=&channel=&overdue=1&q=&page=N."""
+    """Tickets, newest first; ?status=&unit=&channel=&overdue=1&failed=1&q=&page=N."""
     args = request.args
     status, unit = args.get("status", ""), args.get("unit", "").strip().upper()
     channel, q = args.get("channel", "").strip(), args.get("q", "").strip()[:100]
-    overdue = args.get("overdue") == "1"
+    overdue, failed = args.get("overdue") == "1", args.get("failed") == "1"
     page = min(max(args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
     chosen = TicketStatus(status) if status in set(TicketStatus) else None
     with read_session(runtime().engine) as db:
@@ -109,6 +109,7 @@ def inbox() -> ResponseReturnValue:
             unit_code=unit or None,
             channel=channel or None,
             overdue_at=runtime().now() if overdue else None,
+            failed=failed,
             search=q,
             limit=PAGE_SIZE + 1,
             offset=(page - 1) * PAGE_SIZE,
@@ -116,6 +117,7 @@ def inbox() -> ResponseReturnValue:
         units = queries.filter_units(db, me())
     filters = {"status": chosen.value if chosen else "", "unit": unit, "channel": channel, "q": q}
     filters["overdue"] = "1" if overdue else ""
+    filters["failed"] = "1" if failed else ""
     return render_template(
         "admin/inbox.html",
         rows=rows[:PAGE_SIZE],

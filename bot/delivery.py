@@ -185,6 +185,7 @@ def _record(
             status = OutboxStatus.SENT if row.status is OutboxStatus.SENDING else row.status
             if status is OutboxStatus.FAILED and row.error.startswith(INTERRUPTED):
                 status = OutboxStatus.SENT
+                undelivered.answer_arrived(session, row, now=now)
             row.status, row.provider_id, row.sent_at = status, provider_id, now
             row.error = "" if status is OutboxStatus.SENT else row.error
             _save_parts(session, row, part_ids(provider_id), sent=True)
@@ -362,9 +363,11 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
         if row is None:
             return False
         if RANK[update.status] > RANK[row.status]:
-            row.status = update.status
+            was, row.status = row.status, update.status
             if update.status is OutboxStatus.DELIVERED:
                 row.delivered_at, row.error = now, ""
+                if was is OutboxStatus.FAILED:
+                    undelivered.answer_arrived(session, row, now=now)
             elif update.error:
                 row.error = update.error[:500]
             if update.status is OutboxStatus.FAILED:
@@ -405,7 +408,10 @@ def _apply_to_part(
     elif all(p.status is OutboxStatus.DELIVERED for p in parts):
         # a row waiting to send its later parts (SendError.sent) is not delivered yet
         if row.status not in (OutboxStatus.DELIVERED, OutboxStatus.PENDING):
+            was = row.status
             row.status, row.delivered_at, row.error = OutboxStatus.DELIVERED, now, ""
+            if was is OutboxStatus.FAILED:
+                undelivered.answer_arrived(session, row, now=now)
     if update.opted_out:
         _opt_out(session, row)
     return True

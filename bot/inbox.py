@@ -15,7 +15,8 @@ committed; so one sender's messages are handled in arrival order by any number o
 another worker marked since the read is skipped (a key lookup before each).
 
 Inline intake ([inbound] queued = false) stores each message here too before answering it in the
-request (handle_inline), so a message whose handling fails waits here for the scheduler's job.
+request (handle_inline), so a message whose handling fails waits here for the scheduler's job, and
+so do the sender's later messages until it is handled or set aside (order is kept inline too).
 
 A row is in one of three states: waiting (processed_at NULL), handled (processed_at and message_id
 set: _handle always stores the id of the message the service stored or recognised) or set aside
@@ -149,8 +150,9 @@ def handle_inline(
     (accept, its own transaction) before `receive` handles it in the request, and marked handled
     after. A message whose handling raises stays waiting with the failed attempt counted, for the
     scheduler's `inbox` job to handle again (and set aside after MAX_ATTEMPTS, shown to the admin);
-    the provider still gets its 2xx, so it does not retry into the same bug. Returns the outcomes of
-    the messages handled now."""
+    the provider still gets its 2xx, so it does not retry into the same bug. A message whose sender
+    has an earlier one still waiting is not handled here but left to that job too, so it is never
+    answered ahead of it (_waits_behind). Returns the outcomes of the messages handled now."""
     kept = [
         m if m.provider_id else replace(m, provider_id=f"aduan-{uuid.uuid4().hex}")
         for m in messages
@@ -158,6 +160,13 @@ def handle_inline(
     accept(engine, kept, now=clock())
     outcomes = []
     for msg in kept:
+        if _waits_behind(engine, msg):
+            log.info(
+                "inbox: a message on %s from %s waits behind an earlier one of the sender",
+                msg.channel,
+                mask_phone(msg.address),
+            )
+            continue
         try:
             outcome = receive(msg)
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
@@ -174,6 +183,23 @@ def handle_inline(
         _mark_handled(engine, msg, message_id=outcome.message_id, clock=clock)
         outcomes.append(outcome)
     return outcomes
+
+
+def _waits_behind(engine: Engine, msg: InboundMessage) -> bool:
+    """Whether an earlier message of the same sender (channel and address) is still waiting in the
+    inbox: its handling failed, or is under way in another request. The message is then left to
+    the inbox job, which handles a sender's messages in arrival order, rather than answered ahead
+    of it. One indexed lookup (ix_inbox_sender) per message."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    mine = sa.select(table.c.id).where(_row_of(msg)).scalar_subquery()
+    earlier = sa.select(table.c.id).where(
+        table.c.channel == msg.channel,
+        table.c.address == msg.address,
+        table.c.processed_at.is_(None),
+        table.c.id < mine,
+    )
+    with read_connection(intake_engine(engine)) as conn:
+        return conn.execute(earlier.limit(1)).first() is not None
 
 
 def _row_of(msg: InboundMessage) -> sa.ColumnElement[bool]:

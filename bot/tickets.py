@@ -295,8 +295,9 @@ def resend(
     session: Session, ticket: Ticket, message: Message, *, now: datetime, actor: str
 ) -> Message:
     """Queue a message that failed for good again, word for word, to the same address ("Kirim
-    ulang"). When it was the ticket's latest answer (which opened the ticket again when it failed),
-    the copy is that answer now: the ticket is answered again from this moment.
+    ulang"). When the ticket's latest answer failed and this message is an answer of that round
+    (their failure opened the ticket again, or left a follow-up unsent), the copy is that answer
+    now: the ticket is answered again from this moment.
 
     Raises ValueError for a message that did not fail, was already sent again, or whose citizen
     asked to receive nothing more (STOP): a resend would fail the same way."""
@@ -328,7 +329,7 @@ def resend(
     )
     line = undelivered.latest_answer(session, ticket.id)  # type: ignore[arg-type]
     if line is not None and line.action == undelivered.FAILED:
-        if line.after.get("message_id") == message.id and ticket.status is not TicketStatus.CLOSED:
+        if message.id in undelivered.round_answers(session, ticket.id):  # type: ignore[arg-type]
             service.mark_answered(session, ticket, now=now, actor=actor, message=again)
     return again
 

@@ -122,3 +122,67 @@ def test_a_message_that_did_not_fail_or_is_not_visible_is_not_sent_again(
     assert resp.status_code == 403
     resp = browser.post(f"/admin/tickets/{dishub}/messages/{sent.id}/resend")  # another ticket's
     assert resp.status_code == 303 and len(answers(db, dinkes)) == 1
+
+
+def inbox_row(html: str, number: str) -> str:
+    """The inbox table's row of one ticket ('' when it is not listed)."""
+    return next((row for row in html.split("<tr")[1:] if f">{number}</strong>" in row), "")
+
+
+def test_the_inbox_marks_and_filters_tickets_whose_latest_answer_failed(
+    browser, db, dishub, dinkes
+):
+    browser.login("admin")
+    answered(browser, dishub)
+    answered(browser, dinkes)
+    ((failed, row),) = answers(db, dishub)
+    receipt(db, row, OutboxStatus.FAILED, UNREACHABLE)
+    html = page(browser, "/admin/")
+    assert '<span class="badge failed"' in inbox_row(html, dishub)
+    assert "jawaban gagal</span>" in inbox_row(html, dishub)  # words, not a colour only
+    assert "badge failed" not in inbox_row(html, dinkes)  # its answer went out
+    only = page(browser, "/admin/?failed=1")
+    assert inbox_row(only, dishub) and not inbox_row(only, dinkes)
+    assert 'name="failed" value="1" checked' in only
+    assert 'href="/admin/?failed=1"' in page(browser, "/admin/dashboard")  # the card links here
+    browser.client.get("/admin/lang/en")
+    english = page(browser, "/admin/?failed=1")
+    assert "answer failed</span>" in inbox_row(english, dishub) and "Failed answers only" in english
+    browser.post(f"/admin/tickets/{dishub}/messages/{failed.id}/resend")  # answered again
+    assert "badge failed" not in inbox_row(page(browser, "/admin/"), dishub)
+    assert not inbox_row(page(browser, "/admin/?failed=1"), dishub)
+
+
+def test_an_older_answer_that_failed_after_a_newer_one_shows_on_its_message_only(
+    browser, db, dishub
+):
+    browser.login("petugas")
+    answered(browser, dishub, "Lampu sudah diperbaiki.")
+    answered(browser, dishub, "Koreksi: diperbaiki besok pagi.")
+    (older, row), (_, newer) = answers(db, dishub)
+    receipt(db, newer, OutboxStatus.DELIVERED)
+    receipt(db, row, OutboxStatus.FAILED, UNREACHABLE)
+    assert ticket_of(db, dishub).status is TicketStatus.ANSWERED  # the citizen got the newer one
+    html = page(browser, f"/admin/tickets/{dishub}")
+    assert "gagal</strong> — Penyedia layanan tidak dapat mengirim pesan ini" in html
+    assert f"/messages/{older.id}/resend" in html  # still there to send again
+    assert "Jawaban gagal terkirim" not in html and "tenggatnya berjalan lagi" not in html
+    assert "badge failed" not in inbox_row(page(browser, "/admin/"), dishub)
+
+
+def test_sending_again_either_failed_answer_of_the_round_answers_the_ticket(
+    browser, db, dishub, clock
+):
+    browser.login("petugas")
+    answered(browser, dishub, "Lampu sudah diperbaiki.")
+    answered(browser, dishub, "Koreksi: diperbaiki besok pagi.")
+    (_, row), (newer, newer_row) = answers(db, dishub)
+    receipt(db, newer_row, OutboxStatus.FAILED, UNREACHABLE)  # the older one is still out ...
+    receipt(db, row, OutboxStatus.FAILED, UNREACHABLE)  # ... then fails too: the latest line
+    assert ticket_of(db, dishub).status is TicketStatus.OPEN
+    clock.advance(minutes=10)
+    browser.post(
+        f"/admin/tickets/{dishub}/messages/{newer.id}/resend"
+    )  # the officer picks this one
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.ANSWERED and ticket.first_answer_at == clock()

@@ -5,15 +5,20 @@ Twilio is faked at its HTTP API and its status callbacks; the rest is the real d
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
 from sqlmodel import col, select
 
-from bot import jobs, tickets
-from bot.messages import TicketStatus
+from admin import queries as admin_queries
+from bot import delivery, jobs, tickets
+from bot.messages import Role, TicketStatus
+from bot.service import send_answer
 from store.db import session_scope
-from store.models import AuditLog, Escalation, Ticket
+from store.models import AuditLog, Conversation, Escalation, Outbox, Ticket
 from tests.channels.test_contacts import COMPLAINT, PHONE, answer
 
+ADMIN = SimpleNamespace(role=Role.ADMIN, units=())
 INVALID_TO = (400, {"code": 21211, "message": "The 'To' number is not valid.", "status": 400})
 
 
@@ -114,3 +119,121 @@ def test_words_after_a_failed_answer_are_not_taken_as_its_verdict(gateway, clock
     assert ticket.status is TicketStatus.OPEN and ticket.satisfied is None
     with session_scope(gateway.runtime.engine) as s:
         assert s.exec(select(Escalation)).all() == []
+
+
+def conversation_state(gateway) -> str:
+    with session_scope(gateway.runtime.engine) as s:
+        return s.exec(select(Conversation).where(Conversation.address == PHONE)).one().state
+
+
+def test_a_delivered_receipt_after_the_failure_answers_the_ticket_again(gateway, clock):
+    """Providers report out of order, and a carrier may retry after reporting a failure: the citizen
+    got the answer, so the ticket the failure reopened is answered again, as it was."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "a" * 32)
+    late = ticket_now(gateway).due_at + timedelta(minutes=1)
+    clock.advance(hours=6)
+    answered_at = clock()
+    row = answer(gateway, clock)
+    gateway.twilio_status(row.provider_id, "undelivered", ErrorCode="30003")
+    assert ticket_now(gateway).status is TicketStatus.OPEN
+    assert conversation_state(gateway) == "idle"  # the feedback question went with the answer
+    assert sla_clock(gateway, late + timedelta(hours=6)) == 1  # breached: the committee is told
+    clock.advance(minutes=3)
+    gateway.twilio_status(row.provider_id, "delivered")
+    ticket = ticket_now(gateway)
+    assert ticket.status is TicketStatus.ANSWERED
+    assert ticket.first_answer_at == ticket.resolved_at == answered_at
+    (line,) = audits(gateway, "ticket.answer_delivered")
+    assert line.actor == "system" and line.at == clock()
+    assert line.before == {"status": "open"} and line.after["message_id"] == row.message_id
+    with session_scope(gateway.runtime.engine) as s:  # the breach alert ends with the answer
+        assert all(e.closed_at is not None for e in s.exec(select(Escalation)))
+        assert admin_queries.failed_answers(s, ADMIN) == []  # off the dashboard
+    assert conversation_state(gateway) == "awaiting_feedback"  # the question did arrive
+    gateway.twilio(PHONE, "YA", "SM" + "b" * 32)
+    assert ticket_now(gateway).status is TicketStatus.CLOSED and ticket_now(gateway).satisfied
+
+
+def _citizen_writes(gateway, clock) -> None:
+    gateway.twilio(PHONE, "Belum ada jawaban sampai sekarang?", "SM" + "c" * 32)
+
+
+def _officer_notes(gateway, clock) -> None:
+    with session_scope(gateway.runtime.engine) as s:
+        ticket = s.get(Ticket, ticket_now(gateway).id)
+        tickets.add_note(s, ticket, "Warga sudah ditelepon.", now=clock(), actor="petugas")
+
+
+@pytest.mark.parametrize(
+    "since", [_citizen_writes, _officer_notes], ids=["citizen-wrote", "officer-acted"]
+)
+def test_a_delivered_receipt_leaves_the_ticket_open_once_something_happened(gateway, clock, since):
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "d" * 32)
+    row = answer(gateway, clock)
+    gateway.twilio_status(row.provider_id, "failed", ErrorCode="30003")
+    clock.advance(minutes=2)
+    since(gateway, clock)
+    clock.advance(minutes=2)
+    gateway.twilio_status(row.provider_id, "delivered")
+    assert ticket_now(gateway).status is TicketStatus.OPEN  # the officer decides
+    assert audits(gateway, "ticket.answer_delivered") == []
+
+
+def test_an_older_answer_failing_after_a_newer_one_went_out_leaves_it_answered(gateway, clock):
+    """The citizen got the newer answer; the older one's failure shows on its message only. Once
+    the newer one fails too, no answer of the round reached the citizen: the ticket reopens."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "e" * 32)
+    older = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    clock.advance(minutes=5)
+    newer = answer(gateway, clock, "Koreksi: buka pukul 07.30.")
+    gateway.twilio_status(older.provider_id, "undelivered", ErrorCode="30003")
+    assert ticket_now(gateway).status is TicketStatus.ANSWERED
+    assert audits(gateway, "ticket.answer_failed") == []  # the latest answer may still arrive
+    with session_scope(gateway.runtime.engine) as s:
+        assert s.get(Outbox, older.id).status == "failed"  # what the ticket page shows
+        assert admin_queries.failed_answers(s, ADMIN) == []
+    gateway.twilio_status(newer.provider_id, "undelivered", ErrorCode="30003")
+    ticket = ticket_now(gateway)
+    assert ticket.status is TicketStatus.OPEN and ticket.first_answer_at is None
+    (line,) = audits(gateway, "ticket.answer_failed")
+    assert line.after["message_id"] == newer.message_id and line.after["status"] == "open"
+
+
+def test_an_older_answer_failing_last_reopens_when_the_newer_failed_first(gateway, clock):
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "f" * 32)
+    older = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    newer = answer(gateway, clock, "Koreksi: buka pukul 07.30.")
+    gateway.twilio_status(newer.provider_id, "undelivered", ErrorCode="30003")
+    assert ticket_now(gateway).status is TicketStatus.ANSWERED  # the older one is still out
+    gateway.twilio_status(older.provider_id, "undelivered", ErrorCode="30003")
+    assert ticket_now(gateway).status is TicketStatus.OPEN
+    failed = audits(gateway, "ticket.answer_failed")
+    assert [line.after["status"] for line in failed] == ["answered", "open"]
+
+
+def test_an_answer_given_up_as_interrupted_that_went_out_after_all_answers_it_again(gateway, clock):
+    """The dispatcher's send outlived its last lease: the row was failed as interrupted and the
+    ticket reopened, then the send finished and recorded `sent`. The citizen got the answer."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "g" * 32)
+    rt, cfg = gateway.runtime, gateway.runtime.desk.config.delivery
+    with session_scope(rt.engine) as s:
+        ticket = s.get(Ticket, ticket_now(gateway).id)
+        send_answer(s, ticket, "Puskesmas buka pukul 07.00.", now=clock(), desk=rt.desk, actor="x")
+    slow = None
+    while claimed := delivery.claim(rt.engine, now=clock(), max_attempts=cfg.max_attempts):
+        (slow,) = claimed
+        clock.advance(seconds=delivery.LEASE.total_seconds() + 1)  # each send outlives its lease
+    assert ticket_now(gateway).status is TicketStatus.OPEN  # given up: may not have gone out
+    delivery._record(rt.engine, slow, now=clock(), cfg=cfg, provider_id="SM" + "h" * 32, error=None)
+    assert ticket_now(gateway).status is TicketStatus.ANSWERED
+    assert len(audits(gateway, "ticket.answer_delivered")) == 1
+
+
+def test_an_answer_held_because_the_citizen_sent_stop_does_not_reopen(gateway, clock):
+    """Decision: the citizen opted out; the answer is recorded (shown held on the ticket page)."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "i" * 32)
+    gateway.twilio(PHONE, "STOP", "SM" + "j" * 32)
+    row = answer(gateway, clock)
+    assert row.status == "failed" and "STOP" in row.error
+    assert ticket_now(gateway).status is TicketStatus.ANSWERED
+    assert audits(gateway, "ticket.answer_failed") == []

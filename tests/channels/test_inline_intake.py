@@ -5,9 +5,10 @@ before handling it in the request, so a message whose handling raises is kept fo
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot import flows, inbox
-from tests.channels.test_queued_intake import inbound, rows
+from tests.channels.test_queued_intake import OTHER, inbound, rows
 
 PHONE = "+6281234567890"
 COMPLAINT = "DINKES #puskesmas tutup jam 10 meledak"
@@ -73,3 +74,37 @@ def test_a_message_that_keeps_failing_is_set_aside_for_the_admin(gateway, monkey
         drain(gateway)
     (row,) = inbox.held(gateway.runtime.engine)
     assert row.attempts == inbox.MAX_ATTEMPTS and row.payload["text"] == COMPLAINT
+
+
+def test_a_senders_next_message_waits_behind_one_whose_handling_failed(gateway, monkeypatch, clock):
+    """The second message (a detail for the complaint) must not be answered before the complaint
+    it belongs to: handled first, it would find no ticket to join."""
+    real = flows.step
+
+    def broken(snap, parsed, now):
+        if "meledak" in parsed.text:
+            raise RuntimeError("a bug in handling")
+        return real(snap, parsed, now)
+
+    monkeypatch.setattr(flows, "step", broken)
+    detail = "Lokasinya di depan pasar"
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "4" * 32)
+    clock.advance(seconds=30)
+    resp = gateway.twilio(PHONE, detail, "SM" + "5" * 32)
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == EMPTY_TWIML
+    assert inbound(gateway) == []  # not handled ahead of the failed one ...
+    failed, waiting = rows(gateway)
+    assert failed.attempts == 1 and (waiting.attempts, waiting.error) == (0, "")  # ... nor failed
+    assert waiting.processed_at is None
+
+    resp = gateway.twilio(OTHER, "DINKES #jalan ke puskesmas rusak", "SM" + "6" * 32)
+    assert "Aduan Anda diterima" in resp.get_data(as_text=True)  # another sender is not held up
+
+    assert drain(gateway) == 0  # still failing: the detail keeps waiting behind it
+    assert [r.processed_at is None for r in rows(gateway)] == [True, True, False]
+    monkeypatch.setattr(flows, "step", real)  # the bug is fixed; the scheduler's job comes round
+    assert drain(gateway) == 2
+    complaint, added = [m for m in inbound(gateway) if m.address == PHONE]
+    assert (complaint.body, added.body) == (COMPLAINT, detail) and complaint.id < added.id
+    assert added.ticket_id == complaint.ticket_id is not None  # the detail joined the complaint
+    assert added.created_at == complaint.created_at + timedelta(seconds=30)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from store.db import session_scope
-from store.models import Outbox, OutboxPart
+from store.models import Outbox, OutboxPart, Ticket
 from tests.channels.test_contacts import COMPLAINT, PHONE, answer
 
 LONG = " ".join(["Puskesmas buka lagi pukul 07.00 setelah perbaikan listrik selesai."] * 6)
@@ -16,6 +16,11 @@ def parts_of(gateway, row: Outbox) -> list[OutboxPart]:
     with session_scope(gateway.runtime.engine) as s:
         stmt = select(OutboxPart).where(OutboxPart.outbox_id == row.id)
         return list(s.exec(stmt.order_by(col(OutboxPart.part))))
+
+
+def ticket_status(gateway) -> str:
+    with session_scope(gateway.runtime.engine) as s:
+        return s.exec(select(Ticket.status)).one()
 
 
 def row_now(gateway, row: Outbox) -> Outbox:
@@ -50,5 +55,7 @@ def test_a_later_part_that_fails_fails_the_message_with_its_error(gateway, clock
     failed = row_now(gateway, row)
     assert failed.status == "failed"
     assert failed.error.startswith(f"part 2/{2 + len(rest)}: Twilio 30003")
+    assert ticket_status(gateway) == "open"  # the answer did not arrive whole
     gateway.twilio_status(second.provider_id, "delivered")  # the carrier retried and succeeded
     assert row_now(gateway, row).status == "delivered"
+    assert ticket_status(gateway) == "answered"  # it did after all
