@@ -28,7 +28,7 @@ from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatu
 from bot.service import Desk
 from store import repo
 from store.db import session_scope
-from store.models import AuditLog, Message, Outbox, Ticket
+from store.models import AuditLog, Draft, Message, Outbox, Ticket
 from tests.admin.conftest import DISHUB_TEXT, Browser
 from tests.admin.test_delivery_state import UNREACHABLE, answered, answers, receipt, ticket_of
 
@@ -261,3 +261,27 @@ def test_a_failed_receipt_for_an_older_answer_leaves_the_new_answer_standing(
     ticket = ticket_of(db, dishub)
     assert ticket.status is TicketStatus.ANSWERED and ticket.resolved_at == later
     assert audit_lines(db, "ticket.answer_failed") == []
+
+
+def test_an_answer_to_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    reply = post(officer, f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki."})
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), reply).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.CLOSED and ticket.first_answer_at is None
+    assert not any("Sudah diperbaiki." in m.body for m, _ in answers(db, dishub))
+    assert "sudah ditutup; tidak ada jawaban yang dikirim" in officer.page(
+        f"/admin/tickets/{dishub}"
+    )
+
+
+def test_a_draft_approved_on_a_ticket_closed_meanwhile_is_not_sent(officer, rt, db, dishub, clock):
+    with session_scope(db) as s:
+        (draft,) = s.exec(select(Draft).where(Draft.ticket_id == ticket_in(s, dishub).id))
+    approve = post(officer, f"/admin/tickets/{dishub}/drafts/{draft.id}/approve")
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), approve).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.CLOSED and ticket.first_answer_at is None
+    assert not any(draft.body in m.body for m, _ in answers(db, dishub))
+    assert "sudah ditutup; tidak ada jawaban yang dikirim" in officer.page(
+        f"/admin/tickets/{dishub}"
+    )
