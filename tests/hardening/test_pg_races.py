@@ -62,7 +62,7 @@ def race(engine: Engine, first: Callable[[Session], None], second: Callable[[], 
     assert not thread.is_alive(), "B still runs after A committed"
     if "error" in done:
         raise done["error"]
-    assert waited, "B finished without waiting for A: the race was not played"
+    assert waited, f"B finished without waiting for A: the race was not played ({done})"
     return done.get("result")
 
 
@@ -285,3 +285,40 @@ def test_a_draft_approved_on_a_ticket_closed_meanwhile_is_not_sent(officer, rt, 
     assert "sudah ditutup; tidak ada jawaban yang dikirim" in officer.page(
         f"/admin/tickets/{dishub}"
     )
+
+
+def test_two_officers_sending_it_to_the_committee_at_once_tell_the_citizen_once(
+    officer, rt, db, dishub, clock
+):
+    ethics = post(officer, f"/admin/tickets/{dishub}/ethics", {"reason": "minta uang"})
+
+    def flag(session: Session) -> None:
+        ticket = ticket_in(session, dishub)
+        repo.lock_contact(session, ticket.contact_id)
+        tickets.flag_ethics(
+            session, ticket, reason="pungli", now=clock(), desk=rt.desk, actor="admin"
+        )
+
+    assert race(db, flag, ethics).status_code == 303
+    told = [m for m, _ in answers(db, dishub) if "komite pengawas" in m.body]
+    assert len(told) == 1 and told[0].author == "admin"
+
+
+def test_a_committee_answer_by_phone_to_a_ticket_closed_meanwhile_is_refused(
+    officer, rt, db, clock
+):
+    """JAWAB from the Ketua's phone while an officer closes the ticket in the admin."""
+    ketua = "+6281100000002"  # the demo's committee chair
+    number = officer.say("DISHUB #petugas minta uang damai 200rb waktu razia")  # an ethics case
+
+    def jawab() -> tuple[str, ...]:
+        with session_scope(db) as s:
+            msg = InboundMessage(
+                "simulator", ketua, f"JAWAB {number} Sudah ditindak.", None, phone=ketua
+            )
+            return service.handle_inbound(s, msg, now=clock(), desk=rt.desk).keys
+
+    assert race(db, close_as_officer(number, clock(), rt.desk), jawab) == ("staff_ticket_closed",)
+    ticket = ticket_of(db, number)
+    assert ticket.status is TicketStatus.CLOSED and ticket.first_answer_at is None
+    assert not any("Sudah ditindak." in m.body for m, _ in answers(db, number))
