@@ -322,3 +322,25 @@ def test_a_committee_answer_by_phone_to_a_ticket_closed_meanwhile_is_refused(
     ticket = ticket_of(db, number)
     assert ticket.status is TicketStatus.CLOSED and ticket.first_answer_at is None
     assert not any("Sudah ditindak." in m.body for m, _ in answers(db, number))
+
+
+def test_a_transfer_of_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    transfer = post(officer, f"/admin/tickets/{dishub}/transfer", {"unit": "DINKES", "reason": "x"})
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), transfer).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.CLOSED and audit_lines(db, "ticket.transfer") == []
+    assert not any("DINKES" in m.body for m, _ in answers(db, dishub))
+    assert "sudah ditutup tidak dapat dialihkan" in officer.page(f"/admin/tickets/{dishub}")
+
+
+def test_reopening_a_ticket_the_citizen_just_reopened_changes_nothing(
+    officer, rt, db, dishub, clock
+):
+    answered(officer, dishub)
+    reopen = post(officer, f"/admin/tickets/{dishub}/reopen", {"reason": "belum beres"})
+    later = clock.advance(hours=2)
+    assert race(db, citizen_reopens(dishub, later, rt.desk), reopen).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.OPEN and ticket.reopened_count == 1
+    assert [line.actor for line in audit_lines(db, "ticket.reopen")] == ["citizen"]
+    assert f"Tiket {dishub} masih terbuka." in officer.page(f"/admin/tickets/{dishub}")
