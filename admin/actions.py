@@ -16,6 +16,7 @@ from admin.i18n import tr
 from admin.views import local_zone, runtime, visible_ticket
 from bot import jobs, service, tickets
 from bot.messages import DraftStatus, TicketStatus
+from store import repo
 from store.db import session_scope
 from store.models import Draft, Ticket
 
@@ -54,6 +55,15 @@ def _back(number: str) -> ResponseReturnValue:
     return redirect(url_for("admin.ticket", number=number), 303)
 
 
+def _locked(db: Session, number: str) -> Ticket:
+    """The ticket as it is once the citizen's lock is ours (the lock first, as every writer): an
+    officer closing it at this moment has committed, so an answer is not queued over the close."""
+    ticket, _, _ = visible_ticket(db, number)
+    repo.lock_contact(db, ticket.contact_id)
+    db.refresh(ticket)
+    return ticket
+
+
 def _draft(db: Session, ticket: Ticket, draft_id: int) -> Draft:
     draft = queries.locked_draft(db, draft_id)
     if draft is None or draft.ticket_id != ticket.id:
@@ -77,7 +87,7 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
         flash(problem, "error")
         return _back(number)
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = _locked(db, number)
         draft = _draft(db, ticket, draft_id)
         problem = _already_decided(draft)
         if problem is None and ticket.status is TicketStatus.CLOSED:
@@ -127,7 +137,7 @@ def reply(number: str) -> ResponseReturnValue:
         return _back(number)
     nonce = (request.form.get("nonce") or "")[:64]
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = _locked(db, number)
         closed = ticket.status is TicketStatus.CLOSED
         repeated = bool(nonce) and not jobs.once(db, f"reply:{nonce}", rt.now())
         held = False

@@ -75,11 +75,13 @@ def transfer(number: str) -> ResponseReturnValue:
     to is the inbox (with the notice), not a 403 on the ticket they just handed over."""
     rt, code, reason, staff = runtime(), _field("unit", 20).upper(), _field("reason"), me()
     with session_scope(rt.engine) as db:
-        ticket, unit, _ = visible_ticket(db, number)
+        ticket, _, _ = visible_ticket(db, number)
+        repo.lock_contact(db, ticket.contact_id)  # closed meanwhile: the citizen is not told
+        db.refresh(ticket)
         if not reason:
             return _back(number, "Tuliskan alasan pengalihan.", "error")
         target = repo.unit_by_code(db, code)
-        if target is None or not target.active or target.id == unit.id:
+        if target is None or not target.active or target.id == ticket.unit_id:
             return _back(number, "Pilih unit tujuan yang lain dan aktif.", "error")
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, "Tiket yang sudah ditutup tidak dapat dialihkan.", "error")
@@ -192,6 +194,8 @@ def reopen(number: str) -> ResponseReturnValue:
     rt, reason = runtime(), _field("reason")
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        repo.lock_contact(db, ticket.contact_id)  # the citizen's TIDAK reopening it meanwhile
+        db.refresh(ticket)
         if ticket.status is TicketStatus.OPEN:
             return _back(number, f"Tiket {number} masih terbuka.", "info")
         if not reason:

@@ -79,11 +79,16 @@ def run(turn: _Turn, cmd: StaffCommand) -> bool:
     if ticket is None or not _may_act_on(member, ticket, turn):
         turn.reply("staff_no_ticket", number=cmd.number)
         return True
-    if cmd.verb in CHANGES_TICKET and ticket.status is TicketStatus.CLOSED:
-        # a closed ticket is reopened by the citizen (or an officer in the admin), not by a
-        # late answer or transfer from a phone: the citizen would get an answer out of the blue
-        turn.reply("staff_ticket_closed", number=ticket.number)
-        return True
+    if cmd.verb in CHANGES_TICKET:
+        # the citizen's lock first, then the ticket as it is now: an officer closing it at this
+        # moment has committed, and the answer is not queued over the close (PostgreSQL)
+        repo.lock_contact(turn.session, ticket.contact_id)
+        turn.session.refresh(ticket)
+        if ticket.status is TicketStatus.CLOSED:
+            # a closed ticket is reopened by the citizen (or an officer in the admin), not by a
+            # late answer or transfer from a phone: the citizen would get an answer out of the blue
+            turn.reply("staff_ticket_closed", number=ticket.number)
+            return True
     HANDLERS[cmd.verb](turn, member, ticket, cmd)
     return True
 
