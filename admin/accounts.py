@@ -18,6 +18,7 @@ from sqlmodel import Session
 from admin import queries
 from bot.messages import Role
 from bot.passwords import hash_password, verify_password
+from bot.problems import Problem
 from store import repo
 from store.models import StaffUser
 
@@ -66,23 +67,23 @@ def from_session(user_id: str, user: StaffUser | None) -> Staff | None:
 
 def authenticate(
     db: Session, username: str, password: str, *, ip: str, now: datetime
-) -> tuple[Staff | None, str]:
-    """Check a login attempt and record it in the audit log; (staff, "") or (None, message)."""
+) -> Staff | Problem:
+    """Check a login attempt and record it in the audit log; the staff member, or why not."""
     if throttled(db, username, ip=ip, now=now):
         record(db, username, "login.throttled", ip, now)
-        return None, THROTTLED
+        return Problem(THROTTLED)
     user = queries.staff_by_username(db, username)
     # Verify against a dummy hash for unknown names, so timing does not tell which names exist.
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok:
         record(db, username, "login.failed", ip, now)
-        return None, BAD_LOGIN
+        return Problem(BAD_LOGIN)
     if not user.active:
         record(db, username, "login.failed", ip, now, user_id=user.id, reason="inactive")
-        return None, INACTIVE
+        return Problem(INACTIVE)
     user.last_login_at = now
     record(db, username, "login.ok", ip, now, user_id=user.id)
-    return Staff.of(user), ""
+    return Staff.of(user)
 
 
 def throttled(db: Session, username: str, *, ip: str, now: datetime) -> bool:

@@ -12,15 +12,21 @@ from sqlmodel import Session
 
 from admin import ID, bp, display, queries
 from admin.auth import me
-from admin.i18n import tr
+from admin.i18n import say, tr
 from admin.views import local_zone, runtime, visible_ticket
 from bot import jobs, service, tickets
 from bot.messages import DraftStatus, TicketStatus
+from bot.problems import Problem
 from store import repo
 from store.db import session_scope
 from store.models import Draft, Ticket
 
-CLOSED = "Tiket {number} sudah ditutup; tidak ada jawaban yang dikirim."
+CLOSED = "Tiket %(number)s sudah ditutup; tidak ada jawaban yang dikirim."
+EMPTY = "Teks jawaban tidak boleh kosong."
+TOO_LONG = "Teks jawaban terlalu panjang (%(length)d karakter, maksimal %(limit)d)."
+DECIDED = "Draf ini sudah %(status)s oleh %(actor)s (%(when)s); tidak dikirim lagi."
+REJECTED = "Draf untuk tiket %(number)s ditolak."
+REPEATED = "Jawaban ini sudah dikirim untuk tiket %(number)s."
 APPROVED = "Jawaban tiket %(number)s disetujui dan dikirim ke warga."
 SENT = "Jawaban tiket %(number)s dikirim ke warga."
 # the citizen sent STOP: the answer is on the ticket, but nothing went to their phone
@@ -39,12 +45,12 @@ def _text(raw: str | None) -> str | None:
     return None if raw is None else raw.replace("\r\n", "\n").strip()
 
 
-def _invalid(text: str) -> str | None:
+def _invalid(text: str) -> Problem | None:
     limit = runtime().desk.config.app.max_message_chars
     if not text:
-        return "Teks jawaban tidak boleh kosong."
+        return Problem(EMPTY)
     if len(text) > limit:
-        return f"Teks jawaban terlalu panjang ({len(text)} karakter, maksimal {limit})."
+        return Problem(TOO_LONG, {"length": len(text), "limit": limit})
     return None
 
 
@@ -71,12 +77,13 @@ def _draft(db: Session, ticket: Ticket, draft_id: int) -> Draft:
     return draft
 
 
-def _already_decided(draft: Draft) -> str | None:
+def _already_decided(draft: Draft) -> Problem | None:
     if draft.status is DraftStatus.PENDING:
         return None
-    label = display.DRAFT_STATUS[draft.status].lower()
     when = display.local_time(draft.decided_at, local_zone())
-    return f"Draf ini sudah {label} oleh {draft.decided_by} ({when}); tidak dikirim lagi."
+    # the status word is translated with the sentence: "approved", not "disetujui", in English
+    status = Problem(display.DRAFT_DECIDED[draft.status])
+    return Problem(DECIDED, {"status": status, "actor": draft.decided_by, "when": when})
 
 
 @bp.post(f"/tickets/<number>/drafts/<{ID}:draft_id>/approve")
@@ -84,16 +91,16 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
     """Send the draft (as is, or as edited in the form) to the citizen, exactly once."""
     rt, actor, text = runtime(), me().username, _text(request.form.get("body"))
     if text is not None and (problem := _invalid(text)):
-        flash(problem, "error")
+        flash(say(problem), "error")
         return _back(number)
     with session_scope(rt.engine) as db:
         ticket = _locked(db, number)
         draft = _draft(db, ticket, draft_id)
         problem = _already_decided(draft)
         if problem is None and ticket.status is TicketStatus.CLOSED:
-            problem = CLOSED.format(number=number)
+            problem = Problem(CLOSED, {"number": number})
         if problem is None and (why := service.draft_stale(db, ticket, draft)):
-            problem = tr(display.DRAFT_STALE[why])
+            problem = Problem(display.DRAFT_STALE[why])
         held = False
         if problem is None:
             edited = None if text is None or text == draft.body.strip() else text
@@ -103,7 +110,7 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
             queries.count_use(db, draft.answer_id)
             held = queries.held_back(db, sent)
     if problem:
-        flash(problem, "error")
+        flash(say(problem), "error")
         return _back(number)
     rt.kick_delivery()
     if held:
@@ -124,7 +131,10 @@ def reject(number: str, draft_id: int) -> ResponseReturnValue:
         problem = _already_decided(draft)
         if problem is None:
             queries.reject_draft(db, draft, now=rt.now(), actor=actor, reason=reason)
-    flash(problem or f"Draf untuk tiket {number} ditolak.", "error" if problem else "ok")
+    if problem:
+        flash(say(problem), "error")
+    else:
+        flash(tr(REJECTED) % {"number": number}, "ok")
     return _back(number)
 
 
@@ -133,7 +143,7 @@ def reply(number: str) -> ResponseReturnValue:
     """An answer in the officer's own words."""
     rt, actor, text = runtime(), me().username, _text(request.form.get("body")) or ""
     if problem := _invalid(text):
-        flash(problem, "error")
+        flash(say(problem), "error")
         return _back(number)
     nonce = (request.form.get("nonce") or "")[:64]
     with session_scope(rt.engine) as db:
@@ -145,10 +155,10 @@ def reply(number: str) -> ResponseReturnValue:
             sent = tickets.reply(db, ticket, text, now=rt.now(), desk=rt.desk, actor=actor)
             held = queries.held_back(db, sent)
     if closed:
-        flash(CLOSED.format(number=number), "error")
+        flash(tr(CLOSED) % {"number": number}, "error")
         return _back(number)
     if repeated:
-        flash(f"Jawaban ini sudah dikirim untuk tiket {number}.", "info")
+        flash(tr(REPEATED) % {"number": number}, "info")
         return _back(number)
     rt.kick_delivery()
     if held:

@@ -15,13 +15,22 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, col, select
 
+from bot.problems import ProblemError
 from store import repo
 from store.models import Answer, Unit
 
 COLUMNS = ("id", "unit", "title", "keywords", "examples", "body", "auto_send", "active")
 MAX_ROWS = 2000  # answers in one file; a library has a few hundred
 SHEET_ROWS = 1_048_576  # a worksheet's last row in Excel; a file with more is not one Excel wrote
-TOO_MANY = f"berkas berisi lebih dari {MAX_ROWS} baris jawaban"
+# why a file or a row is refused (ProblemError: the admin shows it in the officer's language)
+TOO_MANY = "berkas berisi lebih dari %(max)d baris jawaban"
+TOO_MANY_LINES = "berkas berisi lebih dari %(max)d baris"
+BAD_HEADER = "baris pertama harus: %(columns)s"
+BAD_XLSX = "berkas XLSX tidak dapat dibaca"
+NOT_UTF8 = "berkas CSV harus UTF-8"
+BAD_CSV = "berkas CSV tidak dapat dibaca (%(error)s)"
+UNKNOWN_UNIT = "unit %(code)s tidak dikenal"
+REQUIRED = "judul dan teks jawaban wajib diisi"
 FIELDS = ("unit_id", "title", "keywords", "examples", "body", "auto_send", "active")
 
 
@@ -112,21 +121,21 @@ def export_xlsx(answers: list[Answer], codes: dict[int, str]) -> bytes:
 
 
 def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded .csv or .xlsx file as {column: text}; ValueError if unreadable.
+    """The rows of an uploaded .csv or .xlsx file as {column: text}; ProblemError if unreadable.
 
     Only the columns of COLUMNS are read and blank rows are skipped as they come: a small XLSX may
     declare a sheet of 16,384 columns by a million rows, which openpyxl pads every row to."""
     lines = iter(_cells(filename, data))
     header = next(lines, [])
     if [h.strip().lower() for h in header] != list(COLUMNS):
-        raise ValueError("baris pertama harus: " + ", ".join(COLUMNS))
+        raise ProblemError(BAD_HEADER, columns=", ".join(COLUMNS))
     rows: list[dict[str, str]] = []
     for number, cells in enumerate(lines, start=2):
         if number > SHEET_ROWS:
-            raise ValueError(f"berkas berisi lebih dari {SHEET_ROWS} baris")
+            raise ProblemError(TOO_MANY_LINES, max=SHEET_ROWS)
         if any(c.strip() for c in cells):
             if len(rows) == MAX_ROWS:
-                raise ValueError(TOO_MANY)
+                raise ProblemError(TOO_MANY, max=MAX_ROWS)
             rows.append(dict(zip(COLUMNS, cells, strict=False)))
     return rows
 
@@ -140,17 +149,17 @@ def _cells(filename: str, data: bytes) -> Iterator[list[str]]:
             for row in book.active.iter_rows(max_col=width, values_only=True):
                 yield ["" if v is None else str(v) for v in row]
         except Exception as exc:  # openpyxl (zipfile, XML parser) raises many kinds for a bad file
-            raise ValueError("berkas XLSX tidak dapat dibaca") from exc
+            raise ProblemError(BAD_XLSX) from exc
         return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError("berkas CSV harus UTF-8") from exc
+        raise ProblemError(NOT_UTF8) from exc
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
             yield row[:width]
     except csv.Error as exc:  # a field over the csv module's limit, a NUL byte...
-        raise ValueError(f"berkas CSV tidak dapat dibaca ({exc})") from exc
+        raise ProblemError(BAD_CSV, error=str(exc)) from exc
 
 
 def unchanged(answer: Answer, values: dict[str, Any], units: dict[str, Unit]) -> bool:
@@ -165,13 +174,13 @@ def unchanged(answer: Answer, values: dict[str, Any], units: dict[str, Unit]) ->
 
 
 def values_of(row: dict[str, str], units: dict[str, Unit]) -> dict[str, Any]:
-    """A row's fields as Answer values; ValueError with the reason when a field is wrong."""
+    """A row's fields as Answer values; ProblemError with the reason when a field is wrong."""
     code = (row.get("unit") or "").strip().upper()
     if code and code not in units:
-        raise ValueError(f"unit {code} tidak dikenal")
+        raise ProblemError(UNKNOWN_UNIT, code=code)
     title, body = (row.get("title") or "").strip(), (row.get("body") or "").strip()
     if not title or not body:
-        raise ValueError("judul dan teks jawaban wajib diisi")
+        raise ProblemError(REQUIRED)
     return {
         "unit_id": units[code].id if code else None,
         "title": title[:200],

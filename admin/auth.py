@@ -16,10 +16,16 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from admin import MAX_ID, bp
 from admin.accounts import THROTTLED, Staff, authenticate, from_session, record
+from admin.i18n import say, tr
+from bot.problems import Problem
 from store.db import read_session, session_scope
 from store.models import StaffUser
 
 PUBLIC_ENDPOINTS = {"admin.login", "admin.static", "admin.set_lang"}
+LOGIN_FIRST = "Silakan masuk terlebih dahulu."
+EXPIRED = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
+WELCOME = "Selamat datang, %(name)s."
+LOGGED_OUT = "Anda sudah keluar."
 
 
 def me() -> Staff:
@@ -36,8 +42,9 @@ def init_app(app: Flask) -> None:
     """Attach Flask-Login and Flask-WTF's CSRF to the app; CSRF is then applied by admin's guard."""
     manager = LoginManager()
     manager.login_view = "admin.login"
-    manager.login_message = "Silakan masuk terlebih dahulu."
+    manager.login_message = LOGIN_FIRST
     manager.login_message_category = "info"
+    manager.localize_callback = tr  # flashed in the language chosen before logging in
     manager.user_loader(_load_user)
     manager.init_app(app)
     if "csrf" not in app.extensions:
@@ -68,8 +75,7 @@ def _guard() -> ResponseReturnValue | None:
 
 @bp.errorhandler(CSRFError)
 def _csrf_failed(_exc: CSRFError) -> ResponseReturnValue:
-    message = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
-    return render_template("admin/error.html", code=400, message=message), 400
+    return render_template("admin/error.html", code=400, message=tr(EXPIRED)), 400
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -83,16 +89,19 @@ def login() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()[:80]
     password = request.form.get("password", "")
     with session_scope(runtime.engine) as db:
-        staff, error = authenticate(
+        staff = authenticate(
             db, username, password, ip=request.remote_addr or "", now=runtime.now()
         )
-    if staff is None:
-        flash(error, "error")
-        status = 429 if error == THROTTLED else 401
+    if isinstance(staff, Problem):
+        flash(say(staff), "error")
+        status = 429 if staff.text == THROTTLED else 401
         return render_template("admin/login.html", username=username), status
-    session.clear()  # nothing from before the login carries over
+    chosen = session.get("lang")
+    session.clear()  # nothing from before the login carries over, but the language picked on its page
+    if chosen:
+        session["lang"] = chosen
     login_user(staff)
-    flash(f"Selamat datang, {staff.full_name or staff.username}.", "ok")
+    flash(tr(WELCOME) % {"name": staff.full_name or staff.username}, "ok")
     return redirect(_safe_next(request.args.get("next")) or url_for("admin.inbox"))
 
 
@@ -105,7 +114,7 @@ def logout() -> ResponseReturnValue:
             db, staff.username, "logout", request.remote_addr or "", runtime.now(), user_id=staff.id
         )
     logout_user()
-    flash("Anda sudah keluar.", "info")
+    flash(tr(LOGGED_OUT), "info")
     return redirect(url_for("admin.login"))
 
 

@@ -80,6 +80,8 @@ DRAFT_STATUS = {
     DraftStatus.APPROVED: "Disetujui",
     DraftStatus.REJECTED: "Ditolak",
 }
+# a decided draft's status inside a sentence ("Draf ini sudah disetujui oleh ...")
+DRAFT_DECIDED = {DraftStatus.APPROVED: "disetujui", DraftStatus.REJECTED: "ditolak"}
 
 
 def local_time(when: datetime | None, tz: ZoneInfo) -> str:

@@ -1,12 +1,23 @@
 """The admin's two languages: Indonesian in the templates, English from this dictionary.
 
 A plain dictionary keyed by the Indonesian text rather than Flask-Babel: the admin has a few hundred
-words, no plural rules to speak of, and no translators' tooling to feed. A missing entry shows Indonesian.
+words, no plural rules to speak of, and no translators' tooling to feed. A missing entry shows Indonesian
+(tests/admin/test_i18n.py fails on one for a flash, a form's problem or a label).
+
+Flash messages are translated when they are flashed, in the officer's language then: Flask keeps a
+flash as a plain string in the session until the next page shows it, the same session and language.
+Messages with values are constants with named placeholders, `tr(CLOSED) % {"number": number}`, so
+the dictionary has one entry whatever the values; reasons built elsewhere (bot.replies, the library
+import) come as a bot.problems.Problem and are translated by `say`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import session
+
+from bot.problems import Problem
 
 LANGS = ("id", "en")
 
@@ -474,6 +485,146 @@ EN = {
     "biasa": "normal",
     "tinggi": "high",
     "mendesak": "urgent",
+    # flash messages and the problems they report (admin.actions, auth, intake, library, settings,
+    # reply_templates, ticket_ops; bot.replies.library's check of an answer's text)
+    "Tiket %(number)s sudah ditutup; tidak ada jawaban yang dikirim.": (
+        "Ticket %(number)s is closed; no answer was sent."
+    ),
+    "Teks jawaban tidak boleh kosong.": "The answer text cannot be empty.",
+    "Teks jawaban terlalu panjang (%(length)d karakter, maksimal %(limit)d).": (
+        "The answer text is too long (%(length)d characters, at most %(limit)d)."
+    ),
+    "Draf ini sudah %(status)s oleh %(actor)s (%(when)s); tidak dikirim lagi.": (
+        "This draft was already %(status)s by %(actor)s (%(when)s); it is not sent again."
+    ),
+    "disetujui": "approved",
+    "ditolak": "rejected",
+    "Draf untuk tiket %(number)s ditolak.": "The draft for ticket %(number)s was rejected.",
+    "Jawaban ini sudah dikirim untuk tiket %(number)s.": (
+        "This answer was already sent for ticket %(number)s."
+    ),
+    "Silakan masuk terlebih dahulu.": "Please log in first.",
+    "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.": (
+        "The form has expired or is not valid. Reload the page and try again."
+    ),
+    "Selamat datang, %(name)s.": "Welcome, %(name)s.",
+    "Anda sudah keluar.": "You are logged out.",
+    "Nama pengguna atau kata sandi salah.": "Wrong username or password.",
+    "Akun ini dinonaktifkan. Hubungi admin.": "This account is deactivated. Contact the admin.",
+    "Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit.": (
+        "Too many failed attempts. Try again in 15 minutes."
+    ),
+    "Halaman atau tiket ini bukan untuk Anda.": "This page or ticket is not for you.",
+    "Halaman atau tiket tidak ditemukan.": "Page or ticket not found.",
+    "Kembali ke kotak masuk": "Back to the inbox",
+    "(dirahasiakan)": "(confidential)",
+    "Rekap bulanan": "Monthly recap",
+    "Nomor HP warga tidak sah.": "The citizen's mobile number is not valid.",
+    "Isi aduan tidak boleh kosong.": "The complaint cannot be empty.",
+    "Unit tidak dikenal.": "Unknown unit.",
+    "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas); balasan bot "
+    "dikirim ke HP warga.": (
+        "The message went to the bot but is not a ticket yet (e.g. the unit is unclear); the "
+        "bot's replies went to the citizen's phone."
+    ),
+    "berkas berisi lebih dari %(max)d baris jawaban": "the file holds more than %(max)d answers",
+    "berkas berisi lebih dari %(max)d baris": "the file holds more than %(max)d rows",
+    "baris pertama harus: %(columns)s": "the first row must be: %(columns)s",
+    "berkas XLSX tidak dapat dibaca": "the XLSX file cannot be read",
+    "berkas CSV harus UTF-8": "a CSV file must be UTF-8",
+    "berkas CSV tidak dapat dibaca (%(error)s)": "the CSV file cannot be read (%(error)s)",
+    "unit %(code)s tidak dikenal": "unknown unit %(code)s",
+    "judul dan teks jawaban wajib diisi": "the title and the answer text are required",
+    "variabel tidak dikenal: %(names)s; yang tersedia: %(known)s": (
+        "unknown variable: %(names)s; available: %(known)s"
+    ),
+    "templat tidak sah (baris %(line)d): %(error)s": "invalid template (line %(line)d): %(error)s",
+    "templat tidak sah: %(error)s": "invalid template: %(error)s",
+    "templat menghasilkan teks kosong": "the template renders empty",
+    "Jawaban disimpan. Draf berikutnya memakai teks ini.": (
+        "Answer saved. The next drafts use this text."
+    ),
+    "Jawaban “%(title)s” diaktifkan.": "The answer “%(title)s” was activated.",
+    "Jawaban “%(title)s” dinonaktifkan.": "The answer “%(title)s” was deactivated.",
+    "Pilih berkas CSV atau XLSX (maksimal %(max)d KB).": (
+        "Choose a CSV or XLSX file (at most %(max)d KB)."
+    ),
+    "Impor dibatalkan: %(problem)s": "Import cancelled: %(problem)s",
+    "baris %(row)d: %(problem)s": "row %(row)d: %(problem)s",
+    "teks jawaban: %(problem)s": "answer text: %(problem)s",
+    "Anda hanya dapat menyimpan jawaban untuk unit Anda.": (
+        "You can only save answers for your own units."
+    ),
+    "jawaban untuk semua unit hanya dapat diubah admin": (
+        "an answer for all units can only be changed by an admin"
+    ),
+    "unit %(code)s bukan unit Anda": "unit %(code)s is not one of yours",
+    "jawaban ini milik unit lain": "this answer belongs to another unit",
+    "tidak ada contoh konteks untuk %(key)s": "no sample context for %(key)s",
+    "templat menghasilkan pesan kosong": "the template renders an empty message",
+    "Templat ditolak: %(problem)s": "Template refused: %(problem)s",
+    "Templat disimpan; balasan berikutnya memakai teks ini.": (
+        "Template saved; the next replies use this text."
+    ),
+    "Templat dikembalikan ke teks bawaan.": "Template restored to the default text.",
+    "Kode (huruf/angka), nama dan jam SLA (0–720) wajib benar.": (
+        "The code (letters/digits), the name and the SLA hours (0–720) must be valid."
+    ),
+    "Unit %(code)s sudah ada.": "Unit %(code)s already exists.",
+    "Unit %(code)s disimpan.": "Unit %(code)s saved.",
+    "Peran tidak dikenal.": "Unknown role.",
+    "Nomor HP tidak sah.": "The mobile number is not valid.",
+    "Petugas harus melayani minimal satu unit.": "An officer must serve at least one unit.",
+    "Anggota komite perlu tingkat (anggota/ketua/pengarah) dan nomor HP.": (
+        "A committee member needs a level (anggota/ketua/pengarah) and a mobile number."
+    ),
+    "Kata sandi minimal %(min)d karakter.": "The password needs at least %(min)d characters.",
+    "Nama pengguna kosong, tidak sah, atau sudah dipakai.": (
+        "The username is empty, not valid, or already taken."
+    ),
+    "Anda tidak dapat menonaktifkan akun Anda sendiri.": "You cannot deactivate your own account.",
+    "Akun %(username)s disimpan.": "Account %(username)s saved.",
+    "Tiket %(number)s sudah ditutup.": "Ticket %(number)s is already closed.",
+    "Tiket %(number)s sekarang ditangani %(name)s.": "Ticket %(number)s is now handled by %(name)s.",
+    "Tuliskan alasan pengalihan.": "Write the reason for the transfer.",
+    "Pilih unit tujuan yang lain dan aktif.": "Choose another, active unit.",
+    "Tiket yang sudah ditutup tidak dapat dialihkan.": "A closed ticket cannot be transferred.",
+    "Tiket %(number)s dieskalasi ke komite.": "Ticket %(number)s was escalated to the committee.",
+    "Tiket %(number)s masih terbuka.": "Ticket %(number)s is still open.",
+    "Tiket %(number)s dibuka kembali.": "Ticket %(number)s was reopened.",
+    "Prioritas tidak dikenal.": "Unknown priority.",
+    "Prioritas tiket %(number)s diubah.": "The priority of ticket %(number)s was changed.",
+    "Catatan kosong tidak disimpan.": "An empty note is not saved.",
+    "Catatan internal disimpan.": "Internal note saved.",
+    # the ticket and dashboard pages' last Indonesian words, the staff roles, the drafts' status
+    "Tidak ada tiket yang lewat tenggat.": "No overdue tickets.",
+    "Periksa teks di bawah. Ubah bila perlu, lalu setujui; warga menerima jawaban ini.": (
+        "Check the text below. Edit it if needed, then approve; the citizen receives this answer."
+    ),
+    "Tidak ada jawaban pustaka yang cocok.": "No library answer matches.",
+    "skor": "score",
+    "admin": "admin",
+    "petugas": "officer",
+    "komite": "committee",
+    "Menunggu": "Pending",
+    "Disetujui": "Approved",
+    "Ditolak": "Rejected",
+    # the forms' aria-labels and placeholders
+    "Alasan menolak (opsional)": "Reason for rejecting (optional)",
+    "Alasan menolak": "Reason for rejecting",
+    "Alasan membuka kembali": "Reason for reopening",
+    "Alasan penutupan": "Reason for closing",
+    "No. tiket atau kata dalam aduan": "Ticket no. or words in the complaint",
+    "judul, kata kunci, isi": "title, keywords, text",
+    "Jawaban": "Answer",
+    "Alasan perubahan prioritas": "Reason for the priority change",
+    "Unit tujuan": "Destination unit",
+    "Alasan pengalihan": "Reason for the transfer",
+    "Alasan eskalasi": "Reason for escalating",
+    "Tindakan": "Actions",
+    "Warga diberi tahu unit baru dan tenggat barunya.": (
+        "The citizen is told the new unit and its new deadline."
+    ),
 }
 
 
@@ -486,3 +637,13 @@ def lang() -> str:
 def tr(text: str) -> str:
     """The text in the session's language."""
     return EN.get(text, text) if lang() == "en" else text
+
+
+def say(problem: Problem) -> str:
+    """A problem in the session's language, its values filled in (a value that is a problem too)."""
+    if not problem.params:
+        return tr(problem.text)
+    values: dict[str, Any] = {
+        k: say(v) if isinstance(v, Problem) else v for k, v in problem.params.items()
+    }
+    return tr(problem.text) % values

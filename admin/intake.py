@@ -63,6 +63,13 @@ CHOOSE_UNIT = (
     "yang dapat Anda buka."
 )
 NO_ROUTE = "Pilih saluran jawaban yang aktif."
+BAD_PHONE = "Nomor HP warga tidak sah."
+NO_TEXT = "Isi aduan tidak boleh kosong."
+UNKNOWN_UNIT = "Unit tidak dikenal."
+NOT_A_TICKET = (
+    "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas); balasan bot "
+    "dikirim ke HP warga."
+)
 FILED = "Aduan dicatat sebagai tiket %(number)s; warga menerima tanda terima lewat %(via)s."
 FILED_ELSEWHERE = "Aduan dicatat; warga menerima tanda terima berisi nomor tiketnya lewat %(via)s."
 # the citizen sent STOP earlier: the complaint is filed, but nothing goes to their phone
@@ -129,13 +136,13 @@ def intake() -> ResponseReturnValue:
     except PhoneError:
         phone = ""
     problem = (
-        "Nomor HP warga tidak sah."
+        BAD_PHONE
         if not phone
-        else "Isi aduan tidak boleh kosong."
+        else NO_TEXT
         if not text
-        else tr(NO_ROUTE)
+        else NO_ROUTE
         if channel not in routes
-        else "Unit tidak dikenal."
+        else UNKNOWN_UNIT
         if code and code not in {u.code for u in units}
         else ""
     )
@@ -143,9 +150,9 @@ def intake() -> ResponseReturnValue:
         with read_session(rt.engine) as db:
             target = queries.intake_target(db, me(), phone, text)
         code = target[1].code if target else ""
-        problem = "" if target else tr(CHOOSE_UNIT)
+        problem = "" if target else CHOOSE_UNIT
     if problem:
-        flash(problem, "error")
+        flash(tr(problem), "error")
         return render_template("admin/intake.html", **page), 400
     body, route = f"{code} #{text}", routes[channel]
     msg = InboundMessage(
@@ -186,9 +193,5 @@ def intake() -> ResponseReturnValue:
         return redirect(url_for("admin.intake"), 303)
     # the bot's replies went to the citizen's phone; they are not shown here (they could list the
     # citizen's other tickets, which this officer may not be allowed to see)
-    flash(
-        "Pesan diteruskan ke bot, tetapi belum menjadi tiket (mis. unit belum jelas); "
-        "balasan bot dikirim ke HP warga.",
-        "info",
-    )
+    flash(tr(NOT_A_TICKET), "info")
     return redirect(url_for("admin.intake"), 303)

@@ -16,10 +16,11 @@ from sqlmodel import Session, col, select
 from admin import ID, bp
 from admin.access import roles
 from admin.auth import me
-from admin.i18n import tr
+from admin.i18n import say, tr
 from admin.views import runtime
 from bot.messages import Role
 from bot.parsers.ethics import tokens
+from bot.problems import Problem
 from store import lexicon, repo
 from store.db import session_scope
 from store.models import AuditLog, EthicsTerm
@@ -38,24 +39,24 @@ SWITCHED_OFF = "Istilah “%(term)s” dinonaktifkan; pesan berikutnya tidak dis
 SWITCHED_ON = "Istilah “%(term)s” diaktifkan kembali."
 
 
-def _problem(db: Session, typed: str, row_id: int | None = None) -> str | None:
+def _problem(db: Session, typed: str, row_id: int | None = None) -> Problem | None:
     """Why the typed term cannot be saved (shown to the admin), or None.
 
     Two terms are the same when screening reads them the same (`pungl1` is `pungli`), so a
     duplicate is judged on the normalised words, not on the letters typed."""
     term = lexicon.clean_term(typed)
     if not term:
-        return tr(EMPTY)
+        return Problem(EMPTY)
     if len(term) > TERM_MAX:
-        return tr(TOO_LONG) % {"max": TERM_MAX}
+        return Problem(TOO_LONG, {"max": TERM_MAX})
     words = tokens(term)
     if len("".join(words)) < MIN_LETTERS:
-        return tr(TOO_SHORT) % {"min": MIN_LETTERS}
+        return Problem(TOO_SHORT, {"min": MIN_LETTERS})
     for row in lexicon.ethics_terms(db, include_inactive=True):
         if row.id != row_id and tokens(row.term) == words:
             if not row.active:
-                return tr(DUPLICATE_OFF) % {"term": row.term}
-            return tr(DUPLICATE) % {"term": row.term, "typed": term}
+                return Problem(DUPLICATE_OFF, {"term": row.term})
+            return Problem(DUPLICATE, {"term": row.term, "typed": term})
     return None
 
 
@@ -95,7 +96,7 @@ def settings_lexicon() -> ResponseReturnValue:
         typed = request.form.get("term", "")[: TERM_MAX * 2]
         problem = _problem(db, typed)
         if problem:
-            flash(problem, "error")
+            flash(say(problem), "error")
             return _page(db, 400, new=typed)
         row = lexicon.add_ethics_term(db, typed, now=rt.now(), actor=me().username)
         _audit(db, row, "add", {})
@@ -123,7 +124,7 @@ def settings_lexicon_edit(term_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.settings_lexicon"), 303)
         problem = _problem(db, typed, row.id)
         if problem:
-            flash(problem, "error")
+            flash(say(problem), "error")
             return _page(db, 400, edit_id=row.id, edit=typed)
         before = lexicon.rename_ethics_term(db, row, typed, now=rt.now(), actor=me().username)
         _audit(db, row, "edit", {"term": before})
@@ -143,7 +144,7 @@ def settings_lexicon_toggle(term_id: int) -> ResponseReturnValue:
             # a term switched back on must not duplicate one added meanwhile
             problem = _problem(db, row.term, row.id)
             if problem:
-                flash(problem, "error")
+                flash(say(problem), "error")
                 return _page(db, 400)
         lexicon.set_ethics_term_active(db, row, not row.active, now=rt.now(), actor=me().username)
         _audit(db, row, "activate" if row.active else "deactivate", {"active": not row.active})

@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 from admin import ID, MAX_ID, answers, bp
 from admin.access import STAFF, roles
 from admin.auth import me
-from admin.i18n import tr
+from admin.i18n import say, tr
 from admin.views import runtime
 from bot.messages import Role
+from bot.problems import Problem, ProblemError
 from bot.replies import library as templated
 from bot.replies import render
 from bot.replies.sms import encoding, segments
@@ -56,10 +57,10 @@ def sample_context(unit_name: str = "") -> dict[str, Any]:
 
 
 def check_body(values: dict[str, Any]) -> None:
-    """ValueError with the reason when the answer's text is a template that cannot be rendered."""
+    """ProblemError with the reason when the answer's text is a template that cannot be rendered."""
     problem = templated.check_answer(runtime().desk.env, values["body"], sample_context())
     if problem:
-        raise ValueError(f"teks jawaban: {problem}")
+        raise ProblemError(BAD_BODY, problem=problem)
 
 
 def preview(body: str, unit_code: str, unit_name: str = "") -> dict[str, Any]:
@@ -67,7 +68,7 @@ def preview(body: str, unit_code: str, unit_name: str = "") -> dict[str, Any]:
     cost. A text that does not render is shown as written (the form says why)."""
     desk = runtime().desk
     sample = sample_context(unit_name)
-    if not templated.check_answer(desk.env, body, sample):
+    if templated.check_answer(desk.env, body, sample) is None:
         body = templated.render_answer(desk.env, body, sample)
     text = render(
         desk.env,
@@ -112,7 +113,7 @@ def _form_values(db: Session) -> dict[str, Any]:
     }
     values = answers.values_of(row, _units(db))
     if not _may_edit(db, values["unit_id"]):
-        raise ValueError("Anda hanya dapat menyimpan jawaban untuk unit Anda.")
+        raise ProblemError(NOT_YOUR_UNITS)
     check_body(values)
     return values
 
@@ -154,8 +155,8 @@ def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
             return _edit_page(db, answer, form)
         try:
             values = _form_values(db)
-        except ValueError as exc:
-            flash(str(exc), "error")
+        except ProblemError as exc:
+            flash(say(exc.problem), "error")
             # the form as typed, its unit still chosen: re-saving must not make it an all-units answer
             chosen = _units(db).get(request.form.get("unit", "").strip().upper())
             typed = {**request.form, "unit_id": chosen.id if chosen else None}
@@ -164,7 +165,7 @@ def library_edit(answer_id: int | None = None) -> ResponseReturnValue:
             return _edit_page(db, answer, values)
         saved = answers.save(db, answer, values, now=rt.now(), actor=me().username)
         saved_id = saved.id
-    flash("Jawaban disimpan. Draf berikutnya memakai teks ini.", "ok")
+    flash(tr(SAVED), "ok")
     return redirect(url_for("admin.library_edit", answer_id=saved_id), 303)
 
 
@@ -180,8 +181,8 @@ def library_toggle(answer_id: int) -> ResponseReturnValue:
         if not _may_edit(db, answer.unit_id):
             abort(403)
         answers.save(db, answer, {"active": not answer.active}, now=rt.now(), actor=me().username)
-        state = "diaktifkan" if answer.active else "dinonaktifkan"
-    flash(f"Jawaban “{answer.title}” {state}.", "ok")
+        said = tr(SWITCHED_ON if answer.active else SWITCHED_OFF) % {"title": answer.title}
+    flash(said, "ok")
     return redirect(url_for("admin.library"), 303)
 
 
@@ -215,13 +216,13 @@ def library_import() -> ResponseReturnValue:
     rt, upload = runtime(), request.files.get("file")
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not upload or not data or len(data) > MAX_UPLOAD:
-        flash("Pilih berkas CSV atau XLSX (maksimal 200 KB).", "error")
+        flash(tr(NO_FILE) % {"max": MAX_UPLOAD // 1024}, "error")
         return redirect(url_for("admin.library"), 303)
     try:
         with session_scope(rt.engine) as db:
             count, skipped = _import(db, answers.read_rows(upload.filename or "", data))
-    except ValueError as exc:
-        flash(f"Impor dibatalkan: {exc}", "error")
+    except ProblemError as exc:
+        flash(tr(IMPORT_CANCELLED) % {"problem": say(exc.problem)}, "error")
         return redirect(url_for("admin.library"), 303)
     message = tr(IMPORTED) % {"count": count}
     if skipped:
@@ -235,8 +236,16 @@ SKIPPED = (
     "%(count)d jawaban yang tidak dapat Anda ubah (untuk semua unit atau unit lain) tidak berubah "
     "dan dilewati."
 )
+SAVED = "Jawaban disimpan. Draf berikutnya memakai teks ini."
+SWITCHED_ON = "Jawaban “%(title)s” diaktifkan."
+SWITCHED_OFF = "Jawaban “%(title)s” dinonaktifkan."
+NO_FILE = "Pilih berkas CSV atau XLSX (maksimal %(max)d KB)."
+IMPORT_CANCELLED = "Impor dibatalkan: %(problem)s"
+ROW = "baris %(row)d: %(problem)s"
+BAD_BODY = "teks jawaban: %(problem)s"
+NOT_YOUR_UNITS = "Anda hanya dapat menyimpan jawaban untuk unit Anda."
 ALL_UNITS_ONLY_ADMIN = "jawaban untuk semua unit hanya dapat diubah admin"
-NOT_YOUR_UNIT = "unit {code} bukan unit Anda"
+NOT_YOUR_UNIT = "unit %(code)s bukan unit Anda"
 NOT_YOUR_ANSWER = "jawaban ini milik unit lain"
 
 
@@ -248,8 +257,8 @@ def _import(db: Session, rows: list[dict[str, str]]) -> tuple[int, int]:
         try:
             values = answers.values_of(row, units)
             check_body(values)
-        except ValueError as exc:
-            raise ValueError(f"baris {number}: {exc}") from None
+        except ProblemError as exc:
+            raise ProblemError(ROW, row=number, problem=exc.problem) from None
         raw_id = (row.get("id") or "").strip()
         known = raw_id.isascii() and raw_id.isdigit() and int(raw_id) <= MAX_ID
         existing = db.get(Answer, int(raw_id)) if known else None
@@ -257,12 +266,14 @@ def _import(db: Session, rows: list[dict[str, str]]) -> tuple[int, int]:
             if answers.unchanged(existing, values, units):
                 skipped += 1
                 continue
-            problem = NOT_YOUR_ANSWER if existing.unit_id else ALL_UNITS_ONLY_ADMIN
-            raise ValueError(f"baris {number}: {problem}")
+            problem = Problem(NOT_YOUR_ANSWER if existing.unit_id else ALL_UNITS_ONLY_ADMIN)
+            raise ProblemError(ROW, row=number, problem=problem)
         if not _may_edit(db, values["unit_id"]):
             code = (row.get("unit") or "").strip().upper()
-            problem = NOT_YOUR_UNIT.format(code=code) if code else ALL_UNITS_ONLY_ADMIN
-            raise ValueError(f"baris {number}: {problem}")
+            problem = (
+                Problem(NOT_YOUR_UNIT, {"code": code}) if code else Problem(ALL_UNITS_ONLY_ADMIN)
+            )
+            raise ProblemError(ROW, row=number, problem=problem)
         answers.save(db, existing, values, now=rt.now(), actor=me().username)
         saved += 1
     return saved, skipped

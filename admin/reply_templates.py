@@ -12,9 +12,11 @@ from jinja2 import TemplateError
 from admin import bp
 from admin.access import roles
 from admin.auth import me
+from admin.i18n import say, tr
 from admin.template_samples import samples
 from admin.views import runtime
 from bot.messages import Role
+from bot.problems import Problem
 from bot.replies import (
     LANGUAGES,
     file_source,
@@ -30,22 +32,29 @@ from store import templates as stored
 from store.db import read_session, session_scope
 
 MAX_SOURCE = 4000
+NO_SAMPLE = "tidak ada contoh konteks untuk %(key)s"
+FAILED = "%(type)s: %(error)s"  # Jinja's own words, as the editor needs them
+EMPTY = "templat menghasilkan pesan kosong"
+REFUSED = "Templat ditolak: %(problem)s"
+SAVED = "Templat disimpan; balasan berikutnya memakai teks ini."
+RESET = "Templat dikembalikan ke teks bawaan."
 
 
-def try_render(key: str, lang: str, source: str) -> tuple[str, str]:
-    """(text, "") when the source renders with the sample context in a fresh sandbox, else ("", error)."""
+def try_render(key: str, lang: str, source: str) -> tuple[str, Problem | None]:
+    """(text, None) when the source renders with the sample context in a fresh sandbox, else
+    ("", why)."""
     desk, now = runtime().desk, runtime().now()
     env = make_env(overrides={template_name(key, lang): source})
     ctx = samples(now).get(key)
     if ctx is None:
-        return "", f"tidak ada contoh konteks untuk {key}"
+        return "", Problem(NO_SAMPLE, {"key": key})
     try:
         text = render(env, key, lang, now=now, tz=desk.config.app.timezone, **ctx)
     except (TemplateError, ValueError, TypeError) as exc:
-        return "", f"{type(exc).__name__}: {exc}"
+        return "", Problem(FAILED, {"type": type(exc).__name__, "error": str(exc)})
     if not text.strip():
-        return "", "templat menghasilkan pesan kosong"
-    return text, ""
+        return "", Problem(EMPTY)
+    return text, None
 
 
 @bp.get("/settings/templates")
@@ -75,11 +84,12 @@ def settings_template(lang: str, key: str) -> ResponseReturnValue:
         return _save(key, lang, None)
     if request.method == "POST":
         source = request.form.get("source", "").replace("\r\n", "\n")[:MAX_SOURCE]
-    text, error = try_render(key, lang, source)
+    text, problem = try_render(key, lang, source)
+    error = say(problem) if problem else ""
     if action == "save" and not error:
         return _save(key, lang, source)
     if error and action:
-        flash(f"Templat ditolak: {error}", "error")
+        flash(tr(REFUSED) % {"problem": error}, "error")
     page: dict[str, Any] = {
         "key": key,
         "lang": lang,
@@ -110,10 +120,5 @@ def _save(key: str, lang: str, source: str | None) -> ResponseReturnValue:
         )
         fresh = stored.overrides(db)
     set_overrides(rt.desk.env, fresh)
-    flash(
-        "Templat disimpan; balasan berikutnya memakai teks ini."
-        if source is not None
-        else "Templat dikembalikan ke teks bawaan.",
-        "ok",
-    )
+    flash(tr(SAVED if source is not None else RESET), "ok")
     return redirect(url_for("admin.settings_template", lang=lang, key=key), 303)

@@ -16,12 +16,13 @@ from admin.access import roles
 from admin.accounts import Staff
 from admin.auth import me
 from admin.display import PRIORITY
-from admin.i18n import tr
+from admin.i18n import say, tr
 from admin.views import runtime
 from bot import sla
 from bot.messages import Role
 from bot.parsers.phone import PhoneError, normalize_phone
 from bot.passwords import hash_password
+from bot.problems import Problem
 from store import repo
 from store.db import read_session, session_scope
 from store.models import StaffUser, Unit
@@ -34,6 +35,17 @@ PRIORITY_ORDER = (
     "Perhatian: tenggat prioritas %(faster)s lebih lama daripada prioritas %(slower)s. "
     "Tabel tetap disimpan; periksa kembali bila tidak disengaja."
 )
+UNIT_INVALID = "Kode (huruf/angka), nama dan jam SLA (0–720) wajib benar."
+UNIT_EXISTS = "Unit %(code)s sudah ada."
+UNIT_SAVED = "Unit %(code)s disimpan."
+UNKNOWN_ROLE = "Peran tidak dikenal."
+BAD_PHONE = "Nomor HP tidak sah."
+NO_UNITS = "Petugas harus melayani minimal satu unit."
+COMMITTEE_NEEDS = "Anggota komite perlu tingkat (anggota/ketua/pengarah) dan nomor HP."
+SHORT_PASSWORD = "Kata sandi minimal %(min)d karakter."
+BAD_USERNAME = "Nama pengguna kosong, tidak sah, atau sudah dipakai."
+NOT_YOURSELF = "Anda tidak dapat menonaktifkan akun Anda sendiri."
+STAFF_SAVED = "Akun %(username)s disimpan."
 
 
 @bp.get("/settings")
@@ -92,14 +104,14 @@ def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
             or not f.get("name", "").strip()
             or not 0 < hours <= 720
         ):
-            flash("Kode (huruf/angka), nama dan jam SLA (0–720) wajib benar.", "error")
+            flash(tr(UNIT_INVALID), "error")
             return _unit_page(unit), 400
         table = _priority_hours()
-        if isinstance(table, str):
-            flash(tr(table), "error")
+        if isinstance(table, Problem):
+            flash(say(table), "error")
             return _unit_page(unit), 400
         if unit is None and repo.unit_by_code(db, code):
-            flash(f"Unit {code} sudah ada.", "error")
+            flash(tr(UNIT_EXISTS) % {"code": code}, "error")
             return _unit_page(None), 400
         before = unit.model_dump() if unit else {}
         unit = unit or Unit(code=code, name="")
@@ -115,9 +127,9 @@ def settings_unit(unit_id: int | None = None) -> ResponseReturnValue:
         _audit(db, "unit", unit.id, before, unit.model_dump())
         wrong = _out_of_order(unit)
     if wrong:
-        names = {"faster": PRIORITY[wrong[0]], "slower": PRIORITY[wrong[1]]}
+        names = {"faster": tr(PRIORITY[wrong[0]]), "slower": tr(PRIORITY[wrong[1]])}
         flash(tr(PRIORITY_ORDER) % names, "info")
-    flash(f"Unit {code} disimpan.", "ok")
+    flash(tr(UNIT_SAVED) % {"code": code}, "ok")
     return redirect(url_for("admin.settings"), 303)
 
 
@@ -127,7 +139,7 @@ def _unit_page(unit: Unit | None) -> str:
     return render_template("admin/unit.html", unit=unit, factors=factors, priorities=PRIORITIES)
 
 
-def _priority_hours() -> dict[str, float] | str:
+def _priority_hours() -> dict[str, float] | Problem:
     """The unit's priority table from the form (DESIGN §4), or why it cannot be saved: hours per
     priority, a field left empty takes the unit's SLA hours times the [sla.priority] factor."""
     table: dict[str, float] = {}
@@ -138,9 +150,9 @@ def _priority_hours() -> dict[str, float] | str:
         try:
             table[priority] = float(raw)
         except ValueError:
-            return PRIORITY_HOURS
+            return Problem(PRIORITY_HOURS)
         if not 0 < table[priority] <= 720:
-            return PRIORITY_HOURS
+            return Problem(PRIORITY_HOURS)
     return table
 
 
@@ -155,12 +167,12 @@ def _out_of_order(unit: Unit) -> tuple[str, str] | None:
     return None
 
 
-def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
+def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | Problem:
     """The form's staff fields, or the reason they cannot be saved."""
     f = request.form
     role = f.get("role", "")
     if role not in set(Role):
-        return "Peran tidak dikenal."
+        return Problem(UNKNOWN_ROLE)
     known = {u.code for u in repo.active_units(db)}
     units = [c for c in f.getlist("units") if c in known]
     # an inactive unit has no checkbox on the form: an edit keeps it rather than dropping it unseen
@@ -170,7 +182,7 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
         try:
             phone = normalize_phone(phone)
         except PhoneError:
-            return "Nomor HP tidak sah."
+            return Problem(BAD_PHONE)
     level = f.get("committee_level", "")
     values = {
         "full_name": f.get("full_name", "").strip()[:120],
@@ -182,13 +194,13 @@ def _staff_values(db: Session, user: StaffUser | None) -> dict[str, Any] | str:
         "active": bool(f.get("active")),
     }
     if role == Role.OFFICER and not units:
-        return "Petugas harus melayani minimal satu unit."
+        return Problem(NO_UNITS)
     if role == Role.COMMITTEE and (not values["committee_level"] or not phone):
-        return "Anggota komite perlu tingkat (anggota/ketua/pengarah) dan nomor HP."
+        return Problem(COMMITTEE_NEEDS)
     password = f.get("password", "")
     if password or user is None:
         if len(password) < MIN_PASSWORD:
-            return f"Kata sandi minimal {MIN_PASSWORD} karakter."
+            return Problem(SHORT_PASSWORD, {"min": MIN_PASSWORD})
         values["password_hash"] = hash_password(password)
     return values
 
@@ -212,12 +224,13 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
             not username.replace(".", "").replace("_", "").isalnum()
             or db.exec(select(StaffUser).where(StaffUser.username == username)).first()
         ):
-            values = "Nama pengguna kosong, tidak sah, atau sudah dipakai."
-        if user is not None and not isinstance(values, str):
+            values = Problem(BAD_USERNAME)
+        if user is not None and not isinstance(values, Problem):
             if user.id == me().id and not values["active"]:
-                values = "Anda tidak dapat menonaktifkan akun Anda sendiri."
-        if isinstance(values, str):
-            flash(values, "error")  # the form comes back as typed, to be corrected, not retyped
+                values = Problem(NOT_YOURSELF)
+        if isinstance(values, Problem):
+            # the form comes back as typed, to be corrected, not retyped
+            flash(say(values), "error")
             return render_template("admin/staff.html", **page, form=request.form), 400
         before = _public(user) if user else {}
         user = user or StaffUser(username=username, created_at=runtime().now())
@@ -231,7 +244,7 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
         renewed = Staff.of(user) if user.id == me().id and "password_hash" in values else None
     if renewed is not None:  # a new password ends the other sessions, not this one
         login_user(renewed)
-    flash(f"Akun {username} disimpan.", "ok")
+    flash(tr(STAFF_SAVED) % {"username": username}, "ok")
     return redirect(url_for("admin.settings"), 303)
 
 

@@ -46,14 +46,31 @@ CLOSED_TOLD_HELD = (
     "pesan (STOP)."
 )
 CLOSED_SILENT = "Tiket %(number)s ditutup tanpa pemberitahuan ke warga."
+ALREADY_CLOSED = "Tiket %(number)s sudah ditutup."
+CLAIMED = "Tiket %(number)s sekarang ditangani %(name)s."
+NO_TRANSFER_REASON = "Tuliskan alasan pengalihan."
+NO_TARGET = "Pilih unit tujuan yang lain dan aktif."
+TRANSFER_CLOSED = "Tiket yang sudah ditutup tidak dapat dialihkan."
+ESCALATED = "Tiket %(number)s dieskalasi ke komite."
+STILL_OPEN = "Tiket %(number)s masih terbuka."
+NO_REOPEN_REASON = "Tuliskan alasan membuka kembali tiket."
+REOPENED = "Tiket %(number)s dibuka kembali."
+UNKNOWN_PRIORITY = "Prioritas tidak dikenal."
+PRIORITY_CHANGED = "Prioritas tiket %(number)s diubah."
+EMPTY_NOTE = "Catatan kosong tidak disimpan."
+NOTE_SAVED = "Catatan internal disimpan."
+NO_SUCH_MESSAGE = "Pesan tidak ditemukan pada tiket ini."
+CLOSED_NO_MESSAGES = "Tiket yang sudah ditutup tidak dapat dikirimi pesan."
+NOT_RESENT_OTHER = "Pesan tidak dapat dikirim ulang."
 
 
 def _field(name: str, limit: int = REASON_MAX) -> str:
     return request.form.get(name, "").replace("\r\n", "\n").strip()[:limit]
 
 
-def _back(number: str, message: str, category: str = "ok") -> ResponseReturnValue:
-    flash(message, category)
+def _back(number: str, text: str, category: str = "ok", /, **params: str) -> ResponseReturnValue:
+    """Back to the ticket with `text` (a constant, translated here) filled with `params`."""
+    flash(tr(text) % params if params else tr(text), category)
     return redirect(url_for("admin.ticket", number=number), 303)
 
 
@@ -64,7 +81,7 @@ def claim(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         tickets.claim(db, ticket, staff_id=staff.id, now=rt.now(), actor=staff.username)
-    return _back(number, f"Tiket {number} sekarang ditangani {staff.full_name or staff.username}.")
+    return _back(number, CLAIMED, number=number, name=staff.full_name or staff.username)
 
 
 @bp.post("/tickets/<number>/transfer")
@@ -79,22 +96,22 @@ def transfer(number: str) -> ResponseReturnValue:
         repo.lock_contact(db, ticket.contact_id)  # closed meanwhile: the citizen is not told
         db.refresh(ticket)
         if not reason:
-            return _back(number, "Tuliskan alasan pengalihan.", "error")
+            return _back(number, NO_TRANSFER_REASON, "error")
         target = repo.unit_by_code(db, code)
         if target is None or not target.active or target.id == ticket.unit_id:
-            return _back(number, "Pilih unit tujuan yang lain dan aktif.", "error")
+            return _back(number, NO_TARGET, "error")
         if ticket.status is TicketStatus.CLOSED:
-            return _back(number, "Tiket yang sudah ditutup tidak dapat dialihkan.", "error")
+            return _back(number, TRANSFER_CLOSED, "error")
         notice = tickets.transfer(
             db, ticket, target, reason=reason, now=rt.now(), desk=rt.desk, actor=staff.username
         )
         held = queries.held_back(db, notice)
         stays = queries.may_open(db, staff, ticket, target.code)
     rt.kick_delivery()
-    said = tr(TRANSFERRED_HELD if held else TRANSFERRED) % {"number": number, "unit": code}
+    said = TRANSFERRED_HELD if held else TRANSFERRED
     if stays:
-        return _back(number, said, "info" if held else "ok")
-    flash(said, "info" if held else "ok")
+        return _back(number, said, "info" if held else "ok", number=number, unit=code)
+    flash(tr(said) % {"number": number, "unit": code}, "info" if held else "ok")
     return redirect(url_for("admin.inbox"), 303)
 
 
@@ -107,7 +124,7 @@ def escalate(number: str) -> ResponseReturnValue:
         found = committee.escalate(db, ticket, reason="officer", now=rt.now(), actor=me().username)
         if note and not found.note:
             found.note = note
-    return _back(number, f"Tiket {number} dieskalasi ke komite.")
+    return _back(number, ESCALATED, number=number)
 
 
 ETHICS_SENT = (
@@ -133,15 +150,15 @@ def ethics(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         ticket, unit, _ = visible_ticket(db, number)
         if not reason:
-            return _back(number, tr(ETHICS_NO_REASON), "error")
+            return _back(number, ETHICS_NO_REASON, "error")
         # the citizen's lock first, as every writer; then the flag as it is now (two officers
         # sending it at once: the second finds it sent)
         repo.lock_contact(db, ticket.contact_id)
         db.refresh(ticket)
         if ticket.ethics:
-            return _back(number, tr(ETHICS_ALREADY) % {"number": number}, "info")
+            return _back(number, ETHICS_ALREADY, "info", number=number)
         if ticket.status is TicketStatus.CLOSED:
-            return _back(number, tr(ETHICS_CLOSED), "error")
+            return _back(number, ETHICS_CLOSED, "error")
         notice = tickets.flag_ethics(
             db, ticket, reason=reason, now=rt.now(), desk=rt.desk, actor=staff.username
         )
@@ -166,10 +183,10 @@ def close(number: str) -> ResponseReturnValue:
         repo.lock_contact(db, ticket.contact_id)  # two officers closing at once: one notice
         db.refresh(ticket)
         if ticket.status is TicketStatus.CLOSED:
-            return _back(number, f"Tiket {number} sudah ditutup.", "info")
+            return _back(number, ALREADY_CLOSED, "info", number=number)
         unanswered = tickets.awaits_answer(ticket)
         if unanswered and not reason:
-            return _back(number, tr(CLOSE_NEEDS_REASON), "error")
+            return _back(number, CLOSE_NEEDS_REASON, "error")
         notice = tickets.close(
             db,
             ticket,
@@ -185,7 +202,7 @@ def close(number: str) -> ResponseReturnValue:
     else:
         rt.kick_delivery()
         said = CLOSED_TOLD_HELD if held else CLOSED_TOLD
-    return _back(number, tr(said) % {"number": number}, "info" if held else "ok")
+    return _back(number, said, "info" if held else "ok", number=number)
 
 
 @bp.post("/tickets/<number>/reopen")
@@ -197,11 +214,11 @@ def reopen(number: str) -> ResponseReturnValue:
         repo.lock_contact(db, ticket.contact_id)  # the citizen's TIDAK reopening it meanwhile
         db.refresh(ticket)
         if ticket.status is TicketStatus.OPEN:
-            return _back(number, f"Tiket {number} masih terbuka.", "info")
+            return _back(number, STILL_OPEN, "info", number=number)
         if not reason:
-            return _back(number, tr("Tuliskan alasan membuka kembali tiket."), "error")
+            return _back(number, NO_REOPEN_REASON, "error")
         tickets.reopen(db, ticket, now=rt.now(), desk=rt.desk, actor=me().username, reason=reason)
-    return _back(number, f"Tiket {number} dibuka kembali.")
+    return _back(number, REOPENED, number=number)
 
 
 @bp.post("/tickets/<number>/priority")
@@ -211,7 +228,7 @@ def priority(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if value not in set(Priority):
-            return _back(number, "Prioritas tidak dikenal.", "error")
+            return _back(number, UNKNOWN_PRIORITY, "error")
         tickets.set_priority(
             db,
             ticket,
@@ -221,7 +238,7 @@ def priority(number: str) -> ResponseReturnValue:
             actor=me().username,
             reason=reason,
         )
-    return _back(number, f"Prioritas tiket {number} diubah.")
+    return _back(number, PRIORITY_CHANGED, number=number)
 
 
 @bp.post("/tickets/<number>/note")
@@ -231,9 +248,9 @@ def note(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if not body:
-            return _back(number, "Catatan kosong tidak disimpan.", "error")
+            return _back(number, EMPTY_NOTE, "error")
         tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
-    return _back(number, "Catatan internal disimpan.")
+    return _back(number, NOTE_SAVED)
 
 
 @bp.post(f"/tickets/<number>/messages/<{ID}:message_id>/resend")
@@ -244,15 +261,12 @@ def resend(number: str, message_id: int) -> ResponseReturnValue:
         ticket, _, _ = visible_ticket(db, number)
         message = db.get(Message, message_id)
         if message is None or message.ticket_id != ticket.id:
-            return _back(number, tr("Pesan tidak ditemukan pada tiket ini."), "error")
+            return _back(number, NO_SUCH_MESSAGE, "error")
         if ticket.status is TicketStatus.CLOSED:
-            return _back(
-                number, tr("Tiket yang sudah ditutup tidak dapat dikirimi pesan."), "error"
-            )
+            return _back(number, CLOSED_NO_MESSAGES, "error")
         try:
             tickets.resend(db, ticket, message, now=rt.now(), actor=me().username)
         except ValueError as exc:
-            said = NOT_RESENT.get(str(exc), "Pesan tidak dapat dikirim ulang.")
-            return _back(number, tr(said), "info")
+            return _back(number, NOT_RESENT.get(str(exc), NOT_RESENT_OTHER), "info")
     rt.kick_delivery()
-    return _back(number, tr(RESENT))
+    return _back(number, RESENT)

@@ -27,6 +27,10 @@ from store.models import Contact, Ticket, Unit
 PAGE_SIZE = 50
 REVEAL = "phone_reveal"  # session key: the ticket whose next page view shows the full number
 LAST_PAGE = 100_000  # a larger ?page= shows the (empty) last page instead of overflowing OFFSET
+HTTP_ERRORS = {
+    403: "Halaman atau tiket ini bukan untuk Anda.",
+    404: "Halaman atau tiket tidak ditemukan.",
+}
 
 
 def runtime() -> Runtime:
@@ -58,8 +62,8 @@ def _helpers() -> dict[str, Any]:
         "sla": lambda ticket: display.sla(ticket, now, i18n.lang()),
         "phone": _phone,
         "ticket_status": lambda s: i18n.tr(display.TICKET_STATUS.get(s, str(s))),
-        "draft_status": lambda s: display.DRAFT_STATUS.get(s, str(s)),
-        "role": lambda r: display.ROLE.get(r, str(r)),
+        "draft_status": lambda s: i18n.tr(display.DRAFT_STATUS.get(s, str(s))),
+        "role": lambda r: i18n.tr(display.ROLE.get(r, str(r))),
         "priority_label": lambda p: i18n.tr(display.PRIORITY.get(p, str(p))),
         "delivery": display.delivery,
         "failure": display.failure,
@@ -74,12 +78,9 @@ def _helpers() -> dict[str, Any]:
 @bp.errorhandler(403)
 @bp.errorhandler(404)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    messages = {
-        403: "Halaman atau tiket ini bukan untuk Anda.",
-        404: "Halaman atau tiket tidak ditemukan.",
-    }
     code = exc.code or 500
-    return render_template("admin/error.html", code=code, message=messages.get(code, "")), code
+    message = i18n.tr(HTTP_ERRORS[code]) if code in HTTP_ERRORS else ""
+    return render_template("admin/error.html", code=code, message=message), code
 
 
 @bp.get("/lang/<code>")

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
+from bot.problems import Problem
 from bot.replies import local_datetime
 
 # the variables, with the help the library form shows (Indonesian, English)
@@ -27,6 +28,11 @@ VARIABLES = {
     "batas": ("batas waktu jawaban, mis. 24/11/2026 15.00 WIB", "the answer's deadline"),
 }
 GREETING = {"id": "Bapak/Ibu", "en": "Sir/Madam"}
+# why check_answer refuses a text (the admin shows it in the officer's language)
+UNKNOWN_VARIABLE = "variabel tidak dikenal: %(names)s; yang tersedia: %(known)s"
+INVALID_AT = "templat tidak sah (baris %(line)d): %(error)s"
+INVALID = "templat tidak sah: %(error)s"
+RENDERS_EMPTY = "templat menghasilkan teks kosong"
 _MARKERS = ("{{", "{%")
 
 
@@ -55,20 +61,22 @@ def render_answer(env: Environment, body: str, ctx: dict[str, Any]) -> str:
     return env.from_string(body).render(ctx).strip()
 
 
-def check_answer(env: Environment, body: str, sample: dict[str, Any]) -> str:
-    """ "" when the text renders for a ticket, else the reason, for the officer to correct."""
+def check_answer(env: Environment, body: str, sample: dict[str, Any]) -> Problem | None:
+    """None when the text renders for a ticket, else the reason, for the officer to correct."""
     if not is_template(body):
-        return ""
+        return None
     try:
         unknown = sorted(meta.find_undeclared_variables(env.parse(body)) - set(VARIABLES))
         if unknown:
             names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
             known = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
-            return f"variabel tidak dikenal (unknown variable): {names}; yang tersedia: {known}"
+            return Problem(UNKNOWN_VARIABLE, {"names": names, "known": known})
         text = render_answer(env, body, sample)
     except TemplateError as exc:
-        line = f" (baris {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        return f"templat tidak sah (invalid template){line}: {exc.message or type(exc).__name__}"
+        error = exc.message or type(exc).__name__
+        if getattr(exc, "lineno", None):
+            return Problem(INVALID_AT, {"line": exc.lineno, "error": error})  # type: ignore[attr-defined]
+        return Problem(INVALID, {"error": error})
     except (ValueError, TypeError) as exc:
-        return f"templat tidak sah (invalid template): {exc}"
-    return "" if text else "templat menghasilkan teks kosong (the template renders empty)"
+        return Problem(INVALID, {"error": str(exc)})
+    return None if text else Problem(RENDERS_EMPTY)

@@ -55,8 +55,8 @@ def test_a_library_answer_is_a_template_filled_in_for_the_ticket(browser, db, pe
 def test_a_broken_answer_template_is_a_form_error_and_is_not_saved(browser, db, pending_draft):
     browser.login("petugas")
     for body, reason in [
-        ("Aduan {{ nomr }} diproses.", "variabel tidak dikenal (unknown variable): {{ nomr }}"),
-        ("Aduan {{ nomor diproses.", "templat tidak sah (invalid template) (baris 1)"),
+        ("Aduan {{ nomr }} diproses.", "variabel tidak dikenal: {{ nomr }}"),
+        ("Aduan {{ nomor diproses.", "templat tidak sah (baris 1)"),
     ]:
         answer_id, form = _answer_form(db, pending_draft, body)
         resp = browser.post(f"/admin/library/{answer_id}", form)

@@ -383,29 +383,6 @@ def test_after_stop_the_officer_is_told_nothing_was_sent(browser, db, dishub, pe
     assert "saved, but not sent" in browser.page(resp.headers["Location"])
 
 
-def test_new_desk_messages_have_english_translations():
-    from admin import actions, i18n, intake, library, ticket_ops
-
-    texts = [
-        actions.APPROVED,
-        actions.SENT,
-        actions.APPROVED_HELD,
-        actions.SENT_HELD,
-        ticket_ops.TRANSFERRED,
-        ticket_ops.TRANSFERRED_HELD,
-        intake.CHOOSE_UNIT,
-        intake.FILED,
-        intake.FILED_ELSEWHERE,
-        intake.FILED_MUTED,
-        intake.FILED_ELSEWHERE_MUTED,
-        intake.NO_ROUTE,
-        intake.NO_WA_TEMPLATE,
-        library.IMPORTED,
-        library.SKIPPED,
-    ]
-    assert [t for t in texts if t not in i18n.EN] == []
-
-
 def test_answer_flash_says_sent_when_it_was_queued(browser, dishub):
     browser.login("petugas")
     resp = browser.post(

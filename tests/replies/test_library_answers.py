@@ -37,15 +37,15 @@ def test_variables_are_filled_in(env):
     "body", ["Lampu sudah diperbaiki.", "Tarif {per jam} Rp2.000; kode #1 {x}", "50% {#}"]
 )
 def test_a_text_without_template_markers_is_used_as_written(env, body):
-    assert render_answer(env, body, ctx()) == body and check_answer(env, body, ctx()) == ""
+    assert render_answer(env, body, ctx()) == body and check_answer(env, body, ctx()) is None
 
 
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        ("Aduan {{ nomr }}", "variabel tidak dikenal (unknown variable): {{ nomr }}"),
-        ("Aduan {{ nomor", "templat tidak sah (invalid template) (baris 1)"),
-        ("{% if nomor %}ya", "templat tidak sah (invalid template) (baris 1)"),
+        ("Aduan {{ nomr }}", "variabel tidak dikenal: {{ nomr }}"),
+        ("Aduan {{ nomor", "templat tidak sah (baris 1)"),
+        ("{% if nomor %}ya", "templat tidak sah (baris 1)"),
         ("{{ nomor.__class__ }}", "unsafe"),
         ("{{ batas | deadline }}", "templat tidak sah"),
         ("{{ '' }}", "kosong"),
@@ -53,10 +53,11 @@ def test_a_text_without_template_markers_is_used_as_written(env, body):
     ids=["unknown", "unclosed", "unclosed-block", "sandbox", "filter", "empty"],
 )
 def test_the_check_says_what_is_wrong(env, body, reason):
-    assert reason in check_answer(env, body, ctx())
+    assert reason in str(check_answer(env, body, ctx()))
 
 
 def test_a_valid_template_passes_the_check(env):
     assert (
-        check_answer(env, "{% if nama %}Yth. {{ nama }}{% endif %} aduan {{ nomor }}", ctx()) == ""
+        check_answer(env, "{% if nama %}Yth. {{ nama }}{% endif %} aduan {{ nomor }}", ctx())
+        is None
     )
