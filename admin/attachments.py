@@ -1,17 +1,16 @@
 """A message's attachments on the ticket page, and their download.
 
 Twilio, Telegram and WhatsApp Cloud send a file as the provider's reference (a MediaUrl, a file_id, a
-media id); the scheduler's fetch_media job (bot.media) downloads it afterwards and keeps it with the
-message, as the simulator's files are kept. Until then, or when it gave up (a file too large, of a
-type not fetched, gone at the provider), the page lists it without a link and says which. A file kept
-whole with the message is served here, under the ticket's own access rule, always as a
+media id); the scheduler's fetch_media job (bot.media) downloads it afterwards and keeps its bytes in
+an attachment row, as the simulator's files are kept; the message's media item keeps the metadata
+and the row's id. The page lists from the item alone, so rendering a ticket never reads the files. Until then, or when it gave up (a file too large, of a
+type not fetched, gone at the provider), the page lists it without a link and says which. A kept file
+is served here, under the ticket's own access rule, always as a
 download: an HTML or SVG file a citizen sent never runs in the admin's origin.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,10 @@ from flask.typing import ResponseReturnValue
 from admin import ID, bp, queries
 from admin.auth import me
 from admin.views import runtime
+from bot.media_items import held as file_held
 from bot.media_items import pending
 from bot.messages import Role
+from store import repo
 from store.db import read_session
 from store.models import Message, Ticket
 
@@ -95,7 +96,7 @@ def _item(index: int, media: dict[str, Any], identity: bool) -> Attachment:
         content_type=str(media.get("content_type", "")),
         size=_size(media.get("size")),
         place=place if kind == "location" else "",
-        held=bool(media.get("data")),
+        held=file_held(media),
         fetching=pending(media),
         not_fetched=_why(media),
     )
@@ -150,7 +151,8 @@ def attachment(number: str, message_id: int, index: int) -> ResponseReturnValue:
         if message is None or message.ticket_id != found[0].id or not may_download(found[0]):
             abort(404)
         media = message.media[index] if index < len(message.media or []) else None
-    data = _bytes(media)
+        kept = file_held(media)
+        data = repo.attachment_data(db, message_id=message_id, index=index) if kept else None
     if data is None or not isinstance(media, dict):
         abort(404)
     stored = str(media.get("content_type", "")).split(";", 1)[0].strip().lower()
@@ -163,12 +165,3 @@ def attachment(number: str, message_id: int, index: int) -> ResponseReturnValue:
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "private, no-store"  # personal data: not kept by a proxy
     return resp
-
-
-def _bytes(media: Any) -> bytes | None:
-    if not isinstance(media, dict) or not isinstance(media.get("data"), str):
-        return None
-    try:
-        return base64.b64decode(media["data"], validate=True)
-    except (binascii.Error, ValueError):
-        return None

@@ -5,9 +5,10 @@ id). The webhook stores only that reference and sets `Message.media_due_at`; the
 fetch_media job downloads the file later, outside the webhook request (the provider gets its 200 at
 once) and outside any transaction (a slow CDN holds no database lock): the job reads the due
 messages, closes its session, downloads, then writes each message back in a short transaction of
-its own. The file goes where the simulator's files already are, base64 in the media item's "data",
-so the admin's download (admin.attachments) serves it unchanged and retention's scrub of
-`Message.media` removes it.
+its own. The bytes go to their own row (store.models.Attachment, as the simulator's files do) and
+the media item keeps the metadata and the row's id ("attachment"): the ticket page reads the JSON
+without the file, the admin's download (admin.attachments) selects the bytes, retention deletes the
+row.
 
 Per item the job records `fetch_tries`, and once it gives up `fetch` ("failed" or "skipped") with a
 reason code in `fetch_error`; the provider's reference is kept either way.
@@ -15,7 +16,6 @@ reason code in `fetch_error`; the provider's reference is kept either way.
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -28,6 +28,7 @@ from bot.channels.base import Channel
 from bot.channels.files import Fetched, FetchFailed
 from bot.config import MediaConfig
 from bot.media_items import pending
+from store import repo
 from store.db import read_session, session_scope
 from store.models import Message
 
@@ -102,31 +103,38 @@ def _save(
         media = [dict(m) if isinstance(m, dict) else m for m in message.media or []]
         for index, outcome in outcomes.items():
             if index < len(media) and pending(media[index]):
-                kept += _apply(media[index], outcome, cfg, message)
+                _tried(media[index], outcome, cfg, message_id)
+                if isinstance(outcome, Fetched):
+                    media[index] = repo.keep_file(
+                        session,
+                        message_id=message_id,
+                        index=index,
+                        item=media[index],
+                        data=outcome.data,
+                        content_type=outcome.content_type,
+                        now=now,
+                    )
+                    kept += 1
         message.media = media  # a new list: the JSON column sees the change
         message.media_due_at = _next_try(media, now, cfg)
     return kept
 
 
-def _apply(
-    item: dict[str, Any], outcome: Fetched | FetchFailed, cfg: MediaConfig, message: Message
-) -> int:
+def _tried(
+    item: dict[str, Any], outcome: Fetched | FetchFailed, cfg: MediaConfig, message_id: int
+) -> None:
+    """Count the try on the item; a failure records its reason, and gives up when it is final or
+    the last try."""
     tries = int(item.get("fetch_tries", 0) or 0) + 1
     item["fetch_tries"] = tries
     if isinstance(outcome, Fetched):
         item.pop("fetch_error", None)
-        item.update(
-            data=base64.b64encode(outcome.data).decode("ascii"),
-            size=str(len(outcome.data)),
-            content_type=outcome.content_type,
-        )
-        return 1
+        return
     item["fetch_error"] = outcome.reason
     if outcome.final or tries >= cfg.max_attempts:
         item["fetch"] = "skipped" if outcome.reason in ("type", "too_large") else "failed"
         # the reason and the message id only: the URL may carry a token, the address is personal
-        log.info("media of message %s not fetched: %s", message.id, outcome.reason)
-    return 0
+        log.info("media of message %s not fetched: %s", message_id, outcome.reason)
 
 
 def _next_try(media: list[Any], now: datetime, cfg: MediaConfig) -> datetime | None:

@@ -22,9 +22,14 @@ def reference(item: Any) -> str:
     return next((str(item[k]) for k in REFERENCES if item.get(k)), "")
 
 
+def held(item: Any) -> bool:
+    """The file is kept in Aduan's database (store.models.Attachment, the row id under "attachment")."""
+    return isinstance(item, dict) and bool(item.get("attachment"))
+
+
 def pending(item: Any) -> bool:
     """A file still to fetch: held by the provider, not kept yet, not given up on."""
-    return bool(reference(item)) and not item.get("data") and item.get("fetch") not in GIVEN_UP
+    return bool(reference(item)) and not held(item) and item.get("fetch") not in GIVEN_UP
 
 
 def due_at(media: list[dict[str, Any]], now: datetime) -> datetime | None:

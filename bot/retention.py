@@ -1,7 +1,7 @@
 """Retention (UU PDP): closed tickets older than the policy lose their personal data.
 
 Kept for the statistics: ticket numbers, units, statuses, priorities and every timestamp. Removed:
-message and draft texts, media (the files kept with the message too), addresses, and the contact's phone, name and channel addresses once
+message and draft texts, media (and the files kept in the attachment table), addresses, and the contact's phone, name and channel addresses once
 none of the contact's tickets still needs them. Messages on no ticket lose text and address once they
 are older than the policy, whoever they went to: the committee's alerts and INFO replies quote the
 citizen's complaint on a staff phone, a JAWAB repeats the answer, a STATUS reply names the ticket.
@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.config import RetentionConfig
 from bot.messages import TicketStatus
+from store import repo
 from store.models import (
     AuditLog,
     Contact,
@@ -86,10 +87,11 @@ def due_tickets(session: Session, cutoff: datetime, limit: int) -> list[Ticket]:
 def _scrub_messages(session: Session, messages: list[Message]) -> int:
     for message in messages:
         message.body = REMOVED if message.body else ""
-        message.media = []  # the provider references and the files fetched from them (bot.media)
+        message.media = []  # the provider references and the files' metadata
         message.media_due_at = None  # nothing left to fetch
         message.address = ANON_ADDRESS
     ids = [m.id for m in messages]
+    repo.drop_files(session, ids)  # type: ignore[arg-type]  # the files kept in their own rows
     for start in range(0, len(ids), 500):  # keep IN (...) lists short for every backend
         session.exec(
             sa.update(Outbox)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -134,6 +135,25 @@ def _with_units(key: str, ctx: dict[str, Any], units: dict[str, Unit]) -> dict[s
     return ctx
 
 
+def _keep_sent_files(session: Session, message: Message, now: datetime) -> None:
+    """Files that came whole with the message (the simulator's, base64) go to their own rows at
+    once, as fetched files do (bot.media): the message's JSON keeps no bytes."""
+    media = list(message.media)
+    for index, item in enumerate(media):
+        if isinstance(item.get("data"), str):
+            media[index] = repo.keep_file(
+                session,
+                message_id=message.id,  # type: ignore[arg-type]
+                index=index,
+                item=item,
+                data=base64.b64decode(item["data"]),
+                content_type=str(item.get("content_type", "")),
+                now=now,
+            )
+    if media != message.media:
+        message.media = media
+
+
 def handle_inbound(
     session: Session,
     msg: InboundMessage,
@@ -168,6 +188,7 @@ def handle_inbound(
         author="citizen",
         created_at=now,
     )
+    _keep_sent_files(session, inbound, now)
     units = {u.code: u for u in repo.active_units(session)}
     turn = _Turn(
         session, desk, now, msg, contact, inbound, units, inline, inline_limit=inline_limit

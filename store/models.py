@@ -133,6 +133,22 @@ class Message(SQLModel, table=True):
     created_at: datetime = _when(nullable=False, index=True)
 
 
+class Attachment(SQLModel, table=True):
+    """The bytes of a file a citizen sent, one row per kept item of `Message.media` (which holds the
+    item's metadata and this row's id as "attachment"). Apart from the message so the ticket page
+    and every listing read the JSON without the files; only the download selects `data`."""
+
+    __table_args__ = (sa.UniqueConstraint("message_id", "item", name="uq_attachment_item"),)
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id")
+    item: int  # the index of the item in Message.media
+    content_type: str = Field(default="", max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    data: bytes = Field(sa_type=sa.LargeBinary)
+    created_at: datetime = _when(nullable=False)
+
+
 class Answer(SQLModel, table=True):
     """A prepared answer in the library."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.messages import Direction, OutboxStatus, TicketStatus
 from store.models import (
     Answer,
+    Attachment,
     AuditLog,
     Contact,
     ContactAddress,
@@ -198,6 +200,50 @@ def add_message(session: Session, **fields: Any) -> Message:
     session.add(message)
     session.flush()
     return message
+
+
+def keep_file(
+    session: Session,
+    *,
+    message_id: int,
+    index: int,
+    item: dict[str, Any],
+    data: bytes,
+    content_type: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Store the bytes of media item `index` of the message in their own row and return the item
+    as the message keeps it: its metadata and the row's id ("attachment"), never the bytes. The
+    caller writes the item back into `Message.media`."""
+    row = Attachment(
+        message_id=message_id,
+        item=index,
+        content_type=content_type[:100],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    kept = {k: v for k, v in item.items() if k != "data"}
+    return kept | {"attachment": row.id, "size": str(len(data)), "content_type": content_type}
+
+
+def attachment_data(session: Session, *, message_id: int, index: int) -> bytes | None:
+    """The bytes of the message's media item `index`, or None when none are kept (the download:
+    the only reader of the data column)."""
+    stmt = select(Attachment.data).where(
+        Attachment.message_id == message_id, Attachment.item == index
+    )
+    return session.exec(stmt).first()
+
+
+def drop_files(session: Session, message_ids: Sequence[int]) -> None:
+    """Delete the kept files of these messages (retention)."""
+    for start in range(0, len(message_ids), 500):  # keep IN (...) lists short for every backend
+        chunk = message_ids[start : start + 500]
+        session.exec(sa.delete(Attachment).where(col(Attachment.message_id).in_(chunk)))  # type: ignore[call-overload]
 
 
 def queue_reply(

@@ -4,15 +4,19 @@ access rule (404 for whoever may not see it) and always as a download with safe 
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import col, select
 
 from bot.messages import InboundMessage, Media
 from bot.service import handle_inbound
 from store.db import session_scope
-from store.models import Message
+from store.models import Attachment, Message
 
 from .conftest import CITIZEN, DINKES_TEXT, DISHUB_TEXT, OTHER_CITIZEN
 
@@ -50,6 +54,49 @@ def test_the_ticket_page_lists_each_file_with_a_download(browser, with_files):
     assert "Foto · lampu.png · image/png · 1,0 KB" in html
     assert "Dokumen · halaman.html · text/html · 38 B" in html
     assert len(_links(browser, with_files)) == 2
+
+
+def test_the_files_are_kept_in_their_own_rows_not_in_the_message(browser, db, with_files):
+    """The message's JSON keeps each file's metadata and its row's id; the bytes are in the row."""
+    with session_scope(db) as s:
+        message = s.exec(select(Message).where(Message.body == DISHUB_TEXT)).one()
+        rows = s.exec(select(Attachment).order_by(col(Attachment.item))).all()
+        assert [r.data for r in rows] == [PNG, PAGE]
+        assert [(r.message_id, r.item, r.size) for r in rows] == [
+            (message.id, 0, len(PNG)),
+            (message.id, 1, len(PAGE)),
+        ]
+        assert rows[0].sha256 == hashlib.sha256(PNG).hexdigest()
+        assert [m.get("attachment") for m in message.media] == [r.id for r in rows]
+        assert [m.get("data") for m in message.media] == [None, None]
+        assert message.media[0]["filename"] == "lampu.png"
+
+
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """Every SQL statement the app runs on the engine meanwhile."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_ticket_page_does_not_read_the_files_and_the_download_does(browser, db, with_files):
+    """A 10 MB photo is read only when someone downloads it, never to show the ticket."""
+    browser.login("petugas")
+    with statements(db) as page_sql:
+        links = _links(browser, with_files)
+    assert len(links) == 2 and any("FROM message" in q for q in page_sql)
+    assert not [q for q in page_sql if "attachment.data" in q]
+    with statements(db) as download_sql:
+        assert browser.client.get(links[0]).data == PNG
+    assert [q for q in download_sql if "attachment.data" in q]
 
 
 def test_a_photo_downloads_as_an_attachment_with_its_type(browser, with_files):

@@ -4,6 +4,7 @@ outside the webhook request; the providers are faked only at HTTP, then an offic
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -19,7 +20,7 @@ from bot.messages import InboundMessage, Media, TicketStatus
 from bot.retention import anonymise_closed
 from bot.service import handle_inbound
 from store.db import session_scope
-from store.models import Message, Ticket
+from store.models import Attachment, Message, Ticket
 from tests.admin.conftest import Browser
 from tests.channels.conftest import BASE_URL, SECRETS, SETTINGS, FakeApis, Gateway
 
@@ -101,6 +102,18 @@ def stored(gateway) -> Message:
         return message
 
 
+def kept(gateway, item: dict[str, Any]) -> bytes:
+    """The bytes of a media item's file, from its attachment row (never in the message's JSON)."""
+    assert "data" not in item
+    with session_scope(gateway.runtime.engine) as s:
+        return s.exec(select(Attachment.data).where(Attachment.id == item["attachment"])).one()
+
+
+def files(gateway) -> int:
+    with session_scope(gateway.runtime.engine) as s:
+        return len(s.exec(select(Attachment.id)).all())
+
+
 def twilio_mms(gateway, content_type: str = "image/jpeg") -> Any:
     return gateway.twilio(
         PHONE,
@@ -133,8 +146,17 @@ def test_a_twilio_file_is_fetched_after_the_webhook_with_basic_auth_through_the_
     assert "Authorization" not in cdn.headers, "the account's credentials stay with Twilio"
     message = stored(gateway)
     item = message.media[0]
-    assert base64.b64decode(item["data"]) == JPEG and item["size"] == str(len(JPEG))
+    assert kept(gateway, item) == JPEG and item["size"] == str(len(JPEG))
     assert item["url"] == MEDIA_URL and message.media_due_at is None
+    with session_scope(gateway.runtime.engine) as s:
+        row = s.exec(select(Attachment)).one()
+    assert (row.message_id, row.item, row.size, row.content_type) == (
+        message.id,
+        0,
+        len(JPEG),
+        "image/jpeg",
+    )
+    assert row.sha256 == hashlib.sha256(JPEG).hexdigest()
     assert run_job(gateway, clock) == 0 and len(providers.requests) == 2  # not fetched again
 
 
@@ -166,7 +188,7 @@ def test_a_5xx_is_retried_after_a_back_off(gateway, providers, clock):
     clock.advance(seconds=60)
     assert run_job(gateway, clock) == 1
     item = stored(gateway).media[0]
-    assert base64.b64decode(item["data"]) == JPEG and "fetch_error" not in item
+    assert kept(gateway, item) == JPEG and "fetch_error" not in item
 
 
 def test_a_5xx_every_time_gives_up_after_max_attempts(gateway, providers, clock):
@@ -190,7 +212,8 @@ def test_a_file_over_the_cap_stays_a_reference(gateway, providers, clock):
     message = stored(gateway)
     item = message.media[0]
     assert item["fetch"] == "skipped" and item["fetch_error"] == "too_large"
-    assert "data" not in item and item["url"] == MEDIA_URL and message.media_due_at is None
+    assert "attachment" not in item and item["url"] == MEDIA_URL and message.media_due_at is None
+    assert files(gateway) == 0
 
 
 def test_a_type_outside_the_allow_list_is_not_fetched(gateway, providers, clock):
@@ -220,7 +243,7 @@ def test_a_telegram_photo_goes_through_getfile(gateway, providers, clock):
     assert resp.status_code == 200 and providers.requests == []
     assert run_job(gateway, clock) == 1
     item = stored(gateway).media[0]
-    assert base64.b64decode(item["data"]) == JPEG and item["file_id"] == "AgACfoto"
+    assert kept(gateway, item) == JPEG and item["file_id"] == "AgACfoto"
 
 
 def _whatsapp_image(gateway, clock) -> None:
@@ -250,7 +273,7 @@ def test_a_whatsapp_cloud_file_is_read_from_its_short_lived_url_with_the_bearer_
     assert run_job(gateway, clock) == 1
     bearer = f"Bearer {SECRETS['WHATSAPP_ACCESS_TOKEN']}"
     assert [r.headers["Authorization"] for r in providers.requests] == [bearer, bearer]
-    assert base64.b64decode(stored(gateway).media[0]["data"]) == JPEG
+    assert kept(gateway, stored(gateway).media[0]) == JPEG
 
 
 def test_an_expired_whatsapp_url_is_marked_failed_and_the_reference_kept(gateway, providers, clock):
@@ -290,6 +313,7 @@ def test_retention_removes_a_fetched_file(gateway, providers, clock):
     providers.answers[MEDIA_URL] = [httpx.Response(200, content=JPEG)]
     twilio_mms(gateway)
     run_job(gateway, clock)
+    assert files(gateway) == 1
     _close_long_ago(gateway, clock)
     clock.advance(days=800)
     with session_scope(gateway.runtime.engine) as s:
@@ -297,6 +321,7 @@ def test_retention_removes_a_fetched_file(gateway, providers, clock):
     assert len(report.tickets) == 1
     message = stored(gateway)
     assert message.media == [] and message.media_due_at is None
+    assert files(gateway) == 0, "the file's row goes with the message's metadata"
 
 
 def test_a_file_arriving_after_anonymisation_is_not_stored(gateway, providers, clock):
@@ -315,7 +340,7 @@ def test_a_file_arriving_after_anonymisation_is_not_stored(gateway, providers, c
     providers.answers[MEDIA_URL] = [scrub_then_answer]
     assert run_job(gateway, clock) == 0
     message = stored(gateway)
-    assert message.media == [] and message.media_due_at is None
+    assert message.media == [] and message.media_due_at is None and files(gateway) == 0
 
 
 def test_retention_drops_a_file_still_waiting_at_the_provider(gateway, providers, clock):
@@ -339,7 +364,7 @@ def test_a_stream_without_a_length_is_cut_at_the_cap(gateway, providers, clock):
     twilio_mms(gateway)
     assert run_job(gateway, clock) == 0
     item = stored(gateway).media[0]
-    assert item["fetch_error"] == "too_large" and "data" not in item
+    assert item["fetch_error"] == "too_large" and "attachment" not in item
 
 
 @pytest.mark.parametrize(
