@@ -33,6 +33,7 @@ ACTION = {  # the audit log's actions as the history lists show them (ticket pag
     "ticket.reopen": "dibuka kembali",
     "ticket.priority": "prioritas diubah",
     "ticket.note": "catatan internal",
+    "ticket.analysis": "analisis disimpan",
     "ticket.escalate": "dieskalasi ke komite",
     "ticket.ethics": "ditandai aduan etik (ke komite)",
     "ticket.intake": "dicatat petugas (aduan langsung)",

@@ -1,5 +1,5 @@
 """The ticket page's other forms: claim, transfer, escalate, ethics, close, reopen, priority,
-internal note, sending a failed message again.
+internal note, analysis (SOP step 3), sending a failed message again.
 
 Each runs one bot.tickets (or bot.committee) function in one transaction as the logged-in officer,
 then sends the officer back to the ticket with a message (POST/redirect/GET).
@@ -14,13 +14,17 @@ from admin import ID, bp, queries
 from admin.auth import me
 from admin.i18n import tr
 from admin.views import runtime, visible_ticket
-from bot import committee, tickets
+from bot import analysis, committee, tickets
 from bot.messages import Priority, TicketStatus
 from store import repo
 from store.db import session_scope
 from store.models import Message
 
 REASON_MAX = 300
+ANALYSIS_MAX = 4000  # each of the three texts
+ANALYSIS_SAVED = "Analisis tiket %(number)s disimpan."
+ANALYSIS_UNCHANGED = "Analisis tiket %(number)s tidak berubah."
+ANALYSIS_INCOMPLETE = "Isi uraian masalah dan rekomendasi penyelesaian."
 RESENT = "Pesan dikirim ulang ke warga; statusnya tampil di percakapan."
 NOT_RESENT = {
     "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
@@ -251,6 +255,21 @@ def note(number: str) -> ResponseReturnValue:
             return _back(number, EMPTY_NOTE, "error")
         tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
     return _back(number, NOTE_SAVED)
+
+
+@bp.post("/tickets/<number>/analysis")
+def analyse(number: str) -> ResponseReturnValue:
+    """SOP step 3: the problem, the regulations that apply and the recommended solution. Saved
+    again, it keeps the first save's time (what the recap measures) and audits the change."""
+    rt, staff = runtime(), me()
+    texts = {key: _field(key, ANALYSIS_MAX) for key in analysis.FIELDS}
+    with session_scope(rt.engine) as db:
+        ticket, _, _ = visible_ticket(db, number)
+        if not all(texts[key] for key in analysis.REQUIRED):
+            return _back(number, tr(ANALYSIS_INCOMPLETE), "error")
+        changed = analysis.save(db, ticket, texts, now=rt.now(), actor=staff.username)
+    said = ANALYSIS_SAVED if changed else ANALYSIS_UNCHANGED
+    return _back(number, tr(said) % {"number": number}, "ok" if changed else "info")
 
 
 @bp.post(f"/tickets/<number>/messages/<{ID}:message_id>/resend")

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from admin import bp, display, i18n, queries
 from admin.auth import me
-from bot import committee, service, undelivered
+from bot import analysis, committee, service, undelivered
 from bot.answers import AnswerDoc, rank
 from bot.messages import Direction, DraftStatus, Priority, Role, TicketStatus
 from bot.runtime import Runtime
@@ -186,6 +186,7 @@ def _ticket_context(db: Session, number: str) -> dict[str, Any]:
             if d.status is DraftStatus.PENDING and (why := service.draft_stale(db, ticket, d))
         },
         "suggestions": _suggestions(db, ticket, unit, contact, messages),
+        "analysis": analysis.of(db, ticket.id),  # type: ignore[arg-type]
         "history": queries.ticket_history(db, ticket.id),  # type: ignore[arg-type]
         # each outbound message's outbox row, and the failed ones an officer already sent again
         "deliveries": repo.ticket_outbox(db, ticket.id),  # type: ignore[arg-type]

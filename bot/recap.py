@@ -8,8 +8,11 @@ open = not answered and not closed at the cutoff, overdue = open and past due; a
 without an answer (a duplicate, spam, a complaint withdrawn) is counted apart, as
 `closed_unanswered`: it waits for nothing, but it was not answered either, so it is never on time.
 The first officer action within 15 minutes (SOP step 2) is a share of the tickets that needed an
-officer, counted on the SLA clock (`_acted_quickly`). Ethics tickets count in the overall
-figures only: units never see them, not even as a number.
+officer, counted on the SLA clock (`_acted_quickly`). Steps 3 and 4 (`_steps`): the analysis within
+15 minutes of the step before it (the first other officer action, else receipt), the documentation
+(a staff close with a reason) within 30 minutes of the analysis (else of receipt), each as a share
+of the tickets where the step happened, on the same clock, with the tickets that lack it counted
+apart. Ethics tickets count in the overall figures only: units never see them, not even as a number.
 
 "By channel" counts how the complaint came in (`source`), not the gateway that replies: SMS (Twilio
 SMS, Kannel, Gammu), WhatsApp (Twilio's WhatsApp and the WhatsApp Cloud API together: the same app
@@ -28,6 +31,8 @@ from zoneinfo import ZoneInfo
 from bot.sla import OfficeHours, between
 
 FIRST_ACTION = timedelta(minutes=15)  # DESIGN §1 step 2: receive and check
+ANALYSIS = timedelta(minutes=15)  # step 3: analyse the problem and the rules, recommend
+DOCUMENTATION = timedelta(minutes=30)  # step 4: document the complaint and its resolution
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class TicketFacts:
     phone: str = ""
     source: str = ""  # how it came in (`source`); "" counts it under its channel's name
     first_action_at: datetime | None = None  # the first thing a staff account did on it
+    analysed_at: datetime | None = None  # the analysis' first save (SOP step 3)
+    documented_at: datetime | None = None  # the first staff close with a reason (step 4)
 
 
 SOURCES = {  # the recap's "by channel" rows, in this order; the main four always shown
@@ -92,6 +99,10 @@ class Figures:
     unsatisfied: int
     satisfaction_pct: float | None
     first_action_15_pct: float | None = None
+    analysis_15_pct: float | None = None
+    without_analysis: int = 0
+    documentation_30_pct: float | None = None
+    closed_undocumented: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
 
 
@@ -135,18 +146,23 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _acted_quickly(
-    tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None
-) -> float | None:
-    """The share of tickets an officer had to handle whose first officer action came within
-    `FIRST_ACTION` of receipt (SOP step 2: receive and check in 15 minutes), on the SLA clock.
-    A ticket the bot answered before any officer acted (an auto-sent answer) needed no one."""
+def _needing_officer(tickets: list[TicketFacts], cutoff: datetime) -> list[TicketFacts]:
+    """The tickets an officer had to handle: not those the bot answered before any officer acted
+    (an auto-sent answer)."""
 
     def by_bot(t: TicketFacts) -> bool:
         answer = t.first_answer_at
         return answer is not None and answer < cutoff and not _acted_by(t, answer)
 
-    needing = [t for t in tickets if not by_bot(t)]
+    return [t for t in tickets if not by_bot(t)]
+
+
+def _acted_quickly(
+    tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None
+) -> float | None:
+    """The share of tickets an officer had to handle whose first officer action came within
+    `FIRST_ACTION` of receipt (SOP step 2: receive and check in 15 minutes), on the SLA clock."""
+    needing = _needing_officer(tickets, cutoff)
     quick = [
         t
         for t in needing
@@ -160,11 +176,64 @@ def _acted_by(t: TicketFacts, moment: datetime) -> bool:
     return t.first_action_at is not None and t.first_action_at <= moment
 
 
+def _before(moment: datetime | None, cutoff: datetime) -> bool:
+    return moment is not None and moment < cutoff
+
+
+def _analysis_start(t: TicketFacts) -> datetime:
+    """Where step 3 starts: the end of step 2, the first officer action other than the analysis
+    itself; receipt when the analysis was the first thing an officer did."""
+    acted, analysed = t.first_action_at, t.analysed_at
+    if acted is not None and analysed is not None and acted < analysed:
+        return acted
+    return t.received_at
+
+
+def _documentation_start(t: TicketFacts) -> datetime:
+    """Where step 4 starts: the analysis, or receipt when there was none before the documentation."""
+    analysed, documented = t.analysed_at, t.documented_at
+    if analysed is not None and documented is not None and analysed <= documented:
+        return analysed
+    return t.received_at
+
+
+def _steps(
+    tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None
+) -> tuple[float | None, int, float | None, int]:
+    """SOP steps 3 and 4 (DESIGN §1) as of the cutoff, on the SLA clock: the share of analysed
+    tickets analysed within `ANALYSIS` of the step before, the tickets an officer had to handle with
+    no analysis, the share of documented tickets documented within `DOCUMENTATION` of the analysis,
+    and the closed tickets an officer had to handle that no officer documented."""
+    analysed = [t for t in tickets if _before(t.analysed_at, cutoff)]
+    quick = [
+        t
+        for t in analysed
+        if between(_analysis_start(t), t.analysed_at, office) <= ANALYSIS  # type: ignore[arg-type]
+    ]
+    documented = [t for t in tickets if _before(t.documented_at, cutoff)]
+    prompt = [
+        t
+        for t in documented
+        if between(_documentation_start(t), t.documented_at, office) <= DOCUMENTATION  # type: ignore[arg-type]
+    ]
+    needing = _needing_officer(tickets, cutoff)
+    unanalysed = sum(not _before(t.analysed_at, cutoff) for t in needing)
+    undocumented = sum(
+        _before(t.closed_at, cutoff) and not _before(t.documented_at, cutoff) for t in needing
+    )
+    return (
+        _pct(len(quick), len(analysed)),
+        unanalysed,
+        _pct(len(prompt), len(documented)),
+        undocumented,
+    )
+
+
 def figures(
     tickets: list[TicketFacts], cutoff: datetime, office: OfficeHours | None = None
 ) -> Figures:
     """The recap figures for a set of tickets received in one month (`office`: the SLA clock's
-    calendar, for the first-action figure)."""
+    calendar, for the SOP step figures)."""
     answered = [t for t in tickets if t.first_answer_at is not None and t.first_answer_at < cutoff]
     within = [t for t in answered if t.first_answer_at <= t.due_at]  # type: ignore[operator]
     hours = [(t.first_answer_at - t.received_at).total_seconds() / 3600 for t in answered]  # type: ignore[operator]
@@ -179,6 +248,7 @@ def figures(
     no = sum(t.satisfied is False for t in tickets)
     median = round(statistics.median(hours), 2) if hours else None
     p90 = nearest_rank(hours, 0.9)
+    analysis_pct, unanalysed, documentation_pct, undocumented = _steps(tickets, cutoff, office)
     return Figures(
         received=len(tickets),
         answered=len(answered),
@@ -197,6 +267,10 @@ def figures(
         unsatisfied=no,
         satisfaction_pct=_pct(yes, yes + no),
         first_action_15_pct=_acted_quickly(tickets, cutoff, office),
+        analysis_15_pct=analysis_pct,
+        without_analysis=unanalysed,
+        documentation_30_pct=documentation_pct,
+        closed_undocumented=undocumented,
         by_channel=_by_channel(tickets),
     )
 

@@ -14,11 +14,21 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from bot import analysis
 from bot.messages import DESK_ID_PREFIX, Direction
 from bot.parsers import mask_phone
 from bot.recap import SOURCES, Figures, Recap, TicketFacts, compute, month_bounds, source
 from bot.sla import OfficeHours
-from store.models import AuditLog, Contact, Escalation, Message, StaffUser, Ticket, Unit
+from store.models import (
+    AuditLog,
+    Contact,
+    Escalation,
+    Message,
+    StaffUser,
+    Ticket,
+    TicketAnalysis,
+    Unit,
+)
 
 LABELS = {
     "received": "Diterima",
@@ -38,11 +48,15 @@ LABELS = {
     "unsatisfied": "Tidak puas",
     "satisfaction_pct": "Kepuasan (%)",
     "first_action_15_pct": "Ditangani petugas ≤ 15 menit (%)",
+    "analysis_15_pct": "Dianalisis ≤ 15 menit (%)",
+    "without_analysis": "Tanpa analisis",
+    "documentation_30_pct": "Didokumentasikan ≤ 30 menit (%)",
+    "closed_undocumented": "Ditutup tanpa dokumentasi",
 }
 TICKET_COLUMNS = (
     "number", "unit_code", "channel", "priority", "status", "received_at", "due_at",
     "first_answer_at", "hours_to_answer", "within_sla", "transferred", "reopened", "escalated",
-    "satisfied", "phone",
+    "satisfied", "phone", "analysed_at", "documented_at",
 )  # fmt: skip
 
 
@@ -87,6 +101,29 @@ def _first_staff_action() -> tuple[Any, Any]:
     return audited, written
 
 
+def _sop_steps() -> tuple[Any, Any]:
+    """When the ticket's analysis was first saved (SOP step 3), and when a staff account first
+    closed it with a reason, its resolution record (step 4; `bot.analysis`)."""
+    analysed = (
+        select(TicketAnalysis.analysed_at)
+        .where(TicketAnalysis.ticket_id == Ticket.id)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    documented = (
+        select(func.min(AuditLog.at))
+        .where(
+            AuditLog.ticket_id == Ticket.id,
+            AuditLog.action == analysis.DOCUMENTED_BY,
+            col(AuditLog.actor).in_(select(StaffUser.username)),
+            AuditLog.reason != "",
+        )
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return analysed, documented
+
+
 def load_tickets(session: Session, start: datetime, end: datetime) -> list[TicketFacts]:
     """Facts of every ticket received in [start, end), phone numbers masked."""
     escalated = select(Escalation.ticket_id).where(col(Escalation.created_at) < end)
@@ -98,12 +135,14 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             col(Ticket.id).in_(escalated),
             _typed_at_desk(),
             *_first_staff_action(),
+            *_sop_steps(),
         )
         .join(Unit, col(Unit.id) == Ticket.unit_id)
         .join(Contact, col(Contact.id) == Ticket.contact_id)
         .where(col(Ticket.received_at) >= start, col(Ticket.received_at) < end)
         .order_by(col(Ticket.received_at))
     )
+    rows = session.exec(stmt).all()
     return [
         TicketFacts(
             number=t.number,
@@ -123,8 +162,10 @@ def load_tickets(session: Session, start: datetime, end: datetime) -> list[Ticke
             phone=mask_phone(phone or t.address),
             source=source(t.channel, t.address, from_desk=desk),
             first_action_at=_earliest(audited, written),
+            analysed_at=_earliest(analysed),
+            documented_at=_earliest(documented),
         )
-        for t, code, phone, esc, desk, audited, written in session.exec(stmt).all()
+        for t, code, phone, esc, desk, audited, written, analysed, documented in rows
     ]
 
 
@@ -138,7 +179,7 @@ def monthly(
     session: Session, month: str, *, tz: str, now: datetime, office: OfficeHours | None = None
 ) -> Recap:
     """The recap of one month (YYYY-MM) from the database; `office` is the SLA clock's calendar
-    (`sla.office_hours`), which the first-action figure counts in."""
+    (`sla.office_hours`), which the SOP step figures count in."""
     start, end = month_bounds(month, tz)
     return compute(load_tickets(session, start, end), month, tz=tz, now=now, office=office)
 
@@ -166,6 +207,7 @@ def _ticket_row(t: TicketFacts, tz: Any) -> list[Any]:
         local(t.received_at), local(t.due_at), local(t.first_answer_at),
         round(hours, 2) if hours is not None else None, within,
         t.transferred, t.reopened, t.escalated, t.satisfied, t.phone,
+        local(t.analysed_at), local(t.documented_at),
     ]  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Retention (UU PDP): closed tickets older than the policy lose their personal data.
 
 Kept for the statistics: ticket numbers, units, statuses, priorities and every timestamp. Removed:
-message and draft texts, media (and the files kept in the attachment table), addresses, and the contact's phone, name and channel addresses once
+message and draft texts, the officer's analysis (SOP step 3: it retells the complaint), media (and the files kept in the attachment table), addresses, and the contact's phone, name and channel addresses once
 none of the contact's tickets still needs them. Messages on no ticket lose text and address once they
 are older than the policy, whoever they went to: the committee's alerts and INFO replies quote the
 citizen's complaint on a staff phone, a JAWAB repeats the answer, a STATUS reply names the ticket.
@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bot import analysis
 from bot.config import RetentionConfig
 from bot.messages import TicketStatus
 from store import repo
@@ -29,11 +30,13 @@ from store.models import (
     Message,
     Outbox,
     Ticket,
+    TicketAnalysis,
 )
 
 REMOVED = "[dihapus sesuai kebijakan retensi data]"
 LOOSE_PER_TICKET = 10  # messages on no ticket scrubbed per run: this many times the ticket limit
 ANON_ADDRESS = "anon"
+COPIED_TEXTS = {"body", *analysis.FIELDS}  # audit line keys that hold a copy of a scrubbed text
 
 
 @dataclass
@@ -121,10 +124,13 @@ def _scrub_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
     count = _scrub_messages(session, messages)
     for draft in session.exec(select(Draft).where(Draft.ticket_id == ticket.id)):
         draft.body = REMOVED
+    for found in session.exec(select(TicketAnalysis).where(TicketAnalysis.ticket_id == ticket.id)):
+        for key in analysis.FIELDS:  # who analysed it and when stay (the recap's step 3)
+            setattr(found, key, REMOVED if getattr(found, key) else "")
     for entry in session.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id)):
         # audit rows keep who did what and when; texts they copied go
-        entry.before = {k: v for k, v in entry.before.items() if k != "body"}
-        entry.after = {k: v for k, v in entry.after.items() if k != "body"}
+        entry.before = {k: v for k, v in entry.before.items() if k not in COPIED_TEXTS}
+        entry.after = {k: v for k, v in entry.after.items() if k not in COPIED_TEXTS}
     ticket.address = ANON_ADDRESS
     ticket.anonymised_at = now
     return count

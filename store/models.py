@@ -114,6 +114,24 @@ class Ticket(SQLModel, table=True):
     anonymised_at: datetime | None = _when()  # retention (UU PDP): personal data removed then
 
 
+class TicketAnalysis(SQLModel, table=True):
+    """SOP step 3 (DESIGN §1): the officer's or committee's analysis of a ticket, one per ticket.
+
+    `analysed_at`/`analysed_by` are the first save and never change (the recap measures step 3 by
+    them); a later edit moves `updated_at`/`updated_by`, and every save is a `ticket.analysis`
+    audit line with the fields it changed, before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    problem: str = Field(default="", sa_type=sa.Text)  # what the problem is
+    regulation: str = Field(default="", sa_type=sa.Text)  # the rules that apply (free text)
+    solution: str = Field(default="", sa_type=sa.Text)  # the recommended solution
+    analysed_at: datetime = _when(nullable=False)
+    analysed_by: str = Field(max_length=80)
+    updated_at: datetime = _when(nullable=False)
+    updated_by: str = Field(max_length=80)
+
+
 class Message(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("channel", "provider_id", name="uq_message_provider"),)
     id: int | None = Field(default=None, primary_key=True)

@@ -545,6 +545,8 @@ def test_library_csv_export_names_its_charset_once(browser):
         ("/admin/sla", "Pengingat dan pelanggaran SLA", "SLA reminders and breaches"),
         ("/admin/recap", "Rekapitulasi aduan", "Complaints recap"),
         ("/admin/recap", "Median waktu jawab", "Median time to answer"),
+        ("/admin/recap", "Didokumentasikan ≤ 30 menit", "Documented within 30 minutes"),
+        ("/admin/recap", "dihitung dari tindakan petugas sebelumnya", "timed from the officer"),
         ("/admin/library/new", "Tulis teks jawaban lalu tekan Pratinjau.", "Write the answer text"),
         ("/admin/settings/units/new", "Nama lain (satu per baris)", "Other names (one per line)"),
         ("/admin/settings/staff/new", "Unit yang dilayani (petugas)", "Units served (officers)"),

@@ -97,3 +97,25 @@ def test_a_complaint_typed_in_at_the_desk_counts_as_loket_not_as_its_gateway(bro
     assert "Loket/telepon" in browser.page("/admin/recap?month=2026-11")
     # typing the complaint in is its receipt, not the first action on it: nobody acted yet
     assert overall["first_action_15_pct"] == "0.0"
+
+
+def test_the_analysis_form_and_the_close_record_reach_the_recap(browser, clock, dishub, dinkes):
+    browser.login("petugas")  # serves DISHUB
+    clock.advance(minutes=10)
+    form = {"problem": "lampu mati", "solution": "regu APILL"}
+    assert browser.post(f"/admin/tickets/{dishub}/analysis", form).status_code == 303
+    clock.advance(minutes=20)
+    record = {"reason": "diperbaiki regu APILL"}
+    assert browser.post(f"/admin/tickets/{dishub}/close", record).status_code == 303
+    clock.advance(minutes=1)  # the recap counts what happened before its cutoff, now
+    browser.logout()
+    browser.login("admin")
+    summary = browser.client.get("/admin/recap.csv?month=2026-11").get_data(as_text=True)
+    rows = {r["scope"]: r for r in csv.DictReader(io.StringIO(summary))}
+    got = [
+        (r["analysis_15_pct"], r["without_analysis"], r["documentation_30_pct"])
+        for r in (rows["DISHUB"], rows["DINKES"])
+    ]
+    assert got == [("100.0", "0", "100.0"), ("", "1", "")]
+    page = browser.page("/admin/recap?month=2026-11")
+    assert "Dianalisis ≤ 15 menit (%)" in page and "Ditutup tanpa dokumentasi" in page

@@ -31,6 +31,7 @@ ROUTES = [
     ("POST", "/admin/tickets/{dishub}/reopen", DESK),
     ("POST", "/admin/tickets/{dishub}/priority", DESK),
     ("POST", "/admin/tickets/{dishub}/note", DESK),
+    ("POST", "/admin/tickets/{dishub}/analysis", DESK),
     ("POST", "/admin/tickets/{dishub}/phone", DESK),
     ("POST", "/admin/tickets/{dishub}/messages/{message}/resend", DESK),
     ("GET", "/admin/library", DESK),

@@ -143,3 +143,30 @@ def test_the_committees_copies_of_a_complaint_go_too(app, client, clock):
         left += [o.body for o in s.exec(select(Outbox)) if "pungli" in o.body]
         left += [m.body for m in s.exec(select(Message)) if "inspektorat" in m.body]
         assert left == []
+
+
+def test_the_officers_analysis_goes_with_the_complaint_and_its_times_stay(app, client, clock):
+    """The analysis (SOP step 3) retells the complaint, in its row and in its audit lines."""
+    from bot import analysis
+    from store.models import AuditLog
+
+    engine = app.extensions["aduan"].engine
+    number = file_complaint(client, ALICE, "DISHUB #lampu mati di depan rumah no 12")
+    texts = {"problem": "lampu depan rumah no 12 mati", "regulation": "", "solution": "ganti"}
+    with session_scope(engine) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        analysis.save(s, ticket, texts, now=clock(), actor="petugas")
+        analysis.save(s, ticket, {**texts, "solution": "ganti lampu"}, now=clock(), actor="admin")
+    close(engine, number, clock())
+    analysed = clock()
+    clock.advance(days=800)
+    with session_scope(engine) as s:
+        anonymise_closed(s, now=clock(), policy=POLICY)
+    with session_scope(engine) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        kept = analysis.of(s, ticket.id)
+        assert kept is not None
+        assert (kept.problem, kept.regulation, kept.solution) == (REMOVED, "", REMOVED)
+        assert (kept.analysed_at, kept.analysed_by) == (analysed, "petugas")
+        lines = s.exec(select(AuditLog).where(AuditLog.action == analysis.ACTION)).all()
+        assert len(lines) == 2 and all(not line.before and not line.after for line in lines)

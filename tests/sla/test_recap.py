@@ -313,3 +313,100 @@ def test_first_officer_action_comes_from_staff_audit_lines_and_messages(probe, c
     assert acted[claimed] == start + timedelta(minutes=14)
     assert acted[noted] == start + timedelta(minutes=16) and acted[ignored] is None
     assert recap.overall.first_action_15_pct == 33.3
+
+
+def test_sop_steps_3_and_4_from_the_analysis_and_the_close_records(probe, clock):
+    """Step 3 from the officer's previous action (or receipt) to the analysis' first save, step 4
+    from the analysis (or receipt) to the first staff close with a reason; shares of the tickets
+    where the step happened, the tickets without it counted apart."""
+    from bot import analysis, tickets
+
+    start = clock()
+    senders = [f"08123456780{i}" for i in range(6)]
+    claimed, late, skipped, bare, scheduled, untouched = (
+        probe.complain(start, sender=s) for s in senders
+    )
+
+    def act(number: str, minutes: int, what: str, text: str = "", actor: str = "budi") -> None:
+        now = start + timedelta(minutes=minutes)
+        with session_scope(probe.engine) as s:
+            ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+            if what == "claim":
+                budi = s.exec(select(StaffUser).where(StaffUser.username == "budi")).one()
+                tickets.claim(s, ticket, staff_id=budi.id, now=now, actor=actor)  # type: ignore[arg-type]
+            elif what == "analyse":
+                texts = {"problem": "lampu mati", "solution": text or "perbaiki"}
+                analysis.save(s, ticket, texts, now=now, actor=actor)
+            else:
+                tickets.close(
+                    s, ticket, now=now, desk=probe.desk, actor=actor, reason=text, tell=False
+                )
+
+    act(claimed, 5, "claim")
+    act(claimed, 18, "analyse")  # 13 minutes after the claim: step 3 on time
+    act(claimed, 40, "close", "diperbaiki")  # 22 minutes after the analysis: on time
+    act(late, 20, "analyse")  # the first thing done: 20 minutes from receipt, late
+    act(late, 60, "close", "diperbaiki")  # 40 minutes after the analysis: late
+    act(late, 90, "analyse", "ganti lampu")  # an edit moves neither measure
+    act(skipped, 25, "close", "duplikat")  # no analysis: 25 minutes from receipt
+    act(bare, 30, "close")  # closed with nothing written: not documented
+    act(scheduled, 35, "close", "tidak ada balasan", actor="scheduler")  # no officer's
+    with session_scope(probe.engine) as s:
+        recap = report.monthly(s, "2026-11", tz="Asia/Jakarta", now=start + timedelta(hours=4))
+    facts = {t.number: t for t in recap.tickets}
+    assert facts[late].analysed_at == start + timedelta(minutes=20)
+    assert facts[skipped].documented_at == start + timedelta(minutes=25)
+    assert facts[bare].documented_at is None and facts[scheduled].documented_at is None
+    f = recap.overall
+    assert (f.analysis_15_pct, f.without_analysis) == (50.0, 4)  # claimed / late; the other 4
+    assert (f.documentation_30_pct, f.closed_undocumented) == (66.7, 2)  # bare, scheduled
+    assert facts[untouched].closed_at is None  # open: not yet due for a record
+    row = next(csv.DictReader(io.StringIO(report.summary_csv(recap))))
+    assert (row["analysis_15_pct"], row["closed_undocumented"]) == ("50.0", "2")
+    assert report.LABELS["documentation_30_pct"] == "Didokumentasikan ≤ 30 menit (%)"
+
+
+def test_sop_steps_on_the_sla_clock_and_before_the_cutoff():
+    def ticket(number: str, received: str, acted: str, analysed: str | None, documented: str):
+        def at(local: str | None) -> datetime | None:
+            return datetime.fromisoformat(local).replace(tzinfo=WIB) if local else None
+
+        return TicketFacts(
+            number=number, unit_code="DISHUB", channel="twilio", priority="normal",
+            status="closed", received_at=at(received), due_at=at(received) + timedelta(hours=5),
+            first_answer_at=None, closed_at=at(documented), first_action_at=at(acted),
+            analysed_at=at(analysed), documented_at=at(documented),
+        )  # fmt: skip
+
+    tickets = [
+        # Friday 15:50, analysed and documented on Monday morning: minutes of office time
+        ticket(
+            "4000001",
+            "2026-10-09 15:50",
+            "2026-10-09 15:50",
+            "2026-10-12 08:05",
+            "2026-10-12 08:30",
+        ),  # fmt: skip
+        # documented before it was analysed: step 4 runs from receipt (50 minutes)
+        ticket(
+            "4000002",
+            "2026-10-13 09:00",
+            "2026-10-13 09:05",
+            "2026-10-13 10:00",
+            "2026-10-13 09:50",
+        ),  # fmt: skip
+        # analysed and documented after the month's end: neither counts yet
+        ticket(
+            "4000003",
+            "2026-10-31 16:00",
+            "2026-10-31 16:05",
+            "2026-11-02 08:00",
+            "2026-11-02 08:10",
+        ),  # fmt: skip
+    ]
+    wall = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW).overall
+    assert (wall.analysis_15_pct, wall.documentation_30_pct) == (0.0, 50.0)
+    assert (wall.without_analysis, wall.closed_undocumented) == (1, 0)
+    office = sla.office_hours(SlaConfig(office_hours=True), "Asia/Jakarta")
+    counted = compute(tickets, "2026-10", tz="Asia/Jakarta", now=NOW, office=office).overall
+    assert (counted.analysis_15_pct, counted.documentation_30_pct) == (50.0, 50.0)
