@@ -187,15 +187,22 @@ def handle_inline(
 
 def _waits_behind(engine: Engine, msg: InboundMessage) -> bool:
     """Whether an earlier message of the same sender (channel and address) is still waiting in the
-    inbox: its handling failed, or is under way in another request. The message is then left to
-    the inbox job, which handles a sender's messages in arrival order, rather than answered ahead
-    of it. One indexed lookup (ix_inbox_sender) per message."""
+    inbox after its handling failed. The message is then left to the inbox job, which handles a
+    sender's messages in arrival order, rather than answered ahead of it. One indexed lookup
+    (ix_inbox_sender) per message.
+
+    Only a failed attempt counts: an earlier message still being handled in another request holds
+    the contact's lock, so `receive` waits for it and keeps the order anyway; deferring that one
+    too would move a burst's replies from the provider's response to the outbox for nothing. (A
+    worker killed mid-handling leaves its row with no attempt: the next message goes first, and
+    the inbox job handles the killed one.)"""
     table = Inbox.__table__  # type: ignore[attr-defined]
     mine = sa.select(table.c.id).where(_row_of(msg)).scalar_subquery()
     earlier = sa.select(table.c.id).where(
         table.c.channel == msg.channel,
         table.c.address == msg.address,
         table.c.processed_at.is_(None),
+        table.c.attempts > 0,
         table.c.id < mine,
     )
     with read_connection(intake_engine(engine)) as conn:
