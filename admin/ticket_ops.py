@@ -266,10 +266,11 @@ def analyse(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
         if not all(texts[key] for key in analysis.REQUIRED):
-            return _back(number, tr(ANALYSIS_INCOMPLETE), "error")
+            return _back(number, ANALYSIS_INCOMPLETE, "error")
         changed = analysis.save(db, ticket, texts, now=rt.now(), actor=staff.username)
-    said = ANALYSIS_SAVED if changed else ANALYSIS_UNCHANGED
-    return _back(number, tr(said) % {"number": number}, "ok" if changed else "info")
+    if changed:
+        return _back(number, ANALYSIS_SAVED, number=number)
+    return _back(number, ANALYSIS_UNCHANGED, "info", number=number)
 
 
 @bp.post(f"/tickets/<number>/messages/<{ID}:message_id>/resend")
