@@ -128,9 +128,13 @@ def _scrub_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
         for key in analysis.FIELDS:  # who analysed it and when stay (the recap's step 3)
             setattr(found, key, REMOVED if getattr(found, key) else "")
     for entry in session.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id)):
-        # audit rows keep who did what and when; texts they copied go
+        # audit rows keep who did what and when; texts they copied go, and so do the officers'
+        # free-text reasons (a close's is the resolution record, SOP step 4, and retells the case).
+        # A reason given stays marked as given, so the recap's "documented" figure does not change.
         entry.before = {k: v for k, v in entry.before.items() if k not in COPIED_TEXTS}
         entry.after = {k: v for k, v in entry.after.items() if k not in COPIED_TEXTS}
+        if entry.reason:
+            entry.reason = REMOVED
     ticket.address = ANON_ADDRESS
     ticket.anonymised_at = now
     return count

@@ -170,3 +170,42 @@ def test_the_officers_analysis_goes_with_the_complaint_and_its_times_stay(app, c
         assert (kept.analysed_at, kept.analysed_by) == (analysed, "petugas")
         lines = s.exec(select(AuditLog).where(AuditLog.action == analysis.ACTION)).all()
         assert len(lines) == 2 and all(not line.before and not line.after for line in lines)
+
+
+def test_officers_reasons_go_and_a_documented_close_stays_documented(app, client, clock):
+    """A close's reason is the resolution record (SOP step 4): it retells the case, so it goes with
+    the complaint; the recap still counts the ticket as documented, at the same moment."""
+    from bot import report, tickets
+    from store.models import AuditLog
+
+    rt = app.extensions["aduan"]
+    number = file_complaint(client, ALICE, "DISHUB #lampu mati di depan rumah Pak Slamet no 12")
+    with session_scope(rt.engine) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        tickets.close(
+            s,
+            ticket,
+            now=clock(),
+            desk=rt.desk,
+            actor="petugas",
+            reason="lampu rumah Slamet diganti",
+        )
+    received = clock() - timedelta(days=1)
+
+    def facts():
+        with session_scope(rt.engine) as s:
+            (fact,) = report.load_tickets(s, received, received + timedelta(days=2))
+            return fact.documented_at
+
+    documented = facts()
+    assert documented is not None
+    clock.advance(days=800)
+    with session_scope(rt.engine) as s:
+        anonymise_closed(s, now=clock(), policy=POLICY)
+    with session_scope(rt.engine) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        reasons = [
+            a.reason for a in s.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id))
+        ]
+    assert REMOVED in reasons and not any("Slamet" in r for r in reasons)
+    assert facts() == documented
