@@ -327,10 +327,11 @@ def resend(
         before={"message_id": message.id, "error": failed.error[:300] if failed else ""},
         after={"message_id": again.id},
     )
-    line = undelivered.latest_answer(session, ticket.id)  # type: ignore[arg-type]
-    if line is not None and line.action == undelivered.FAILED:
-        if message.id in undelivered.round_answers(session, ticket.id):  # type: ignore[arg-type]
-            service.mark_answered(session, ticket, now=now, actor=actor, message=again)
+    # The copy of an answer of the round joins the round: it answers a ticket its failure reopened,
+    # and on a ticket still answered (a newer answer was out when this one failed) it is one more
+    # answer that may reach the citizen, so the newer one failing later does not reopen it.
+    if message.id in undelivered.round_answers(session, ticket.id):  # type: ignore[arg-type]
+        service.mark_answered(session, ticket, now=now, actor=actor, message=again)
     return again
 
 

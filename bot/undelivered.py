@@ -126,10 +126,13 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
     otherwise it stays open for the officer. True when it was put back."""
     message = session.get(Message, row.message_id)
     ticket = session.get(Ticket, message.ticket_id) if message and message.ticket_id else None
-    if ticket is None or ticket.status is not TicketStatus.OPEN:
+    if ticket is None:
         return False
     repo.lock_contact(session, ticket.contact_id)  # as answer_failed: judge what is committed
     session.refresh(ticket)
+    if ticket.status is not TicketStatus.OPEN:
+        _arrived_anyway(session, ticket, message, now)  # type: ignore[arg-type]
+        return False
     failed = _reopened_by_failure(session, ticket)
     answers = _round(session, ticket.id)  # type: ignore[arg-type]
     if failed is None or message.id not in [a.after.get("message_id") for a in answers]:  # type: ignore[union-attr]
@@ -152,6 +155,25 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
         after={"status": ticket.status.value, "message_id": message.id},  # type: ignore[union-attr]
     )
     return True
+
+
+def _arrived_anyway(session: Session, ticket: Ticket, message: Message, now: datetime) -> None:
+    """A failed answer whose failure did not reopen the ticket (a follow-up, the ticket answered by
+    another) was delivered after all: when its failure is still the ticket's latest answer line,
+    say it arrived, so the dashboard, the inbox badge and the banner stop calling it failed."""
+    latest = latest_answer(session, ticket.id)  # type: ignore[arg-type]
+    if latest is None or latest.action != FAILED or latest.after.get("message_id") != message.id:
+        return
+    status = ticket.status.value
+    repo.audit_ticket(
+        session,
+        ticket,
+        DELIVERED,
+        actor=ACTOR,
+        now=now,
+        before={"status": status},
+        after={"status": status, "message_id": message.id},
+    )
 
 
 def _reopened_by_failure(session: Session, ticket: Ticket) -> AuditLog | None:

@@ -15,7 +15,7 @@ from bot import delivery, jobs, tickets
 from bot.messages import Role, TicketStatus
 from bot.service import send_answer
 from store.db import session_scope
-from store.models import AuditLog, Conversation, Escalation, Outbox, Ticket
+from store.models import AuditLog, Conversation, Escalation, Message, Outbox, Ticket
 from tests.channels.test_contacts import COMPLAINT, PHONE, answer
 
 ADMIN = SimpleNamespace(role=Role.ADMIN, units=())
@@ -237,3 +237,48 @@ def test_an_answer_held_because_the_citizen_sent_stop_does_not_reopen(gateway, c
     assert row.status == "failed" and "STOP" in row.error
     assert ticket_now(gateway).status is TicketStatus.ANSWERED
     assert audits(gateway, "ticket.answer_failed") == []
+
+
+def test_a_resent_older_answer_joins_the_round(gateway, clock):
+    """The older answer failed while a newer one was out; the officer sent it again and the copy
+    arrived. The newer one failing afterwards does not reopen the ticket: the citizen has an answer."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "e" * 32)
+    older = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    clock.advance(minutes=5)
+    newer = answer(gateway, clock, "Tambahan: bawa KTP.")
+    gateway.twilio_status(older.provider_id, "undelivered", ErrorCode="30003")
+    clock.advance(minutes=1)
+    rt = gateway.runtime
+    with session_scope(rt.engine) as s:
+        ticket = s.get(Ticket, ticket_now(gateway).id)
+        copy_id = tickets.resend(
+            s, ticket, s.get(Message, older.message_id), now=clock(), actor="petugas"
+        ).id
+    rt.deliver_now()
+    with session_scope(rt.engine) as s:
+        copy = s.exec(select(Outbox).where(Outbox.message_id == copy_id)).one()
+    gateway.twilio_status(copy.provider_id, "delivered")
+    clock.advance(minutes=1)
+    gateway.twilio_status(newer.provider_id, "undelivered", ErrorCode="30003")
+    ticket = ticket_now(gateway)
+    assert ticket.status is TicketStatus.ANSWERED and ticket.first_answer_at is not None
+    assert not any(a.after.get("status") == "open" for a in audits(gateway, "ticket.answer_failed"))
+
+
+def test_a_failed_follow_up_delivered_after_all_is_no_longer_listed_failed(gateway, clock):
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "9" * 32)
+    first = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    gateway.twilio_status(first.provider_id, "delivered")
+    clock.advance(minutes=5)
+    follow = answer(gateway, clock, "Tambahan: bawa KTP.")
+    gateway.twilio_status(follow.provider_id, "undelivered", ErrorCode="30003")
+    with session_scope(gateway.runtime.engine) as s:
+        listed = [t.number for t, _, _ in admin_queries.failed_answers(s, ADMIN)]
+    assert listed == [ticket_now(gateway).number]
+    clock.advance(minutes=3)
+    gateway.twilio_status(follow.provider_id, "delivered")
+    with session_scope(gateway.runtime.engine) as s:
+        assert admin_queries.failed_answers(s, ADMIN) == []
+    assert ticket_now(gateway).status is TicketStatus.ANSWERED
+    (line,) = audits(gateway, "ticket.answer_delivered")
+    assert line.after == {"status": "answered", "message_id": follow.message_id}
