@@ -28,7 +28,7 @@ from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatu
 from bot.service import Desk
 from store import repo
 from store.db import session_scope
-from store.models import AuditLog, Draft, Message, Outbox, Ticket
+from store.models import AuditLog, Draft, Escalation, Message, Outbox, Ticket
 from tests.admin.conftest import DISHUB_TEXT, Browser
 from tests.admin.test_delivery_state import UNREACHABLE, answered, answers, receipt, ticket_of
 
@@ -344,3 +344,65 @@ def test_reopening_a_ticket_the_citizen_just_reopened_changes_nothing(
     assert ticket.status is TicketStatus.OPEN and ticket.reopened_count == 1
     assert [line.actor for line in audit_lines(db, "ticket.reopen")] == ["citizen"]
     assert f"Tiket {dishub} masih terbuka." in officer.page(f"/admin/tickets/{dishub}")
+
+
+def test_claiming_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    claim = post(officer, f"/admin/tickets/{dishub}/claim")
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), claim).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.CLOSED and ticket.assigned_to is None
+    assert audit_lines(db, "ticket.claim") == []
+    assert "Tiket yang sudah ditutup tidak dapat diambil." in officer.page(
+        f"/admin/tickets/{dishub}"
+    )
+
+
+def test_escalating_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    escalate = post(officer, f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), escalate).status_code == 303
+    assert ticket_of(db, dishub).status is TicketStatus.CLOSED
+    assert audit_lines(db, "ticket.escalate") == []
+    with session_scope(db) as s:
+        assert s.exec(select(Escalation)).all() == []
+    assert "tidak dapat dieskalasi ke komite" in officer.page(f"/admin/tickets/{dishub}")
+
+
+def test_a_priority_change_moves_the_deadline_the_citizen_just_reopened_it_with(
+    officer, rt, db, dishub, clock
+):
+    """The citizen's TIDAK restarts the clock; the officer's new priority moves that deadline (not
+    the answered round's, read before the reopen, which would undo the restart)."""
+    answered(officer, dishub)
+    priority = post(officer, f"/admin/tickets/{dishub}/priority", {"priority": "urgent"})
+    later = clock.advance(hours=2)
+    restarted: list[datetime] = []
+
+    def reopen(session: Session) -> None:
+        citizen_reopens(dishub, later, rt.desk)(session)
+        restarted.append(ticket_in(session, dishub).due_at)
+
+    assert race(db, reopen, priority).status_code == 303
+    (changed,) = audit_lines(db, "ticket.priority")
+    assert changed.before["due_at"] == restarted[0].isoformat()
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.OPEN and ticket.priority == "urgent"
+    assert ticket.due_at.isoformat() == changed.after["due_at"]
+
+
+def test_a_note_written_while_a_failed_answer_turns_out_delivered_keeps_the_ticket_open(
+    officer, rt, db, dishub, clock
+):
+    """An officer acted on the ticket reopened by the failure: the late "delivered" receipt leaves
+    it open for them (as when it comes after the note), it does not answer it again under them."""
+    _failed_answer(officer, db, dishub)
+    ((_, row),) = answers(db, dishub)
+    later = clock.advance(minutes=5)
+    update = StatusUpdate(row.channel, row.provider_id, OutboxStatus.DELIVERED)
+
+    def note(session: Session) -> None:
+        ticket = ticket_in(session, dishub)
+        tickets.add_note(session, ticket, "Warga sudah ditelepon.", now=later, actor="petugas")
+
+    race(db, note, lambda: delivery.apply_status(db, update, now=later))
+    assert ticket_of(db, dishub).status is TicketStatus.OPEN
+    assert audit_lines(db, "ticket.answer_delivered") == []
