@@ -40,9 +40,15 @@ PHONE = "+6281234567890"  # the citizen of tests.admin.conftest, as the simulato
 WAIT = 10.0  # seconds: a bound on waiting for B to block (it takes milliseconds), never a sleep
 
 
-def race(engine: Engine, first: Callable[[Session], None], second: Callable[[], Any]) -> Any:
-    """Run `first` in a transaction and, before it commits, `second` in a thread; commit `first`
-    once `second` waits for one of its locks, and return what `second` returned."""
+def race(
+    engine: Engine,
+    first: Callable[[Session], None],
+    second: Callable[[], Any],
+    then: Callable[[Session], None] | None = None,
+) -> Any:
+    """Run `first` in a transaction and, before it commits, `second` in a thread; once `second`
+    waits for one of its locks, run `then` (if any) in the same transaction and commit. Return what
+    `second` returned."""
     done: dict[str, Any] = {}
 
     def run() -> None:
@@ -58,6 +64,8 @@ def race(engine: Engine, first: Callable[[Session], None], second: Callable[[], 
         pid = session.exec(sa.select(sa.func.pg_backend_pid())).one()[0]  # type: ignore[call-overload]
         thread.start()
         waited = _blocked_by(engine, pid, thread)
+        if then is not None:
+            then(session)
     thread.join(WAIT)
     assert not thread.is_alive(), "B still runs after A committed"
     if "error" in done:
@@ -406,3 +414,37 @@ def test_a_note_written_while_a_failed_answer_turns_out_delivered_keeps_the_tick
     race(db, note, lambda: delivery.apply_status(db, update, now=later))
     assert ticket_of(db, dishub).status is TicketStatus.OPEN
     assert audit_lines(db, "ticket.answer_delivered") == []
+
+
+def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_deadlock(
+    officer, rt, db, dishub, clock
+):
+    """The committee member's JAWAB holds their own contact's lock (their inbound message) and
+    waits for the citizen's; the citizen's TIDAK, holding the citizen's lock, escalates and alerts
+    that member. The alert must not wait for the member's lock: both go through, in turn."""
+    anggota = "+6281100000001"  # the demo's first committee level: the one a TIDAK alerts
+    answered(officer, dishub)
+    escalate = officer.post(f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
+    assert escalate.status_code == 303  # so the committee may answer it
+    with session_scope(db) as s:  # the member has written before: their contact exists
+        repo.resolve_contact(s, channel="simulator", address=anggota, phone=anggota, now=clock())
+    later = clock.advance(hours=2)
+
+    def citizen_lock(session: Session) -> None:
+        repo.lock_contact(session, ticket_in(session, dishub).contact_id)
+
+    def jawab() -> tuple[str, ...]:
+        with session_scope(db) as s:
+            text = f"JAWAB {dishub} Sudah ditindak komite."
+            msg = InboundMessage("simulator", anggota, text, None, phone=anggota)
+            return service.handle_inbound(s, msg, now=later, desk=rt.desk).keys
+
+    keys = race(db, citizen_lock, jawab, then=citizen_reopens(dishub, later, rt.desk))
+    assert "staff_ticket_closed" not in keys and "staff_no_ticket" not in keys
+    (reopened,) = audit_lines(db, "ticket.reopen")
+    assert reopened.actor == "citizen"
+    with session_scope(db) as s:
+        alerts = s.exec(select(Message).where(Message.address == anggota)).all()
+        assert any("Sudah ditindak komite." not in m.body for m in alerts if m.author == "bot")
+    assert any("Sudah ditindak komite." in m.body for m, _ in answers(db, dishub))
+    assert ticket_of(db, dishub).status is TicketStatus.ANSWERED
