@@ -13,11 +13,10 @@ from sqlmodel import Session
 from admin import ID, bp, display, queries
 from admin.auth import me
 from admin.i18n import say, tr
-from admin.views import local_zone, runtime, visible_ticket
+from admin.views import local_zone, locked_ticket, runtime, visible_ticket
 from bot import jobs, service, tickets
 from bot.messages import DraftStatus, TicketStatus
 from bot.problems import Problem
-from store import repo
 from store.db import session_scope
 from store.models import Draft, Ticket
 
@@ -61,15 +60,6 @@ def _back(number: str) -> ResponseReturnValue:
     return redirect(url_for("admin.ticket", number=number), 303)
 
 
-def _locked(db: Session, number: str) -> Ticket:
-    """The ticket as it is once the citizen's lock is ours (the lock first, as every writer): an
-    officer closing it at this moment has committed, so an answer is not queued over the close."""
-    ticket, _, _ = visible_ticket(db, number)
-    repo.lock_contact(db, ticket.contact_id)
-    db.refresh(ticket)
-    return ticket
-
-
 def _draft(db: Session, ticket: Ticket, draft_id: int) -> Draft:
     draft = queries.locked_draft(db, draft_id)
     if draft is None or draft.ticket_id != ticket.id:
@@ -94,7 +84,7 @@ def approve(number: str, draft_id: int) -> ResponseReturnValue:
         flash(say(problem), "error")
         return _back(number)
     with session_scope(rt.engine) as db:
-        ticket = _locked(db, number)
+        ticket = locked_ticket(db, number)
         draft = _draft(db, ticket, draft_id)
         problem = _already_decided(draft)
         if problem is None and ticket.status is TicketStatus.CLOSED:
@@ -147,7 +137,7 @@ def reply(number: str) -> ResponseReturnValue:
         return _back(number)
     nonce = (request.form.get("nonce") or "")[:64]
     with session_scope(rt.engine) as db:
-        ticket = _locked(db, number)
+        ticket = locked_ticket(db, number)
         closed = ticket.status is TicketStatus.CLOSED
         repeated = bool(nonce) and not jobs.once(db, f"reply:{nonce}", rt.now())
         held = False

@@ -611,6 +611,10 @@ EN = {
     "Tuliskan alasan pengalihan.": "Write the reason for the transfer.",
     "Pilih unit tujuan yang lain dan aktif.": "Choose another, active unit.",
     "Tiket yang sudah ditutup tidak dapat dialihkan.": "A closed ticket cannot be transferred.",
+    "Tiket yang sudah ditutup tidak dapat diambil.": "A closed ticket cannot be taken on.",
+    "Tiket yang sudah ditutup tidak dapat dieskalasi ke komite; buka kembali dahulu.": (
+        "A closed ticket cannot be escalated to the committee; reopen it first."
+    ),
     "Tiket %(number)s dieskalasi ke komite.": "Ticket %(number)s was escalated to the committee.",
     "Tiket %(number)s masih terbuka.": "Ticket %(number)s is still open.",
     "Tiket %(number)s dibuka kembali.": "Ticket %(number)s was reopened.",

@@ -13,12 +13,12 @@ from flask.typing import ResponseReturnValue
 from admin import ID, bp, queries
 from admin.auth import me
 from admin.i18n import tr
-from admin.views import runtime, visible_ticket
+from admin.views import locked_ticket, runtime, visible_ticket
 from bot import analysis, committee, tickets
 from bot.messages import Priority, TicketStatus
 from store import repo
 from store.db import session_scope
-from store.models import Message
+from store.models import Message, Unit
 
 REASON_MAX = 300
 ANALYSIS_MAX = 4000  # each of the three texts
@@ -52,10 +52,12 @@ CLOSED_TOLD_HELD = (
 CLOSED_SILENT = "Tiket %(number)s ditutup tanpa pemberitahuan ke warga."
 ALREADY_CLOSED = "Tiket %(number)s sudah ditutup."
 CLAIMED = "Tiket %(number)s sekarang ditangani %(name)s."
+CLAIM_CLOSED = "Tiket yang sudah ditutup tidak dapat diambil."
 NO_TRANSFER_REASON = "Tuliskan alasan pengalihan."
 NO_TARGET = "Pilih unit tujuan yang lain dan aktif."
 TRANSFER_CLOSED = "Tiket yang sudah ditutup tidak dapat dialihkan."
 ESCALATED = "Tiket %(number)s dieskalasi ke komite."
+ESCALATE_CLOSED = "Tiket yang sudah ditutup tidak dapat dieskalasi ke komite; buka kembali dahulu."
 STILL_OPEN = "Tiket %(number)s masih terbuka."
 NO_REOPEN_REASON = "Tuliskan alasan membuka kembali tiket."
 REOPENED = "Tiket %(number)s dibuka kembali."
@@ -80,10 +82,12 @@ def _back(number: str, text: str, category: str = "ok", /, **params: str) -> Res
 
 @bp.post("/tickets/<number>/claim")
 def claim(number: str) -> ResponseReturnValue:
-    """Take the ticket on."""
+    """Take the ticket on; a closed one is not taken (nothing is left to do on it)."""
     rt, staff = runtime(), me()
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = locked_ticket(db, number)  # closed meanwhile: not assigned to anyone any more
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(number, CLAIM_CLOSED, "error")
         tickets.claim(db, ticket, staff_id=staff.id, now=rt.now(), actor=staff.username)
     return _back(number, CLAIMED, number=number, name=staff.full_name or staff.username)
 
@@ -96,9 +100,7 @@ def transfer(number: str) -> ResponseReturnValue:
     to is the inbox (with the notice), not a 403 on the ticket they just handed over."""
     rt, code, reason, staff = runtime(), _field("unit", 20).upper(), _field("reason"), me()
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
-        repo.lock_contact(db, ticket.contact_id)  # closed meanwhile: the citizen is not told
-        db.refresh(ticket)
+        ticket = locked_ticket(db, number)  # closed meanwhile: the citizen is not told
         if not reason:
             return _back(number, NO_TRANSFER_REASON, "error")
         target = repo.unit_by_code(db, code)
@@ -121,10 +123,12 @@ def transfer(number: str) -> ResponseReturnValue:
 
 @bp.post("/tickets/<number>/escalate")
 def escalate(number: str) -> ResponseReturnValue:
-    """Put the ticket before the committee."""
+    """Put the ticket before the committee; a closed one is reopened first (nothing is pending)."""
     rt, note = runtime(), _field("reason")
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = locked_ticket(db, number)  # closed meanwhile: the committee is not called in
+        if ticket.status is TicketStatus.CLOSED:
+            return _back(number, ESCALATE_CLOSED, "error")
         found = committee.escalate(db, ticket, reason="officer", now=rt.now(), actor=me().username)
         if note and not found.note:
             found.note = note
@@ -152,13 +156,10 @@ def ethics(number: str) -> ResponseReturnValue:
     is the inbox, unless they may still open the ticket (admin, committee)."""
     rt, reason, staff = runtime(), _field("reason"), me()
     with session_scope(rt.engine) as db:
-        ticket, unit, _ = visible_ticket(db, number)
+        # the flag as it is now: two officers sending it at once, the second finds it sent
+        ticket = locked_ticket(db, number)
         if not reason:
             return _back(number, ETHICS_NO_REASON, "error")
-        # the citizen's lock first, as every writer; then the flag as it is now (two officers
-        # sending it at once: the second finds it sent)
-        repo.lock_contact(db, ticket.contact_id)
-        db.refresh(ticket)
         if ticket.ethics:
             return _back(number, ETHICS_ALREADY, "info", number=number)
         if ticket.status is TicketStatus.CLOSED:
@@ -167,7 +168,8 @@ def ethics(number: str) -> ResponseReturnValue:
             db, ticket, reason=reason, now=rt.now(), desk=rt.desk, actor=staff.username
         )
         held = queries.held_back(db, notice)
-        stays = queries.can_see(staff, ticket, unit.code, escalated=True)
+        unit = db.get(Unit, ticket.unit_id)
+        stays = unit is not None and queries.can_see(staff, ticket, unit.code, escalated=True)
     rt.kick_delivery()
     flash(
         tr(ETHICS_SENT_HELD if held else ETHICS_SENT) % {"number": number}, "info" if held else "ok"
@@ -183,9 +185,7 @@ def close(number: str) -> ResponseReturnValue:
     it unless the officer ticks "tanpa pemberitahuan" (a duplicate or spam)."""
     rt, reason, silent = runtime(), _field("reason"), request.form.get("silent") == "1"
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
-        repo.lock_contact(db, ticket.contact_id)  # two officers closing at once: one notice
-        db.refresh(ticket)
+        ticket = locked_ticket(db, number)  # two officers closing at once: one notice
         if ticket.status is TicketStatus.CLOSED:
             return _back(number, ALREADY_CLOSED, "info", number=number)
         unanswered = tickets.awaits_answer(ticket)
@@ -214,9 +214,7 @@ def reopen(number: str) -> ResponseReturnValue:
     """Open a resolved or closed ticket again; why is required (DESIGN §4: who, when and why)."""
     rt, reason = runtime(), _field("reason")
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
-        repo.lock_contact(db, ticket.contact_id)  # the citizen's TIDAK reopening it meanwhile
-        db.refresh(ticket)
+        ticket = locked_ticket(db, number)  # the citizen's TIDAK reopening it meanwhile
         if ticket.status is TicketStatus.OPEN:
             return _back(number, STILL_OPEN, "info", number=number)
         if not reason:
@@ -227,10 +225,12 @@ def reopen(number: str) -> ResponseReturnValue:
 
 @bp.post("/tickets/<number>/priority")
 def priority(number: str) -> ResponseReturnValue:
-    """Change the ticket's priority, with an optional reason (the deadline moves with it)."""
+    """Change the ticket's priority, with an optional reason (the deadline moves with it). A closed
+    ticket's may change too (a correction for the record)."""
     rt, value, reason = runtime(), _field("priority", 10), _field("reason")
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        # the deadline moves from the one the citizen's reopen just set, not the one read before
+        ticket = locked_ticket(db, number)
         if value not in set(Priority):
             return _back(number, UNKNOWN_PRIORITY, "error")
         tickets.set_priority(
@@ -247,7 +247,7 @@ def priority(number: str) -> ResponseReturnValue:
 
 @bp.post("/tickets/<number>/note")
 def note(number: str) -> ResponseReturnValue:
-    """An internal note: never sent to the citizen."""
+    """An internal note: never sent to the citizen; allowed on a closed ticket too."""
     rt, body = runtime(), _field("body", 2000)
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)

@@ -143,6 +143,17 @@ def visible_ticket(db: Session, number: str) -> tuple[Ticket, Unit, Contact]:
     return found
 
 
+def locked_ticket(db: Session, number: str) -> Ticket:
+    """The visible ticket as it is once the citizen's lock is ours (the lock first, as every writer).
+
+    Whatever another writer did to it meanwhile (an officer's close, the citizen's reopen) has
+    committed by then, and the form judges that, not the copy read before the lock (PostgreSQL)."""
+    ticket, _, _ = visible_ticket(db, number)
+    repo.lock_contact(db, ticket.contact_id)
+    db.refresh(ticket)
+    return ticket
+
+
 def _suggestions(
     db: Session, ticket: Ticket, unit: Unit, contact: Contact, messages: list[Any]
 ) -> list[tuple[Any, float, str]]:

@@ -165,13 +165,15 @@ def staff_address(member: StaffUser, desk: Desk) -> tuple[str, str] | None:
 def send_to_staff(
     session: Session, member: StaffUser, key: str, *, now: datetime, desk: Desk, **ctx: object
 ) -> bool:
-    """Queue a template to a staff member's phone; their address becomes a contact (for the thread)."""
+    """Queue a template to a staff member's phone; their address becomes a contact (for the thread),
+    without the member's lock (`repo.alert_contact`)."""
     where = staff_address(member, desk)
     if where is None:
         return False
     channel, address = where
     phone = member.phone if address == member.phone else None
-    contact = repo.resolve_contact(session, channel=channel, address=address, phone=phone, now=now)
+    # not locked: a citizen's message alerting a member whose JAWAB waits for that citizen
+    contact = repo.alert_contact(session, channel=channel, address=address, phone=phone, now=now)
     say(
         session,
         key=key,

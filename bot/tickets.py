@@ -234,6 +234,9 @@ def set_priority(
 
 def add_note(session: Session, ticket: Ticket, body: str, *, now: datetime, actor: str) -> Message:
     """An internal note on the thread: staff see it, the citizen never does."""
+    # the citizen's lock, as every writer: a late "delivered" receipt judging whether anyone acted
+    # on the ticket since its answer failed (`undelivered.answer_arrived`) waits for the note
+    repo.lock_contact(session, ticket.contact_id)
     note = repo.add_message(
         session,
         ticket_id=ticket.id,

@@ -79,8 +79,13 @@ def lock_contact(session: Session, contact_id: int) -> None:
     Everything that changes a citizen's conversation, tickets or messages takes this lock first:
     the citizen's own messages (`resolve_contact`) and an officer's answer alike. One order for
     everyone, so an answer racing the citizen's next message waits instead of deadlocking.
+
+    `FOR NO KEY UPDATE`: lockers still wait for each other, but a row that merely points at the
+    contact (an alert queued to a committee member while the member's own JAWAB holds their lock,
+    see `alert_contact`) is not held up by it, as it would be by `FOR UPDATE`.
     """
-    session.exec(select(Contact.id).where(Contact.id == contact_id).with_for_update()).one()
+    stmt = select(Contact.id).where(Contact.id == contact_id).with_for_update(key_share=True)
+    session.exec(stmt).one()
 
 
 def resolve_contact(
@@ -119,6 +124,29 @@ def resolve_contact(
         link.last_seen_at = now
     session.flush()
     return contact
+
+
+def alert_contact(
+    session: Session, *, channel: str, address: str, phone: str | None, now: datetime
+) -> Contact:
+    """The contact behind a staff member's address, for an alert queued to them: found without
+    taking their lock or marking the address seen (nothing of theirs changes).
+
+    The alert is queued in the transaction of whatever raised it, e.g. a citizen's TIDAK holding
+    the citizen's lock; the member's JAWAB holds the member's lock and waits for the citizen's.
+    Waiting here for the member's lock would close the circle (a deadlock). Only an address never
+    seen before goes through `resolve_contact`, to be linked."""
+    link = session.exec(
+        select(ContactAddress).where(
+            ContactAddress.channel == channel, ContactAddress.address == address
+        )
+    ).first()
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
+    if link is not None and (contact is None or contact.id == link.contact_id):
+        found = session.get(Contact, link.contact_id)
+        if found is not None:
+            return found
+    return resolve_contact(session, channel=channel, address=address, phone=phone, now=now)
 
 
 def open_tickets(session: Session, contact_id: int) -> list[Ticket]:

@@ -235,6 +235,34 @@ def test_ticket_actions_through_the_page_are_recorded(browser, db, dishub, pendi
         assert answer.usage_count == 1
 
 
+def test_a_closed_ticket_is_not_claimed_or_escalated_but_takes_notes_and_priority(
+    browser, db, dishub
+):
+    """Nothing is pending on a closed ticket: no one takes it on and the committee is not called
+    in (reopen it first). A note or a priority corrected for the record still go in."""
+    browser.login("petugas")
+    number = dishub
+    assert browser.post(f"/admin/tickets/{number}/close", {"reason": "duplikat"}).status_code == 303
+    html = browser.page(f"/admin/tickets/{number}")
+    assert "Ambil tiket" not in html and "Eskalasi ke komite" not in html  # no form for them
+    for path, said in [
+        ("claim", "Tiket yang sudah ditutup tidak dapat diambil."),
+        ("escalate", "tidak dapat dieskalasi ke komite; buka kembali dahulu."),
+        ("note", "Catatan internal disimpan."),
+        ("priority", f"Prioritas tiket {number} diubah."),
+    ]:
+        data = {"reason": "x", "body": "sudah ditelepon", "priority": "high"}
+        resp = browser.post(f"/admin/tickets/{number}/{path}", data, follow_redirects=True)
+        assert said in resp.get_data(as_text=True), path
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        assert ticket.status is TicketStatus.CLOSED and ticket.assigned_to is None
+        assert ticket.priority == "high"
+        done = {a.action for a in s.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id))}
+    assert "ticket.claim" not in done and "ticket.escalate" not in done
+    assert "ticket.note" in done
+
+
 def test_walk_in_intake_for_a_citizen_who_sent_stop_says_nothing_was_sent(browser, db):
     browser.login("petugas")
     with session_scope(db) as s:

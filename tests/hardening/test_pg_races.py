@@ -28,7 +28,7 @@ from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatu
 from bot.service import Desk
 from store import repo
 from store.db import session_scope
-from store.models import AuditLog, Draft, Message, Outbox, Ticket
+from store.models import AuditLog, Draft, Escalation, Message, Outbox, Ticket
 from tests.admin.conftest import DISHUB_TEXT, Browser
 from tests.admin.test_delivery_state import UNREACHABLE, answered, answers, receipt, ticket_of
 
@@ -40,9 +40,15 @@ PHONE = "+6281234567890"  # the citizen of tests.admin.conftest, as the simulato
 WAIT = 10.0  # seconds: a bound on waiting for B to block (it takes milliseconds), never a sleep
 
 
-def race(engine: Engine, first: Callable[[Session], None], second: Callable[[], Any]) -> Any:
-    """Run `first` in a transaction and, before it commits, `second` in a thread; commit `first`
-    once `second` waits for one of its locks, and return what `second` returned."""
+def race(
+    engine: Engine,
+    first: Callable[[Session], None],
+    second: Callable[[], Any],
+    then: Callable[[Session], None] | None = None,
+) -> Any:
+    """Run `first` in a transaction and, before it commits, `second` in a thread; once `second`
+    waits for one of its locks, run `then` (if any) in the same transaction and commit. Return what
+    `second` returned."""
     done: dict[str, Any] = {}
 
     def run() -> None:
@@ -58,6 +64,8 @@ def race(engine: Engine, first: Callable[[Session], None], second: Callable[[], 
         pid = session.exec(sa.select(sa.func.pg_backend_pid())).one()[0]  # type: ignore[call-overload]
         thread.start()
         waited = _blocked_by(engine, pid, thread)
+        if then is not None:
+            then(session)
     thread.join(WAIT)
     assert not thread.is_alive(), "B still runs after A committed"
     if "error" in done:
@@ -344,3 +352,99 @@ def test_reopening_a_ticket_the_citizen_just_reopened_changes_nothing(
     assert ticket.status is TicketStatus.OPEN and ticket.reopened_count == 1
     assert [line.actor for line in audit_lines(db, "ticket.reopen")] == ["citizen"]
     assert f"Tiket {dishub} masih terbuka." in officer.page(f"/admin/tickets/{dishub}")
+
+
+def test_claiming_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    claim = post(officer, f"/admin/tickets/{dishub}/claim")
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), claim).status_code == 303
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.CLOSED and ticket.assigned_to is None
+    assert audit_lines(db, "ticket.claim") == []
+    assert "Tiket yang sudah ditutup tidak dapat diambil." in officer.page(
+        f"/admin/tickets/{dishub}"
+    )
+
+
+def test_escalating_a_ticket_closed_meanwhile_is_refused(officer, rt, db, dishub, clock):
+    escalate = post(officer, f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
+    assert race(db, close_as_officer(dishub, clock(), rt.desk), escalate).status_code == 303
+    assert ticket_of(db, dishub).status is TicketStatus.CLOSED
+    assert audit_lines(db, "ticket.escalate") == []
+    with session_scope(db) as s:
+        assert s.exec(select(Escalation)).all() == []
+    assert "tidak dapat dieskalasi ke komite" in officer.page(f"/admin/tickets/{dishub}")
+
+
+def test_a_priority_change_moves_the_deadline_the_citizen_just_reopened_it_with(
+    officer, rt, db, dishub, clock
+):
+    """The citizen's TIDAK restarts the clock; the officer's new priority moves that deadline (not
+    the answered round's, read before the reopen, which would undo the restart)."""
+    answered(officer, dishub)
+    priority = post(officer, f"/admin/tickets/{dishub}/priority", {"priority": "urgent"})
+    later = clock.advance(hours=2)
+    restarted: list[datetime] = []
+
+    def reopen(session: Session) -> None:
+        citizen_reopens(dishub, later, rt.desk)(session)
+        restarted.append(ticket_in(session, dishub).due_at)
+
+    assert race(db, reopen, priority).status_code == 303
+    (changed,) = audit_lines(db, "ticket.priority")
+    assert changed.before["due_at"] == restarted[0].isoformat()
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.OPEN and ticket.priority == "urgent"
+    assert ticket.due_at.isoformat() == changed.after["due_at"]
+
+
+def test_a_note_written_while_a_failed_answer_turns_out_delivered_keeps_the_ticket_open(
+    officer, rt, db, dishub, clock
+):
+    """An officer acted on the ticket reopened by the failure: the late "delivered" receipt leaves
+    it open for them (as when it comes after the note), it does not answer it again under them."""
+    _failed_answer(officer, db, dishub)
+    ((_, row),) = answers(db, dishub)
+    later = clock.advance(minutes=5)
+    update = StatusUpdate(row.channel, row.provider_id, OutboxStatus.DELIVERED)
+
+    def note(session: Session) -> None:
+        ticket = ticket_in(session, dishub)
+        tickets.add_note(session, ticket, "Warga sudah ditelepon.", now=later, actor="petugas")
+
+    race(db, note, lambda: delivery.apply_status(db, update, now=later))
+    assert ticket_of(db, dishub).status is TicketStatus.OPEN
+    assert audit_lines(db, "ticket.answer_delivered") == []
+
+
+def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_deadlock(
+    officer, rt, db, dishub, clock
+):
+    """The committee member's JAWAB holds their own contact's lock (their inbound message) and
+    waits for the citizen's; the citizen's TIDAK, holding the citizen's lock, escalates and alerts
+    that member. The alert must not wait for the member's lock: both go through, in turn."""
+    anggota = "+6281100000001"  # the demo's first committee level: the one a TIDAK alerts
+    answered(officer, dishub)
+    escalate = officer.post(f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
+    assert escalate.status_code == 303  # so the committee may answer it
+    with session_scope(db) as s:  # the member has written before: their contact exists
+        repo.resolve_contact(s, channel="simulator", address=anggota, phone=anggota, now=clock())
+    later = clock.advance(hours=2)
+
+    def citizen_lock(session: Session) -> None:
+        repo.lock_contact(session, ticket_in(session, dishub).contact_id)
+
+    def jawab() -> tuple[str, ...]:
+        with session_scope(db) as s:
+            text = f"JAWAB {dishub} Sudah ditindak komite."
+            msg = InboundMessage("simulator", anggota, text, None, phone=anggota)
+            return service.handle_inbound(s, msg, now=later, desk=rt.desk).keys
+
+    keys = race(db, citizen_lock, jawab, then=citizen_reopens(dishub, later, rt.desk))
+    assert "staff_ticket_closed" not in keys and "staff_no_ticket" not in keys
+    (reopened,) = audit_lines(db, "ticket.reopen")
+    assert reopened.actor == "citizen"
+    with session_scope(db) as s:
+        alerts = s.exec(select(Message).where(Message.address == anggota)).all()
+        assert any("Sudah ditindak komite." not in m.body for m in alerts if m.author == "bot")
+    assert any("Sudah ditindak komite." in m.body for m, _ in answers(db, dishub))
+    assert ticket_of(db, dishub).status is TicketStatus.ANSWERED
