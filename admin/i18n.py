@@ -22,6 +22,10 @@ from bot.problems import Problem
 LANGS = ("id", "en")
 
 EN = {
+    "Tiket %(number)s baru saja dialihkan ke unit lain atau dikirim ke komite; tidak ada yang diubah.": (
+        "Ticket %(number)s was just transferred to another unit or sent to the committee; nothing "
+        "was changed."
+    ),
     "Beranda": "Dashboard",
     "Kotak masuk": "Inbox",
     "Antrean persetujuan": "Approval queue",

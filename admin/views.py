@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from jinja2 import TemplateError
 from sqlmodel import Session
@@ -132,6 +132,9 @@ def inbox() -> ResponseReturnValue:
     )
 
 
+TAKEN_AWAY = "Tiket %(number)s baru saja dialihkan ke unit lain atau dikirim ke komite; tidak ada yang diubah."
+
+
 def visible_ticket(db: Session, number: str) -> tuple[Ticket, Unit, Contact]:
     """The ticket by number, or 404 when unknown and 403 when it is not the viewer's."""
     found = queries.ticket_by_number(db, number)
@@ -147,10 +150,17 @@ def locked_ticket(db: Session, number: str) -> Ticket:
     """The visible ticket as it is once the citizen's lock is ours (the lock first, as every writer).
 
     Whatever another writer did to it meanwhile (an officer's close, the citizen's reopen) has
-    committed by then, and the form judges that, not the copy read before the lock (PostgreSQL)."""
+    committed by then, and the form judges that, not the copy read before the lock (PostgreSQL).
+    That includes who may act on it: a ticket transferred to another unit or sent to the committee
+    meanwhile is no longer this officer's; nothing is done and they are back at the inbox, told why
+    (a 403 page would hide that their click simply came second)."""
     ticket, _, _ = visible_ticket(db, number)
     repo.lock_contact(db, ticket.contact_id)
     db.refresh(ticket)
+    unit = db.get(Unit, ticket.unit_id)
+    if unit is None or not queries.may_open(db, me(), ticket, unit.code):
+        flash(i18n.tr(TAKEN_AWAY) % {"number": number}, "info")
+        abort(redirect(url_for("admin.inbox"), 303))
     return ticket
 
 

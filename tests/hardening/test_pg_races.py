@@ -448,3 +448,31 @@ def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_de
         assert any("Sudah ditindak komite." not in m.body for m in alerts if m.author == "bot")
     assert any("Sudah ditindak komite." in m.body for m, _ in answers(db, dishub))
     assert ticket_of(db, dishub).status is TicketStatus.ANSWERED
+
+
+def transfer_to_dinkes(number: str, now: datetime, desk: Desk) -> Callable[[Session], None]:
+    """A: another officer (an admin) hands the ticket to DINKES, under the citizen's lock."""
+
+    def transfer(session: Session) -> None:
+        ticket = ticket_in(session, number)
+        repo.lock_contact(session, ticket.contact_id)
+        target = repo.unit_by_code(session, "DINKES")
+        tickets.transfer(
+            session, ticket, target, reason="salah unit", now=now, desk=desk, actor="admin"
+        )
+
+    return transfer
+
+
+def test_an_answer_to_a_ticket_transferred_away_meanwhile_is_refused(
+    officer, rt, db, dishub, clock
+):
+    """DISHUB's officer answers while an admin hands the ticket to DINKES: once the lock is theirs,
+    the ticket is no longer DISHUB's, and the answer is refused as it would be a moment later."""
+    reply = post(officer, f"/admin/tickets/{dishub}/reply", {"body": "Sudah diperbaiki."})
+    resp = race(db, transfer_to_dinkes(dishub, clock(), rt.desk), reply)
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/")
+    ticket = ticket_of(db, dishub)
+    assert ticket.status is TicketStatus.OPEN and ticket.first_answer_at is None
+    assert not any("Sudah diperbaiki." in m.body for m, _ in answers(db, dishub))
+    assert "baru saja dialihkan ke unit lain" in officer.page("/admin/")
