@@ -25,6 +25,8 @@ ANALYSIS_MAX = 4000  # each of the three texts
 ANALYSIS_SAVED = "Analisis tiket %(number)s disimpan."
 ANALYSIS_UNCHANGED = "Analisis tiket %(number)s tidak berubah."
 ANALYSIS_INCOMPLETE = "Isi uraian masalah dan rekomendasi penyelesaian."
+# Retention scrubs a ticket once: a text written on it afterwards would be kept for good (UU PDP).
+ANONYMISED = "Data pribadi tiket ini sudah dihapus (retensi data); catatan dan analisis tidak dapat ditambahkan."
 RESENT = "Pesan dikirim ulang ke warga; statusnya tampil di percakapan."
 NOT_RESENT = {
     "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
@@ -251,6 +253,8 @@ def note(number: str) -> ResponseReturnValue:
     rt, body = runtime(), _field("body", 2000)
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        if ticket.anonymised_at is not None:
+            return _back(number, ANONYMISED, "error")
         if not body:
             return _back(number, EMPTY_NOTE, "error")
         tickets.add_note(db, ticket, body, now=rt.now(), actor=me().username)
@@ -265,6 +269,8 @@ def analyse(number: str) -> ResponseReturnValue:
     texts = {key: _field(key, ANALYSIS_MAX) for key in analysis.FIELDS}
     with session_scope(rt.engine) as db:
         ticket, _, _ = visible_ticket(db, number)
+        if ticket.anonymised_at is not None:
+            return _back(number, ANONYMISED, "error")
         if not all(texts[key] for key in analysis.REQUIRED):
             return _back(number, ANALYSIS_INCOMPLETE, "error")
         changed = analysis.save(db, ticket, texts, now=rt.now(), actor=staff.username)

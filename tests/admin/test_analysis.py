@@ -152,3 +152,27 @@ def test_the_analysis_and_the_record_are_in_english_when_english_is_chosen(
     assert f"Analysis of ticket {dishub} saved." in page
     assert "Recommended solution" in page and "Resolution record" in page
     assert "analysis saved" in page and "Rekomendasi penyelesaian" not in page
+
+
+def test_no_analysis_or_note_on_a_ticket_retention_anonymised(browser, db, clock, dishub):
+    """Retention scrubs a ticket once; a text added afterwards would be kept for good (UU PDP)."""
+    from bot.config import RetentionConfig
+    from bot.messages import TicketStatus
+    from bot.retention import anonymise_closed
+    from store.models import Message
+
+    with session_scope(db) as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        ticket.status, ticket.closed_at = TicketStatus.CLOSED, clock()
+    clock.advance(days=800)
+    with session_scope(db) as s:
+        assert anonymise_closed(s, now=clock(), policy=RetentionConfig(anonymise_after_months=24))
+    browser.login("admin")
+    resp = browser.post(f"/admin/tickets/{dishub}/analysis", FORM)
+    assert "sudah dihapus (retensi data)" in browser.page(resp.headers["Location"])
+    resp = browser.post(f"/admin/tickets/{dishub}/note", {"body": "warga bernama Budi menelepon"})
+    assert resp.status_code == 303
+    assert _saved(db, dishub) == (None, [])
+    with session_scope(db) as s:
+        bodies = [m.body for m in s.exec(select(Message))]
+    assert not any("Budi" in b for b in bodies)
