@@ -145,15 +145,7 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
         ticket.first_answer_at = answers[0].at
     committee.resolve_breach(session, ticket, now=now, actor=ACTOR, why="answered")
     _ask_again(session, ticket, failed, now)
-    repo.audit_ticket(
-        session,
-        ticket,
-        DELIVERED,
-        actor=ACTOR,
-        now=now,
-        before={"status": TicketStatus.OPEN.value},
-        after={"status": ticket.status.value, "message_id": message.id},  # type: ignore[union-attr]
-    )
+    _say_delivered(session, ticket, message, TicketStatus.OPEN, now)  # type: ignore[arg-type]
     return True
 
 
@@ -164,15 +156,21 @@ def _arrived_anyway(session: Session, ticket: Ticket, message: Message, now: dat
     latest = latest_answer(session, ticket.id)  # type: ignore[arg-type]
     if latest is None or latest.action != FAILED or latest.after.get("message_id") != message.id:
         return
-    status = ticket.status.value
+    _say_delivered(session, ticket, message, ticket.status, now)
+
+
+def _say_delivered(
+    session: Session, ticket: Ticket, message: Message, before: TicketStatus, now: datetime
+) -> None:
+    """The `ticket.answer_delivered` line: the failed answer `message` arrived after all."""
     repo.audit_ticket(
         session,
         ticket,
         DELIVERED,
         actor=ACTOR,
         now=now,
-        before={"status": status},
-        after={"status": status, "message_id": message.id},
+        before={"status": before.value},
+        after={"status": ticket.status.value, "message_id": message.id},
     )
 
 
