@@ -22,9 +22,8 @@ from bot.problems import Problem
 LANGS = ("id", "en")
 
 EN = {
-    "Data pribadi tiket ini sudah dihapus (retensi data); catatan dan analisis tidak dapat ditambahkan.": (
-        "This ticket's personal data was removed (data retention); notes and analyses cannot be "
-        "added."
+    "Data pribadi tiket ini sudah dihapus (retensi data); tiket ini tidak dapat diubah lagi.": (
+        "This ticket's personal data was removed (data retention); it can no longer be changed."
     ),
     "Tiket %(number)s baru saja dialihkan ke unit lain atau dikirim ke komite; tidak ada yang diubah.": (
         "Ticket %(number)s was just transferred to another unit or sent to the committee; nothing "

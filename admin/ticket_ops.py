@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from admin import ID, bp, queries
 from admin.auth import me
 from admin.i18n import tr
-from admin.views import locked_ticket, runtime, visible_ticket
+from admin.views import locked_ticket, runtime
 from bot import analysis, committee, tickets
 from bot.messages import Priority, TicketStatus
 from store import repo
@@ -26,7 +26,7 @@ ANALYSIS_SAVED = "Analisis tiket %(number)s disimpan."
 ANALYSIS_UNCHANGED = "Analisis tiket %(number)s tidak berubah."
 ANALYSIS_INCOMPLETE = "Isi uraian masalah dan rekomendasi penyelesaian."
 # Retention scrubs a ticket once: a text written on it afterwards would be kept for good (UU PDP).
-ANONYMISED = "Data pribadi tiket ini sudah dihapus (retensi data); catatan dan analisis tidak dapat ditambahkan."
+ANONYMISED = "Data pribadi tiket ini sudah dihapus (retensi data); tiket ini tidak dapat diubah lagi."
 RESENT = "Pesan dikirim ulang ke warga; statusnya tampil di percakapan."
 NOT_RESENT = {
     "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
@@ -217,6 +217,8 @@ def reopen(number: str) -> ResponseReturnValue:
     rt, reason = runtime(), _field("reason")
     with session_scope(rt.engine) as db:
         ticket = locked_ticket(db, number)  # the citizen's TIDAK reopening it meanwhile
+        if ticket.anonymised_at is not None:  # retention would never scrub it again
+            return _back(number, ANONYMISED, "error")
         if ticket.status is TicketStatus.OPEN:
             return _back(number, STILL_OPEN, "info", number=number)
         if not reason:
@@ -233,6 +235,8 @@ def priority(number: str) -> ResponseReturnValue:
     with session_scope(rt.engine) as db:
         # the deadline moves from the one the citizen's reopen just set, not the one read before
         ticket = locked_ticket(db, number)
+        if ticket.anonymised_at is not None:  # its reason would be kept for good
+            return _back(number, ANONYMISED, "error")
         if value not in set(Priority):
             return _back(number, UNKNOWN_PRIORITY, "error")
         tickets.set_priority(
@@ -252,7 +256,7 @@ def note(number: str) -> ResponseReturnValue:
     """An internal note: never sent to the citizen; allowed on a closed ticket too."""
     rt, body = runtime(), _field("body", 2000)
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = locked_ticket(db, number)  # after the lock: not scrubbed, still theirs
         if ticket.anonymised_at is not None:
             return _back(number, ANONYMISED, "error")
         if not body:
@@ -268,7 +272,7 @@ def analyse(number: str) -> ResponseReturnValue:
     rt, staff = runtime(), me()
     texts = {key: _field(key, ANALYSIS_MAX) for key in analysis.FIELDS}
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = locked_ticket(db, number)  # after the lock: not scrubbed, still theirs
         if ticket.anonymised_at is not None:
             return _back(number, ANONYMISED, "error")
         if not all(texts[key] for key in analysis.REQUIRED):
@@ -284,7 +288,7 @@ def resend(number: str, message_id: int) -> ResponseReturnValue:
     """Send a message that failed for good again, word for word ("Kirim ulang")."""
     rt = runtime()
     with session_scope(rt.engine) as db:
-        ticket, _, _ = visible_ticket(db, number)
+        ticket = locked_ticket(db, number)  # transferred or sent to the committee meanwhile
         message = db.get(Message, message_id)
         if message is None or message.ticket_id != ticket.id:
             return _back(number, NO_SUCH_MESSAGE, "error")

@@ -27,6 +27,7 @@ from store.models import (
     ContactAddress,
     Conversation,
     Draft,
+    Escalation,
     Message,
     Outbox,
     Ticket,
@@ -127,6 +128,9 @@ def _scrub_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
     for found in session.exec(select(TicketAnalysis).where(TicketAnalysis.ticket_id == ticket.id)):
         for key in analysis.FIELDS:  # who analysed it and when stay (the recap's step 3)
             setattr(found, key, REMOVED if getattr(found, key) else "")
+    for escalation in session.exec(select(Escalation).where(Escalation.ticket_id == ticket.id)):
+        if escalation.note:  # the officer's words to the committee retell the case too
+            escalation.note = REMOVED
     for entry in session.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id)):
         # audit rows keep who did what and when; texts they copied go, and so do the officers'
         # free-text reasons (a close's is the resolution record, SOP step 4, and retells the case).

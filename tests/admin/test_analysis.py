@@ -154,8 +154,9 @@ def test_the_analysis_and_the_record_are_in_english_when_english_is_chosen(
     assert "analysis saved" in page and "Rekomendasi penyelesaian" not in page
 
 
-def test_no_analysis_or_note_on_a_ticket_retention_anonymised(browser, db, clock, dishub):
-    """Retention scrubs a ticket once; a text added afterwards would be kept for good (UU PDP)."""
+def test_a_ticket_retention_anonymised_takes_no_more_text(browser, db, clock, dishub):
+    """Retention scrubs a ticket once; a text added afterwards would be kept for good (UU PDP), and a
+    reopened one would never be scrubbed again (it stays marked anonymised)."""
     from bot.config import RetentionConfig
     from bot.messages import TicketStatus
     from bot.retention import anonymise_closed
@@ -172,7 +173,18 @@ def test_no_analysis_or_note_on_a_ticket_retention_anonymised(browser, db, clock
     assert "sudah dihapus (retensi data)" in browser.page(resp.headers["Location"])
     resp = browser.post(f"/admin/tickets/{dishub}/note", {"body": "warga bernama Budi menelepon"})
     assert resp.status_code == 303
+    for action, form in [
+        ("reopen", {"reason": "Budi (Jl. Melati 5) menelepon lagi"}),
+        ("priority", {"priority": "high", "reason": "warga bernama Budi"}),
+    ]:
+        resp = browser.post(f"/admin/tickets/{dishub}/{action}", form)
+        assert "sudah dihapus (retensi data)" in browser.page(resp.headers["Location"])
     assert _saved(db, dishub) == (None, [])
     with session_scope(db) as s:
         bodies = [m.body for m in s.exec(select(Message))]
-    assert not any("Budi" in b for b in bodies)
+        ticket = s.exec(select(Ticket).where(Ticket.number == dishub)).one()
+        reasons = [
+            a.reason for a in s.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id))
+        ]
+    assert ticket.status is TicketStatus.CLOSED
+    assert not any("Budi" in b for b in bodies + reasons)

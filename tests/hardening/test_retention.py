@@ -175,13 +175,15 @@ def test_the_officers_analysis_goes_with_the_complaint_and_its_times_stay(app, c
 def test_officers_reasons_go_and_a_documented_close_stays_documented(app, client, clock):
     """A close's reason is the resolution record (SOP step 4): it retells the case, so it goes with
     the complaint; the recap still counts the ticket as documented, at the same moment."""
-    from bot import report, tickets
-    from store.models import AuditLog
+    from bot import committee, report, tickets
+    from store.models import AuditLog, Escalation
 
     rt = app.extensions["aduan"]
     number = file_complaint(client, ALICE, "DISHUB #lampu mati di depan rumah Pak Slamet no 12")
     with session_scope(rt.engine) as s:
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        escalation = committee.escalate(s, ticket, reason="officer", now=clock(), actor="petugas")
+        escalation.note = "Pak Slamet mengancam petugas"  # as the admin's escalate form keeps it
         tickets.close(
             s,
             ticket,
@@ -206,6 +208,9 @@ def test_officers_reasons_go_and_a_documented_close_stays_documented(app, client
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
         reasons = [
             a.reason for a in s.exec(select(AuditLog).where(AuditLog.ticket_id == ticket.id))
+        ]
+        reasons += [
+            e.note for e in s.exec(select(Escalation).where(Escalation.ticket_id == ticket.id))
         ]
     assert REMOVED in reasons and not any("Slamet" in r for r in reasons)
     assert facts() == documented
