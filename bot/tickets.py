@@ -333,7 +333,11 @@ def resend(
     # The copy of an answer of the round joins the round: it answers a ticket its failure reopened,
     # and on a ticket still answered (a newer answer was out when this one failed) it is one more
     # answer that may reach the citizen, so the newer one failing later does not reopen it.
-    if message.id in undelivered.round_answers(session, ticket.id):  # type: ignore[arg-type]
+    # ... but not on a ticket the citizen's TIDAK or an officer reopened since: that asks for a new
+    # answer, and a copy of the old one is not it.
+    if message.id in undelivered.round_answers(session, ticket.id) and (  # type: ignore[arg-type]
+        ticket.status is TicketStatus.ANSWERED or undelivered.open_by_failure(session, ticket)
+    ):
         service.mark_answered(session, ticket, now=now, actor=actor, message=again)
     return again
 

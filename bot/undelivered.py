@@ -32,6 +32,7 @@ FAILED = "ticket.answer_failed"
 DELIVERED = "ticket.answer_delivered"  # a failed answer's late receipt put the ticket back
 ANSWER_LINES = (ANSWERED, FAILED, DELIVERED)  # what became of the ticket's latest answer
 RESENT = "message.resend"
+REOPENED = "ticket.reopen"  # the citizen's TIDAK or an officer's reopen
 ACTOR = "system"
 MACHINES = {ACTOR, "scheduler"}  # reminders and breach escalations are not someone acting
 
@@ -130,14 +131,15 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
         return False
     repo.lock_contact(session, ticket.contact_id)  # as answer_failed: judge what is committed
     session.refresh(ticket)
-    if ticket.status is not TicketStatus.OPEN:
+    failed = _reopened_by_failure(session, ticket) if ticket.status is TicketStatus.OPEN else None
+    answers = _round(session, ticket.id) if failed is not None else []  # type: ignore[arg-type]
+    if (
+        failed is None
+        or message.id not in [a.after.get("message_id") for a in answers]  # type: ignore[union-attr]
+        or _citizen_wrote(session, ticket, since=failed.at)
+    ):
+        # the ticket stays as it is, but the answer is no longer listed failed
         _arrived_anyway(session, ticket, message, now)  # type: ignore[arg-type]
-        return False
-    failed = _reopened_by_failure(session, ticket)
-    answers = _round(session, ticket.id)  # type: ignore[arg-type]
-    if failed is None or message.id not in [a.after.get("message_id") for a in answers]:  # type: ignore[union-attr]
-        return False
-    if _citizen_wrote(session, ticket, since=failed.at):
         return False
     ticket.status, ticket.updated_at = TicketStatus.ANSWERED, now
     ticket.resolved_at = answers[-1].at  # as the round's last answer left it
@@ -150,8 +152,8 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
 
 
 def _arrived_anyway(session: Session, ticket: Ticket, message: Message, now: datetime) -> None:
-    """A failed answer whose failure did not reopen the ticket (a follow-up, the ticket answered by
-    another) was delivered after all: when its failure is still the ticket's latest answer line,
+    """A failed answer was delivered after all but the ticket stays as it is (its failure did not
+    reopen it, or someone acted since): when its failure is still the ticket's latest answer line,
     say it arrived, so the dashboard, the inbox badge and the banner stop calling it failed."""
     latest = latest_answer(session, ticket.id)  # type: ignore[arg-type]
     if latest is None or latest.action != FAILED or latest.after.get("message_id") != message.id:
@@ -172,6 +174,20 @@ def _say_delivered(
         before={"status": before.value},
         after={"status": ticket.status.value, "message_id": message.id},
     )
+
+
+def open_by_failure(session: Session, ticket: Ticket) -> bool:
+    """Whether the ticket awaits an answer because its round's answers failed, rather than because
+    the citizen's TIDAK or an officer reopened it since: the newer of the two kinds of line wins."""
+    stmt = select(AuditLog).where(
+        AuditLog.ticket_id == ticket.id, col(AuditLog.action).in_((FAILED, REOPENED))
+    )
+    for line in session.exec(stmt.order_by(col(AuditLog.id).desc())):
+        if line.action == REOPENED:
+            return False
+        if line.after.get("status") == TicketStatus.OPEN.value:
+            return True
+    return False
 
 
 def _reopened_by_failure(session: Session, ticket: Ticket) -> AuditLog | None:

@@ -176,7 +176,11 @@ def test_a_delivered_receipt_leaves_the_ticket_open_once_something_happened(gate
     clock.advance(minutes=2)
     gateway.twilio_status(row.provider_id, "delivered")
     assert ticket_now(gateway).status is TicketStatus.OPEN  # the officer decides
-    assert audits(gateway, "ticket.answer_delivered") == []
+    # ... but the answer is said to have arrived, so it is no longer listed as failed
+    (line,) = audits(gateway, "ticket.answer_delivered")
+    assert line.before == {"status": "open"} and line.after["status"] == "open"
+    with session_scope(gateway.runtime.engine) as s:
+        assert admin_queries.failed_answers(s, ADMIN) == []
 
 
 def test_an_older_answer_failing_after_a_newer_one_went_out_leaves_it_answered(gateway, clock):
@@ -282,3 +286,52 @@ def test_a_failed_follow_up_delivered_after_all_is_no_longer_listed_failed(gatew
     assert ticket_now(gateway).status is TicketStatus.ANSWERED
     (line,) = audits(gateway, "ticket.answer_delivered")
     assert line.after == {"status": "answered", "message_id": follow.message_id}
+
+
+def _reopen_by_tidak(gateway, rt, clock) -> None:
+    gateway.twilio(PHONE, "TIDAK", "SM" + "f" * 32)
+
+
+def _reopen_by_officer(gateway, rt, clock) -> None:
+    with session_scope(rt.engine) as s:
+        ticket = s.get(Ticket, ticket_now(gateway).id)
+        tickets.reopen(s, ticket, now=clock(), desk=rt.desk, actor="petugas", reason="belum")
+
+
+@pytest.mark.parametrize("reopen", [_reopen_by_tidak, _reopen_by_officer], ids=["tidak", "officer"])
+def test_a_resent_old_answer_does_not_undo_a_reopen(gateway, clock, reopen):
+    """The older answer failed, the newer arrived, then the ticket was reopened (not solved): sending
+    the old answer again is a copy of an old answer, not the new answer the reopen asks for."""
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "e" * 32)
+    older = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    clock.advance(minutes=5)
+    newer = answer(gateway, clock, "Tambahan: bawa KTP.")
+    gateway.twilio_status(older.provider_id, "undelivered", ErrorCode="30003")
+    gateway.twilio_status(newer.provider_id, "delivered")
+    rt = gateway.runtime
+    reopen(gateway, rt, clock)
+    assert ticket_now(gateway).status is TicketStatus.OPEN
+    clock.advance(minutes=30)
+    with session_scope(rt.engine) as s:
+        ticket = s.get(Ticket, ticket_now(gateway).id)
+        tickets.resend(s, ticket, s.get(Message, older.message_id), now=clock(), actor="petugas")
+    assert ticket_now(gateway).status is TicketStatus.OPEN
+
+
+def test_a_follow_up_delivered_after_all_on_a_reopened_ticket_is_no_longer_listed_failed(
+    gateway, clock
+):
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "9" * 32)
+    first = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
+    gateway.twilio_status(first.provider_id, "delivered")
+    clock.advance(minutes=5)
+    follow = answer(gateway, clock, "Tambahan: bawa KTP.")
+    gateway.twilio_status(follow.provider_id, "undelivered", ErrorCode="30003")
+    gateway.twilio(PHONE, "TIDAK", "SM" + "f" * 32)
+    assert ticket_now(gateway).status is TicketStatus.OPEN
+    with session_scope(gateway.runtime.engine) as s:
+        assert len(admin_queries.failed_answers(s, ADMIN)) == 1
+    gateway.twilio_status(follow.provider_id, "delivered")
+    with session_scope(gateway.runtime.engine) as s:
+        assert admin_queries.failed_answers(s, ADMIN) == []
+    assert ticket_now(gateway).status is TicketStatus.OPEN
