@@ -176,6 +176,7 @@ def handle_inline(
                 mask_phone(msg.address),
                 type(exc).__name__,
             )
+            _mark_waiting(engine, msg, error=exc)
             continue
         except Exception as exc:
             _fail_inline(engine, msg, error=exc, clock=clock)
@@ -187,11 +188,11 @@ def handle_inline(
 
 def _waits_behind(engine: Engine, msg: InboundMessage) -> bool:
     """Whether an earlier message of the same sender (channel and address) is still waiting in the
-    inbox after its handling failed. The message is then left to the inbox job, which handles a
-    sender's messages in arrival order, rather than answered ahead of it. One indexed lookup
-    (ix_inbox_sender) per message.
+    inbox after its handling failed (an attempt counted, or a database error noted). The message is
+    then left to the inbox job, which handles a sender's messages in arrival order, rather than
+    answered ahead of it. One indexed lookup (ix_inbox_sender) per message.
 
-    Only a failed attempt counts: an earlier message still being handled in another request holds
+    Only a failure counts: an earlier message still being handled in another request holds
     the contact's lock, so `receive` waits for it and keeps the order anyway; deferring that one
     too would move a burst's replies from the provider's response to the outbox for nothing. (A
     worker killed mid-handling leaves its row with no attempt: the next message goes first, and
@@ -202,11 +203,24 @@ def _waits_behind(engine: Engine, msg: InboundMessage) -> bool:
         table.c.channel == msg.channel,
         table.c.address == msg.address,
         table.c.processed_at.is_(None),
-        table.c.attempts > 0,
+        sa.or_(table.c.attempts > 0, table.c.error != ""),
         table.c.id < mine,
     )
     with read_connection(intake_engine(engine)) as conn:
         return conn.execute(earlier.limit(1)).first() is not None
+
+
+def _mark_waiting(engine: Engine, msg: InboundMessage, *, error: Exception) -> None:
+    """A busy or lost database: no attempt is counted (as in the worker), but the row says why it
+    waits, so the sender's next message waits behind it (_waits_behind). Best effort: the database
+    may still be failing, and the inbox job handles the row either way."""
+    table = Inbox.__table__  # type: ignore[attr-defined]
+    waiting = sa.and_(_row_of(msg), table.c.processed_at.is_(None))
+    try:
+        with intake_engine(engine).begin() as conn:
+            conn.execute(table.update().where(waiting).values(error=type(error).__name__[:200]))
+    except sa.exc.SQLAlchemyError:
+        log.warning("inbox: could not mark a waiting message on %s", msg.channel)
 
 
 def _row_of(msg: InboundMessage) -> sa.ColumnElement[bool]:

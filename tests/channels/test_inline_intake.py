@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from bot import flows, inbox
 from tests.channels.test_queued_intake import OTHER, inbound, rows
 
@@ -108,3 +110,25 @@ def test_a_senders_next_message_waits_behind_one_whose_handling_failed(gateway, 
     assert (complaint.body, added.body) == (COMPLAINT, detail) and complaint.id < added.id
     assert added.ticket_id == complaint.ticket_id is not None  # the detail joined the complaint
     assert added.created_at == complaint.created_at + timedelta(seconds=30)
+
+
+def test_a_senders_next_message_waits_behind_one_the_database_failed(gateway, monkeypatch, clock):
+    """A busy or lost database counts no attempt (as in the worker), but the detail still waits."""
+    real = flows.step
+
+    def busy(snap, parsed, now):
+        if "meledak" in parsed.text:
+            raise sa.exc.OperationalError("SELECT 1", {}, Exception("deadlock detected"))
+        return real(snap, parsed, now)
+
+    monkeypatch.setattr(flows, "step", busy)
+    gateway.twilio(PHONE, COMPLAINT, "SM" + "4" * 32)
+    (first,) = rows(gateway)
+    assert (first.attempts, first.error, first.processed_at) == (0, "OperationalError", None)
+    clock.advance(seconds=30)
+    gateway.twilio(PHONE, "Lokasinya di depan pasar", "SM" + "5" * 32)
+    assert inbound(gateway) == []  # not handled ahead of the complaint
+    monkeypatch.setattr(flows, "step", real)
+    assert drain(gateway) == 2
+    complaint, added = inbound(gateway)
+    assert added.ticket_id == complaint.ticket_id is not None
