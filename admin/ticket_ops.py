@@ -26,7 +26,9 @@ ANALYSIS_SAVED = "Analisis tiket %(number)s disimpan."
 ANALYSIS_UNCHANGED = "Analisis tiket %(number)s tidak berubah."
 ANALYSIS_INCOMPLETE = "Isi uraian masalah dan rekomendasi penyelesaian."
 # Retention scrubs a ticket once: a text written on it afterwards would be kept for good (UU PDP).
-ANONYMISED = "Data pribadi tiket ini sudah dihapus (retensi data); tiket ini tidak dapat diubah lagi."
+ANONYMISED = (
+    "Data pribadi tiket ini sudah dihapus (retensi data); tiket ini tidak dapat diubah lagi."
+)
 RESENT = "Pesan dikirim ulang ke warga; statusnya tampil di percakapan."
 NOT_RESENT = {
     "not failed": "Pesan ini tidak gagal; tidak dikirim ulang.",
