@@ -269,13 +269,19 @@ def test_a_resent_older_answer_joins_the_round(gateway, clock):
     assert not any(a.after.get("status") == "open" for a in audits(gateway, "ticket.answer_failed"))
 
 
-def test_a_failed_follow_up_delivered_after_all_is_no_longer_listed_failed(gateway, clock):
+def _failed_follow_up(gateway, clock) -> Outbox:
+    """A ticket answered (and the answer delivered), then a follow-up that failed for good."""
     gateway.twilio(PHONE, COMPLAINT, "SM" + "9" * 32)
     first = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
     gateway.twilio_status(first.provider_id, "delivered")
     clock.advance(minutes=5)
     follow = answer(gateway, clock, "Tambahan: bawa KTP.")
     gateway.twilio_status(follow.provider_id, "undelivered", ErrorCode="30003")
+    return follow
+
+
+def test_a_failed_follow_up_delivered_after_all_is_no_longer_listed_failed(gateway, clock):
+    follow = _failed_follow_up(gateway, clock)
     with session_scope(gateway.runtime.engine) as s:
         listed = [t.number for t, _, _ in admin_queries.failed_answers(s, ADMIN)]
     assert listed == [ticket_now(gateway).number]
@@ -321,12 +327,7 @@ def test_a_resent_old_answer_does_not_undo_a_reopen(gateway, clock, reopen):
 def test_a_follow_up_delivered_after_all_on_a_reopened_ticket_is_no_longer_listed_failed(
     gateway, clock
 ):
-    gateway.twilio(PHONE, COMPLAINT, "SM" + "9" * 32)
-    first = answer(gateway, clock, "Puskesmas buka pukul 07.00.")
-    gateway.twilio_status(first.provider_id, "delivered")
-    clock.advance(minutes=5)
-    follow = answer(gateway, clock, "Tambahan: bawa KTP.")
-    gateway.twilio_status(follow.provider_id, "undelivered", ErrorCode="30003")
+    follow = _failed_follow_up(gateway, clock)
     gateway.twilio(PHONE, "TIDAK", "SM" + "f" * 32)
     assert ticket_now(gateway).status is TicketStatus.OPEN
     with session_scope(gateway.runtime.engine) as s:
