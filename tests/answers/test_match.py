@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from bot.answers import general
+from bot.answers import match as match_module
 from bot.answers.match import AnswerDoc, Matcher, matcher_for, rank
 
 LIBRARY = [
@@ -67,3 +73,79 @@ def test_matcher_is_cached_by_library_version():
     assert matcher_for("v1", load) is first
     assert matcher_for("v2", load) is not first
     assert len(loads) == 2
+
+
+# Five "akta" answers and one generic "dokumen" answer: counted over this library alone, "akta" is
+# the commonest word and "diperlukan" (stem "perlu") a rare one.
+AKTA = [
+    AnswerDoc(
+        "lahir",
+        "Akta kelahiran",
+        "Akta kelahiran dibuat di Disdukcapil dengan surat keterangan lahir dari bidan.",
+        examples=("cara membuat akta kelahiran anak",),
+    ),
+    AnswerDoc(
+        "mati",
+        "Akta kematian",
+        "Akta kematian diurus keluarga dengan surat keterangan kematian dari desa.",
+        examples=("cara mengurus akta kematian",),
+    ),
+    AnswerDoc(
+        "kawin",
+        "Akta perkawinan",
+        "Akta perkawinan untuk non muslim dicatat di Disdukcapil.",
+        examples=("cara membuat akta perkawinan",),
+    ),
+    AnswerDoc(
+        "cerai",
+        "Akta perceraian",
+        "Akta perceraian dibuat setelah putusan pengadilan.",
+        examples=("bagaimana membuat akta perceraian",),
+    ),
+    AnswerDoc(
+        "ubah",
+        "Perubahan akta",
+        "Perubahan nama pada akta perlu penetapan pengadilan.",
+        examples=("cara mengubah nama di akta",),
+    ),
+    AnswerDoc(
+        "dokumen",
+        "Dokumen yang diperlukan",
+        "Siapkan dokumen asli dan fotokopi sesuai layanan.",
+        examples=("dokumen apa saja yang diperlukan",),
+    ),
+    AnswerDoc(
+        "jam",
+        "Jam pelayanan",
+        "Kantor buka Senin sampai Jumat pukul 08.00 sampai 15.00.",
+        examples=("jam berapa kantor buka",),
+    ),
+]
+SPECIFIC = "dokumen apa yang diperlukan akta kelahiran anak saya"
+
+
+def test_general_language_rarity_orders_words():
+    assert general.zipf("yang") > 7.0  # the commonest Indonesian words
+    assert general.rarity("yang") < general.rarity("perlu") < general.rarity("akta") < 1.0
+    assert general.zipf("qwzxk") == 0.0 and general.rarity("qwzxk") == 1.0
+
+
+def test_small_library_trusts_general_rarity_over_its_own_counts(monkeypatch):
+    assert Matcher(AKTA).rank(SPECIFIC)[0].answer_id == "lahir"
+    # the library's own counts alone send the question to the generic answer
+    monkeypatch.setattr(match_module, "PRIOR_ANSWERS", 0)
+    assert Matcher(AKTA).rank(SPECIFIC)[0].answer_id == "dokumen"
+
+
+@pytest.mark.parametrize(("answers", "blended"), [(36, True), (1500, False)])
+def test_the_prior_fades_as_the_library_grows(answers, blended):
+    docs = [
+        AnswerDoc(i, f"jawaban {i}", "akta kelahiran" if i % 3 else "jam buka")
+        for i in range(answers)
+    ]
+    matcher = Matcher(docs)
+    holding = sum(1 for d in docs if "akta" in d.body)
+    plain = math.log(1 + (answers - holding + 0.5) / (holding + 0.5))
+    share = match_module.PRIOR_ANSWERS / (match_module.PRIOR_ANSWERS + answers)
+    mixed = (1 - share) * plain + share * matcher.max_idf * general.rarity("akta")
+    assert matcher.idf["akta"] == pytest.approx(mixed if blended else plain)
