@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import delivery, jobs, service, tickets
+from bot import analysis, delivery, jobs, service, tickets
 from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatus
 from bot.service import Desk
 from store import repo
@@ -477,4 +477,38 @@ def test_an_answer_to_a_ticket_transferred_away_meanwhile_is_refused(
     ticket = ticket_of(db, dishub)
     assert ticket.status is TicketStatus.OPEN and ticket.first_answer_at is None
     assert not any("Sudah diperbaiki." in m.body for m, _ in answers(db, dishub))
+    assert "baru saja dialihkan ke unit lain" in officer.page("/admin/")
+
+
+@pytest.mark.parametrize("action", ["resend", "note", "analysis"])
+def test_other_ticket_actions_on_a_ticket_transferred_away_meanwhile_are_refused(
+    action, officer, rt, db, dishub, clock
+):
+    """Kirim ulang, a note and an analysis go through `locked_ticket` as the answer does: once the
+    lock is DISHUB's officer's, the ticket is DINKES's and nothing of theirs is written on it."""
+    forms = {
+        "note": ("note", {"body": "Warga sudah ditelepon."}, "ticket.note"),
+        "analysis": (
+            "analysis",
+            {"problem": "Lampu mati.", "regulation": "", "solution": "Ganti lampu."},
+            "ticket.analysis",
+        ),
+    }
+    failed = _failed_answer(officer, db, dishub) if action == "resend" else None
+    if failed is not None:
+        path, data, audited = f"messages/{failed.id}/resend", {}, "message.resend"
+    else:
+        path, data, audited = forms[action]
+    form = post(officer, f"/admin/tickets/{dishub}/{path}", data)
+    resp = race(db, transfer_to_dinkes(dishub, clock(), rt.desk), form)
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/admin/")
+    assert audit_lines(db, audited) == []
+    if failed is not None:  # not sent again
+        assert [m.body for m, _ in answers(db, dishub)].count(failed.body) == 1
+    with session_scope(db) as s:
+        ticket = ticket_in(s, dishub)
+        assert ticket.unit_id == repo.unit_by_code(s, "DINKES").id
+        notes = select(Message).where(Message.ticket_id == ticket.id, col(Message.is_note))
+        assert s.exec(notes).all() == []
+        assert analysis.of(s, ticket.id) is None
     assert "baru saja dialihkan ke unit lain" in officer.page("/admin/")
