@@ -18,7 +18,7 @@ from admin.auth import me
 from admin.display import PRIORITY
 from admin.i18n import say, tr
 from admin.views import runtime
-from bot import sla
+from bot import committee, sla
 from bot.messages import Role
 from bot.parsers.phone import PhoneError, normalize_phone
 from bot.passwords import hash_password
@@ -241,6 +241,8 @@ def settings_staff(user_id: int | None = None) -> ResponseReturnValue:
         _audit(
             db, "staff", user.id, before, {**_public(user), "password": "password_hash" in values}
         )
+        # their phone address is linked now, before any alert or JAWAB could race to create it
+        committee.link_member(db, user, now=runtime().now(), desk=runtime().desk)
         renewed = Staff.of(user) if user.id == me().id and "password_hash" in values else None
     if renewed is not None:  # a new password ends the other sessions, not this one
         login_user(renewed)

@@ -110,6 +110,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("monthly_recap", "bot.digests:monthly_recap", {"minutes": 5}),
     JobSpec("retry_outbox", "bot.scheduler:retry_outbox", {"seconds": 30}, kind="runtime"),
     JobSpec("escalation_ladder", "bot.committee:escalation_ladder", {"second": 15}),
+    JobSpec("link_staff", "bot.committee:link_staff", {"minutes": 5}),
     JobSpec("expire_conversations", "bot.conversations:expire_conversations", {"minutes": 1}),
     JobSpec("retention", "bot.scheduler:retention", {"minutes": 60}, kind="runtime"),
     JobSpec("gammu_poll", "bot.scheduler:gammu_poll", {"seconds": 10}, kind="runtime"),

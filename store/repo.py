@@ -126,6 +126,24 @@ def resolve_contact(
     return contact
 
 
+def linked_contact(
+    session: Session, *, channel: str, address: str, phone: str | None
+) -> Contact | None:
+    """The contact an address is already linked to (its phone, if given, agreeing), read without
+    a lock; None when the address was never seen or now belongs with another phone's contact."""
+    link = session.exec(
+        select(ContactAddress).where(
+            ContactAddress.channel == channel, ContactAddress.address == address
+        )
+    ).first()
+    if link is None:
+        return None
+    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
+    if contact is not None and contact.id != link.contact_id:
+        return None
+    return session.get(Contact, link.contact_id)
+
+
 def alert_contact(
     session: Session, *, channel: str, address: str, phone: str | None, now: datetime
 ) -> Contact:
@@ -135,17 +153,11 @@ def alert_contact(
     The alert is queued in the transaction of whatever raised it, e.g. a citizen's TIDAK holding
     the citizen's lock; the member's JAWAB holds the member's lock and waits for the citizen's.
     Waiting here for the member's lock would close the circle (a deadlock). Only an address never
-    seen before goes through `resolve_contact`, to be linked."""
-    link = session.exec(
-        select(ContactAddress).where(
-            ContactAddress.channel == channel, ContactAddress.address == address
-        )
-    ).first()
-    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
-    if link is not None and (contact is None or contact.id == link.contact_id):
-        found = session.get(Contact, link.contact_id)
-        if found is not None:
-            return found
+    seen before goes through `resolve_contact`, to be linked; `committee.link_staff` links every
+    member's address ahead of time, so an alert normally never does."""
+    found = linked_contact(session, channel=channel, address=address, phone=phone)
+    if found is not None:
+        return found
     return resolve_contact(session, channel=channel, address=address, phone=phone, now=now)
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot.passwords import verify_password
 from store.db import session_scope
-from store.models import AuditLog, StaffUser, Unit
+from store.models import AuditLog, Contact, ContactAddress, StaffUser, Unit
 
 
 def test_units_staff_and_committee_members_are_saved_and_audited(browser, db):
@@ -55,6 +55,10 @@ def test_units_staff_and_committee_members_are_saved_and_audited(browser, db):
         assert budi.units == ["DLH"] and verify_password(budi.password_hash, "rahasia-panjang")
         ketua = s.exec(select(StaffUser).where(StaffUser.username == "ketua.baru")).one()
         assert ketua.phone == "+6281211112222" and ketua.committee_level == "ketua"
+        # linked to a contact at once, before any alert or JAWAB could race to create it
+        link = s.exec(select(ContactAddress).where(ContactAddress.address == ketua.phone)).one()
+        assert link.channel == "whatsapp"
+        assert s.get(Contact, link.contact_id).phone == ketua.phone
         saved = s.exec(select(AuditLog).where(AuditLog.action == "staff.save")).all()
         assert len(saved) == 2 and all("password_hash" not in a.after for a in saved)
         assert (

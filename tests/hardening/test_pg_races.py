@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import analysis, delivery, jobs, service, tickets
+from bot import analysis, committee, delivery, jobs, service, tickets
 from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatus
 from bot.service import Desk
 from store import repo
@@ -425,11 +425,11 @@ def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_de
     waits for the citizen's; the citizen's TIDAK, holding the citizen's lock, escalates and alerts
     that member. The alert must not wait for the member's lock: both go through, in turn."""
     anggota = "+6281100000001"  # the demo's first committee level: the one a TIDAK alerts
+    with session_scope(db) as s:  # the members' addresses are linked ahead, as the scheduler does
+        assert committee.link_staff(s, now=clock(), desk=rt.desk) == 3
     answered(officer, dishub)
     escalate = officer.post(f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
     assert escalate.status_code == 303  # so the committee may answer it
-    with session_scope(db) as s:  # the member has written before: their contact exists
-        repo.resolve_contact(s, channel="simulator", address=anggota, phone=anggota, now=clock())
     later = clock.advance(hours=2)
 
     def citizen_lock(session: Session) -> None:

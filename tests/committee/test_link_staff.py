@@ -1,0 +1,67 @@
+"""Staff phone addresses are linked to contacts ahead of any alert or JAWAB (`committee.link_staff`),
+so neither has to create a member's contact while the other does (a deadlock on PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.committee import escalate, link_staff
+from bot.messages import InboundMessage
+from bot.service import handle_inbound
+from store import repo
+from store.db import session_scope
+from store.models import Contact, ContactAddress, Message, StaffUser, Ticket
+
+ANGGOTA, KETUA, PENGARAH = "+6281100000001", "+6281100000002", "+6281100000003"
+
+
+def links(engine) -> dict[str, int]:
+    """Linked address -> contact id, for the demo committee's phones."""
+    with session_scope(engine) as s:
+        stmt = select(ContactAddress).where(
+            col(ContactAddress.address).in_([ANGGOTA, KETUA, PENGARAH])
+        )
+        return {link.address: link.contact_id for link in s.exec(stmt)}
+
+
+def test_the_job_links_every_active_member_once(seeded, desk, clock):
+    with session_scope(seeded) as s:
+        pengarah = s.exec(select(StaffUser).where(StaffUser.phone == PENGARAH)).one()
+        pengarah.active = False
+    assert links(seeded) == {}  # the demo seeds accounts, not contacts
+    with session_scope(seeded) as s:
+        assert link_staff(s, now=clock(), desk=desk) == 2
+    linked = links(seeded)
+    assert set(linked) == {ANGGOTA, KETUA}
+    with session_scope(seeded) as s:
+        assert {s.get(Contact, i).phone for i in linked.values()} == {ANGGOTA, KETUA}
+        assert link_staff(s, now=clock(), desk=desk) == 0  # already linked: nothing changes
+    assert links(seeded) == linked
+
+
+def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
+    with session_scope(seeded) as s:
+        link_staff(s, now=clock(), desk=desk)
+    linked = links(seeded)
+    with session_scope(seeded) as s:
+        citizen = "+6281234567890"
+        msg = InboundMessage("simulator", citizen, "DISHUB #jalan berlubang", None, phone=citizen)
+        number = handle_inbound(s, msg, now=clock(), desk=desk).ticket
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        escalate(s, ticket, now=clock(), desk=desk, reason="officer", actor="admin")
+    with session_scope(seeded) as s:  # the alert went to the linked contact, none was made
+        assert (
+            repo.linked_contact(s, channel="simulator", address=ANGGOTA, phone=ANGGOTA).id
+            == (linked[ANGGOTA])
+        )
+        assert len(s.exec(select(Contact).where(Contact.phone == ANGGOTA)).all()) == 1
+        alerts = s.exec(select(Message).where(Message.address == ANGGOTA)).all()
+        assert alerts and {m.contact_id for m in alerts} == {linked[ANGGOTA]}
+    with session_scope(seeded) as s:
+        text = f"JAWAB {number} Sudah ditindak komite."
+        jawab = InboundMessage("simulator", ANGGOTA, text, None, phone=ANGGOTA)
+        handle_inbound(s, jawab, now=clock(), desk=desk)
+    with session_scope(seeded) as s:
+        said = s.exec(select(Message).where(Message.body == text)).one()
+        assert said.contact_id == linked[ANGGOTA]
+    assert links(seeded) == linked
