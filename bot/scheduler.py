@@ -88,6 +88,13 @@ def fetch_media(ctx: JobContext) -> int:
     return fetch_due(ctx.engine, ctx.channels, now=ctx.now, cfg=ctx.desk.config.media)
 
 
+def link_staff(ctx: JobContext) -> int:
+    """Link committee members' phone addresses to contacts before an alert or JAWAB needs them."""
+    from bot.committee import link_staff
+
+    return link_staff(ctx.engine, now=ctx.now, desk=ctx.desk)
+
+
 def inbox(ctx: JobContext) -> int:
     """Queued intake's backstop: handle messages no worker took (none running, or intake switched
     back to inline with some left), and inline intake's second try at a message whose handling
@@ -110,7 +117,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("monthly_recap", "bot.digests:monthly_recap", {"minutes": 5}),
     JobSpec("retry_outbox", "bot.scheduler:retry_outbox", {"seconds": 30}, kind="runtime"),
     JobSpec("escalation_ladder", "bot.committee:escalation_ladder", {"second": 15}),
-    JobSpec("link_staff", "bot.committee:link_staff", {"minutes": 5}),
+    JobSpec("link_staff", "bot.scheduler:link_staff", {"minutes": 5}, kind="runtime"),
     JobSpec("expire_conversations", "bot.conversations:expire_conversations", {"minutes": 1}),
     JobSpec("retention", "bot.scheduler:retention", {"minutes": 60}, kind="runtime"),
     JobSpec("gammu_poll", "bot.scheduler:gammu_poll", {"seconds": 10}, kind="runtime"),

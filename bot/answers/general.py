@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,8 @@ LANGUAGE = "id"
 # Zipf scale: log10 of occurrences per billion words. A word at 8 ("yang") carries nothing, one
 # the list lacks (slang, acronyms, names) is as rare as it gets.
 TOP_ZIPF = 8.0
+# wordfreq lists numbers of two or more digits with each digit as 0 ("2024" is "0000")
+NUMBER = re.compile(r"\d{2,}")
 
 
 def _data_file() -> Path:
@@ -49,7 +52,7 @@ def _bins() -> dict[str, int]:
 
 def zipf(word: str) -> float:
     """The word's Zipf frequency in general Indonesian (0.0 when the list lacks it)."""
-    i = _bins().get(word)
+    i = _bins().get(NUMBER.sub(lambda m: "0" * len(m.group()), word))
     return 0.0 if i is None else 9.0 - i / 100
 
 

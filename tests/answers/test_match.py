@@ -128,6 +128,7 @@ def test_general_language_rarity_orders_words():
     assert general.zipf("yang") > 7.0  # the commonest Indonesian words
     assert general.rarity("yang") < general.rarity("perlu") < general.rarity("akta") < 1.0
     assert general.zipf("qwzxk") == 0.0 and general.rarity("qwzxk") == 1.0
+    assert general.zipf("2024") == general.zipf("0000") > 5.0  # numbers as wordfreq lists them
 
 
 def test_small_library_trusts_general_rarity_over_its_own_counts(monkeypatch):

@@ -29,19 +29,27 @@ def test_the_job_links_every_active_member_once(seeded, desk, clock):
         pengarah = s.exec(select(StaffUser).where(StaffUser.phone == PENGARAH)).one()
         pengarah.active = False
     assert links(seeded) == {}  # the demo seeds accounts, not contacts
-    with session_scope(seeded) as s:
-        assert link_staff(s, now=clock(), desk=desk) == 2
+    assert link_staff(seeded, now=clock(), desk=desk) == 2
     linked = links(seeded)
     assert set(linked) == {ANGGOTA, KETUA}
     with session_scope(seeded) as s:
         assert {s.get(Contact, i).phone for i in linked.values()} == {ANGGOTA, KETUA}
-        assert link_staff(s, now=clock(), desk=desk) == 0  # already linked: nothing changes
+    assert link_staff(seeded, now=clock(), desk=desk) == 0  # already linked: nothing changes
     assert links(seeded) == linked
 
 
-def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
+def test_officers_are_not_linked(seeded, desk, clock):
+    """Officers' notices go out without a contact (bot.notices): no contact is made for them."""
     with session_scope(seeded) as s:
-        link_staff(s, now=clock(), desk=desk)
+        officer = s.exec(select(StaffUser).where(StaffUser.username == "petugas")).one()
+        officer.phone = "+6281277778888"
+    assert link_staff(seeded, now=clock(), desk=desk) == 3
+    with session_scope(seeded) as s:
+        assert s.exec(select(Contact).where(Contact.phone == "+6281277778888")).all() == []
+
+
+def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
+    link_staff(seeded, now=clock(), desk=desk)
     linked = links(seeded)
     with session_scope(seeded) as s:
         citizen = "+6281234567890"

@@ -28,7 +28,7 @@ from bot.messages import InboundMessage, OutboxStatus, StatusUpdate, TicketStatu
 from bot.service import Desk
 from store import repo
 from store.db import session_scope
-from store.models import AuditLog, Draft, Escalation, Message, Outbox, Ticket
+from store.models import AuditLog, Contact, Draft, Escalation, Message, Outbox, StaffUser, Ticket
 from tests.admin.conftest import DISHUB_TEXT, Browser
 from tests.admin.test_delivery_state import UNREACHABLE, answered, answers, receipt, ticket_of
 
@@ -425,8 +425,8 @@ def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_de
     waits for the citizen's; the citizen's TIDAK, holding the citizen's lock, escalates and alerts
     that member. The alert must not wait for the member's lock: both go through, in turn."""
     anggota = "+6281100000001"  # the demo's first committee level: the one a TIDAK alerts
-    with session_scope(db) as s:  # the members' addresses are linked ahead, as the scheduler does
-        assert committee.link_staff(s, now=clock(), desk=rt.desk) == 3
+    # the members' addresses are linked ahead, as the scheduler does
+    assert committee.link_staff(db, now=clock(), desk=rt.desk) == 3
     answered(officer, dishub)
     escalate = officer.post(f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
     assert escalate.status_code == 303  # so the committee may answer it
@@ -512,3 +512,35 @@ def test_other_ticket_actions_on_a_ticket_transferred_away_meanwhile_are_refused
         assert s.exec(notes).all() == []
         assert analysis.of(s, ticket.id) is None
     assert "baru saja dialihkan ke unit lain" in officer.page("/admin/")
+
+
+def test_saving_a_member_whose_phone_just_wrote_in_for_the_first_time_saves_the_account(
+    app, rt, db, clock
+):
+    """The account's link (`committee.link_member`) would create the contact the phone's first
+    message is creating: it waits for that message, finds the phone taken, and the account is
+    saved all the same (the link is the message's, or the job's on its next run)."""
+    phone = "+6281299998888"
+    admin = Browser(app.test_client())
+    admin.login("admin")
+    form = {
+        "username": "ketua.dua",
+        "role": "committee",
+        "committee_level": "ketua",
+        "phone": "0812 9999 8888",
+        "preferred_channel": "simulator",
+        "password": "rahasia-panjang",
+        "active": "1",
+    }
+
+    def first_message(session: Session) -> None:
+        msg = InboundMessage("simulator", phone, "halo", None, phone=phone)
+        service.handle_inbound(session, msg, now=clock(), desk=rt.desk)
+
+    resp = race(db, first_message, post(admin, "/admin/settings/staff/new", form))
+    assert resp.status_code == 303
+    with session_scope(db) as s:
+        member = s.exec(select(StaffUser).where(StaffUser.username == "ketua.dua")).one()
+        assert member.phone == phone
+        (contact,) = s.exec(select(Contact).where(Contact.phone == phone)).all()
+        assert repo.linked_contact(s, channel="simulator", address=phone, phone=phone) == contact
