@@ -57,9 +57,14 @@ def _round(session: Session, ticket_id: int) -> list[AuditLog]:
     return lines[::-1]
 
 
+def _ids(lines: list[AuditLog]) -> list[int]:
+    """The answered message ids of `ticket.answer` lines, in their order."""
+    return [line.after.get("message_id") for line in lines]
+
+
 def round_answers(session: Session, ticket_id: int) -> list[int]:
     """The message ids of the answers of the ticket's current round (see _round), oldest first."""
-    return [line.after.get("message_id") for line in _round(session, ticket_id)]
+    return _ids(_round(session, ticket_id))
 
 
 def _given(session: Session, message_id: int | None) -> bool:
@@ -90,7 +95,7 @@ def answer_failed(session: Session, row: Outbox, *, now: datetime) -> bool:
     repo.lock_contact(session, ticket.contact_id)
     session.refresh(ticket)
     answers = _round(session, ticket.id)  # type: ignore[arg-type]
-    ids = [line.after.get("message_id") for line in answers]
+    ids = _ids(answers)
     if message.id not in ids:  # type: ignore[union-attr]
         return False  # not an answer, or one of a round answered again since
     latest = latest_answer(session, ticket.id)  # type: ignore[arg-type]
@@ -135,7 +140,7 @@ def answer_arrived(session: Session, row: Outbox, *, now: datetime) -> bool:
     answers = _round(session, ticket.id) if failed is not None else []  # type: ignore[arg-type]
     if (
         failed is None
-        or message.id not in [a.after.get("message_id") for a in answers]  # type: ignore[union-attr]
+        or message.id not in _ids(answers)  # type: ignore[union-attr]
         or _citizen_wrote(session, ticket, since=failed.at)
     ):
         # the ticket stays as it is, but the answer is no longer listed failed
