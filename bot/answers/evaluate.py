@@ -13,13 +13,15 @@ from bot.answers.routing import Router
 
 
 def read_rows(path: Path, *columns: str) -> list[dict[str, str]]:
-    """Rows of a UTF-8 CSV, checking that the expected columns are there."""
+    """Rows of a UTF-8 CSV, checking that the expected columns are there (a header written
+    `Text` or ` unit` names the same column)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        names = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+        missing = [c for c in columns if c not in names]
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
-        return [{c: (row[c] or "").strip() for c in columns} for row in reader]
+        return [{c: (row[names[c]] or "").strip() for c in columns} for row in reader]
 
 
 def write_predictions(path: Path, rows: Sequence[tuple[str, str, str]]) -> None:
@@ -68,22 +70,36 @@ def title_from_id(answer_id: str) -> str:
     return words if re.search(r"[^\W\d_]{2,}", words) else ""
 
 
+def _texts(value: object) -> tuple[str, ...]:
+    """A field that should be a list of strings, also given as one string (or left out)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value if v is not None and str(v).strip())
+    raise TypeError(f"expected a list of strings, got {type(value).__name__}")
+
+
 def load_library(path: Path) -> list[AnswerDoc]:
     """A JSON list of {"id", "answer", "examples": [...]} (optional "title", "keywords").
 
     Without a title, an id that reads as words is the title: FAQ and chatbot intent files name
     their entries that way, and the name is the shortest statement of what the answer is about.
+    Forgiving where files written by hand or exported from a chatbot differ: a byte-order mark,
+    one example (or keyword) given as a string, an answer given as a list of alternative wordings
+    (intent files' "responses"), which are all read.
     """
-    items = json.loads(path.read_text(encoding="utf-8"))
+    items = json.loads(path.read_text(encoding="utf-8-sig"))
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a JSON list of answers")
     return [
         AnswerDoc(
             id=str(item["id"]),
             title=str(item.get("title") or title_from_id(str(item["id"]))),
-            body=str(item.get("answer", "")),
-            keywords=tuple(item.get("keywords", ())),
-            examples=tuple(item.get("examples", ())),
+            body="\n".join(_texts(item.get("answer"))),
+            keywords=_texts(item.get("keywords")),
+            examples=_texts(item.get("examples")),
         )
         for item in items
     ]

@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from bot.answers.evaluate import load_library
+from bot.answers.evaluate import load_library, read_rows
 from bot.cli import main
 
 
@@ -125,3 +125,39 @@ def test_an_id_that_reads_as_words_is_the_title_of_an_untitled_answer(tmp_path):
         encoding="utf-8",
     )
     assert [d.title for d in load_library(path)] == ["ktp hilang", "", "", "Kartu keluarga"]
+
+
+def test_a_library_written_by_hand_or_exported_loads_as_meant(tmp_path):
+    path = tmp_path / "lib.json"
+    text = json.dumps(
+        [
+            {"id": 7, "answer": ["Bawa KK.", "Bawa kartu keluarga."], "examples": "cara buat ktp"},
+            {"id": "akta", "answer": "Ke kantor.", "keywords": "akta", "examples": ["", None]},
+        ]
+    )
+    path.write_bytes("\ufeff".encode() + text.encode())  # a byte-order mark, as Windows saves it
+    first, second = load_library(path)
+    assert (first.id, first.body, first.examples) == (
+        "7",
+        "Bawa KK.\nBawa kartu keluarga.",
+        ("cara buat ktp",),
+    )
+    assert (second.keywords, second.examples) == (("akta",), ())
+
+
+def test_a_library_with_an_answer_of_the_wrong_shape_is_a_clear_error(tmp_path):
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps([{"id": "x", "answer": {"text": "a"}, "examples": []}]))
+    out = str(tmp_path / "o.csv")
+    test = _csv(tmp_path / "t.csv", ["text", "answer_id"], [("q", "x")])
+    result = CliRunner().invoke(
+        main, ["eval", "answers", "--library", str(path), "--test", test, "--out", out]
+    )
+    assert result.exit_code != 0
+    assert "expected a list of strings" in result.output
+
+
+def test_column_names_are_read_regardless_of_case_and_spaces(tmp_path):
+    path = tmp_path / "t.csv"
+    _csv(path, ["No", " Text", "UNIT "], [("1", "jalan rusak", "Infrastruktur")])
+    assert read_rows(path, "text", "unit") == [{"text": "jalan rusak", "unit": "Infrastruktur"}]
