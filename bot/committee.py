@@ -171,14 +171,14 @@ def staff_address(member: StaffUser, desk: Desk) -> tuple[str, str] | None:
 def link_member(session: Session, member: StaffUser, *, now: datetime, desk: Desk) -> bool:
     """Link a committee member's phone address to their contact now, if it is not yet; True if done.
 
-    Done ahead of any alert or JAWAB (when the account is saved, and by the `link_staff` job), so
-    neither ever creates the member's contact: two transactions creating it at once (the member's
-    very first JAWAB, and a citizen's message alerting them for the first time while holding the
-    citizen's lock) would wait for each other's uncommitted row, a deadlock PostgreSQL breaks by
-    failing one of them. Officers are not linked: their notices go out without a contact
-    (`bot.notices`). In a savepoint: if the member's own first message created the contact
-    meanwhile, the caller's work (an account being saved) still commits, and the job links the
-    address on its next run if that message came on another channel."""
+    Done ahead (when the account is saved, and by the `link_staff` job) so that alerts are filed on
+    the member's contact, in their language and held after their STOP: an alert itself never creates
+    the contact (`repo.alert_contact`: the member's very first JAWAB may be creating it while waiting
+    for the lock of the citizen whose message raises the alert). Officers are not linked: their
+    notices go out without a contact (`bot.notices`). In a savepoint: if the member's own first
+    message created the contact meanwhile, the caller's work (an account being saved) still
+    commits, and the job links the address on its next run if that message came on another
+    channel."""
     if member.role != Role.COMMITTEE or not member.active:
         return False
     where = staff_address(member, desk)
@@ -217,15 +217,15 @@ def link_staff(engine: Engine, *, now: datetime, desk: Desk) -> int:
 def send_to_staff(
     session: Session, member: StaffUser, key: str, *, now: datetime, desk: Desk, **ctx: object
 ) -> bool:
-    """Queue a template to a staff member's phone; their address becomes a contact (for the thread),
-    without the member's lock (`repo.alert_contact`)."""
+    """Queue a template to a staff member's phone, on their contact if it is known, without taking
+    their lock or creating it (`repo.alert_contact`)."""
     where = staff_address(member, desk)
     if where is None:
         return False
     channel, address = where
     phone = member.phone if address == member.phone else None
     # not locked: a citizen's message alerting a member whose JAWAB waits for that citizen
-    contact = repo.alert_contact(session, channel=channel, address=address, phone=phone, now=now)
+    contact = repo.alert_contact(session, channel=channel, address=address, phone=phone)
     say(
         session,
         key=key,

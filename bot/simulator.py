@@ -43,8 +43,7 @@ def history() -> tuple[Response, int] | Response:
     except PhoneError:
         return jsonify({"error": "'from' is not a valid phone number"}), 400
     with read_session(runtime.engine) as session:
-        contact = repo.contact_by_address(session, channel=CHANNEL.name, address=phone)
-        rows = repo.thread(session, contact_id=contact.id, channel=CHANNEL.name) if contact else []
+        rows = repo.address_thread(session, channel=CHANNEL.name, address=phone)
         messages = [
             {
                 "id": m.id,

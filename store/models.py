@@ -133,7 +133,12 @@ class TicketAnalysis(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("channel", "provider_id", name="uq_message_provider"),)
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "provider_id", name="uq_message_provider"),
+        # what one address sent and got on a channel: WhatsApp's 24-hour window before every
+        # send (`delivery`), the simulator's phone
+        sa.Index("ix_message_channel_address", "channel", "address", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)

@@ -145,20 +145,20 @@ def linked_contact(
 
 
 def alert_contact(
-    session: Session, *, channel: str, address: str, phone: str | None, now: datetime
-) -> Contact:
-    """The contact behind a staff member's address, for an alert queued to them: found without
-    taking their lock or marking the address seen (nothing of theirs changes).
+    session: Session, *, channel: str, address: str, phone: str | None
+) -> Contact | None:
+    """The contact behind a staff member's address, for an alert queued to them (its language and
+    STOP): read without a lock and never created; None for an address and phone never seen.
 
     The alert is queued in the transaction of whatever raised it, e.g. a citizen's TIDAK holding
-    the citizen's lock; the member's JAWAB holds the member's lock and waits for the citizen's.
-    Waiting here for the member's lock would close the circle (a deadlock). Only an address never
-    seen before goes through `resolve_contact`, to be linked; `committee.link_staff` links every
-    member's address ahead of time, so an alert normally never does."""
+    the citizen's lock, while the member's JAWAB may hold the member's lock and wait for the
+    citizen's. Waiting for the member's lock, or for the contact their very first JAWAB is
+    creating, would close the circle (a deadlock), so nothing here waits or writes: an address not
+    linked yet gets the alert without a contact, and `committee.link_staff` links it later."""
     found = linked_contact(session, channel=channel, address=address, phone=phone)
-    if found is not None:
+    if found is not None or not phone:
         return found
-    return resolve_contact(session, channel=channel, address=address, phone=phone, now=now)
+    return session.exec(select(Contact).where(Contact.phone == phone)).first()
 
 
 def open_tickets(session: Session, contact_id: int) -> list[Ticket]:
@@ -416,6 +416,15 @@ def thread(session: Session, *, contact_id: int, channel: str | None = None) -> 
     stmt = select(Message).where(Message.contact_id == contact_id, col(Message.is_note).is_(False))
     if channel:
         stmt = stmt.where(Message.channel == channel)
+    return list(session.exec(stmt.order_by(col(Message.id))))
+
+
+def address_thread(session: Session, *, channel: str, address: str) -> Sequence[Message]:
+    """Every message from and to one address on one channel (no internal notes), oldest first:
+    what that phone has seen, staff alerts and notices (which may have no contact) included."""
+    stmt = select(Message).where(
+        Message.channel == channel, Message.address == address, col(Message.is_note).is_(False)
+    )
     return list(session.exec(stmt.order_by(col(Message.id))))
 
 

@@ -1,5 +1,6 @@
-"""Staff phone addresses are linked to contacts ahead of any alert or JAWAB (`committee.link_staff`),
-so neither has to create a member's contact while the other does (a deadlock on PostgreSQL)."""
+"""Staff phone addresses are linked to contacts ahead (`committee.link_staff`), so alerts are filed
+on the member's contact; an alert itself never creates one (it could deadlock with the member's
+first JAWAB on PostgreSQL, see tests/hardening/test_pg_races.py)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,42 @@ def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
         said = s.exec(select(Message).where(Message.body == text)).one()
         assert said.contact_id == linked[ANGGOTA]
     assert links(seeded) == linked
+
+
+def _alert_anggota(engine, desk, clock) -> None:
+    with session_scope(engine) as s:
+        citizen = "+6281234567890"
+        msg = InboundMessage("simulator", citizen, "DISHUB #jalan berlubang", None, phone=citizen)
+        number = handle_inbound(s, msg, now=clock(), desk=desk).ticket
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+        escalate(s, ticket, now=clock(), desk=desk, reason="officer", actor="admin")
+
+
+def test_an_alert_to_a_member_not_linked_yet_goes_out_without_making_a_contact(seeded, desk, clock):
+    _alert_anggota(seeded, desk, clock)
+    with session_scope(seeded) as s:
+        assert s.exec(select(Contact).where(Contact.phone == ANGGOTA)).all() == []
+        alerts = s.exec(select(Message).where(Message.address == ANGGOTA)).all()
+        assert alerts and {m.contact_id for m in alerts} == {None}
+    assert links(seeded) == {}
+
+
+def test_an_alert_to_a_member_known_by_phone_on_another_channel_is_filed_on_that_contact(
+    seeded, desk, clock
+):
+    """The member wrote from their phone on another channel (here, STOP on WhatsApp): the alert on
+    the simulator finds that contact by phone, is held by the STOP, and links nothing."""
+    with session_scope(seeded) as s:
+        stop = InboundMessage("whatsapp", ANGGOTA.lstrip("+"), "STOP", None, phone=ANGGOTA)
+        handle_inbound(s, stop, now=clock(), desk=desk)
+        (contact,) = s.exec(select(Contact).where(Contact.phone == ANGGOTA)).all()
+        assert contact.opted_out
+    _alert_anggota(seeded, desk, clock)
+    with session_scope(seeded) as s:
+        alerts = s.exec(
+            select(Message).where(Message.address == ANGGOTA, Message.channel == "simulator")
+        ).all()
+        assert alerts and {m.contact_id for m in alerts} == {contact.id}
+        statuses = {repo.outbox_of(s, m.id).status.value for m in alerts}
+        assert statuses == {"failed"}  # held: the member sent STOP
+    assert links(seeded) == {}

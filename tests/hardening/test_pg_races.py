@@ -544,3 +544,47 @@ def test_saving_a_member_whose_phone_just_wrote_in_for_the_first_time_saves_the_
         assert member.phone == phone
         (contact,) = s.exec(select(Contact).where(Contact.phone == phone)).all()
         assert repo.linked_contact(s, channel="simulator", address=phone, phone=phone) == contact
+
+
+def test_a_member_s_first_jawab_from_a_number_not_linked_yet_and_their_first_alert_both_go_through(
+    officer, rt, db, dishub, clock
+):
+    """The window the `link_staff` job leaves (a number written straight into the database, the
+    job not run yet): the member's very first JAWAB from that number creates their contact and
+    waits for the citizen's lock, while the citizen's TIDAK, holding that lock, alerts the same
+    number for the first time. The alert must neither create nor wait for that contact: if it did,
+    each would wait for the other and PostgreSQL would fail one (a deadlock)."""
+    new_phone = "+6281100000099"
+    answered(officer, dishub)
+    escalate = officer.post(f"/admin/tickets/{dishub}/escalate", {"reason": "lama"})
+    assert escalate.status_code == 303
+    with session_scope(db) as s:  # the anggota's new number, written straight into the database
+        member = s.exec(select(StaffUser).where(StaffUser.phone == "+6281100000001")).one()
+        member.phone = new_phone
+        assert (
+            repo.linked_contact(s, channel="simulator", address=new_phone, phone=new_phone) is None
+        )
+    later = clock.advance(hours=2)
+
+    def citizen_lock(session: Session) -> None:
+        repo.lock_contact(session, ticket_in(session, dishub).contact_id)
+
+    def jawab() -> tuple[str, ...]:
+        with session_scope(db) as s:
+            text = f"JAWAB {dishub} Sudah ditindak komite."
+            msg = InboundMessage("simulator", new_phone, text, None, phone=new_phone)
+            return service.handle_inbound(s, msg, now=later, desk=rt.desk).keys
+
+    keys = race(db, citizen_lock, jawab, then=citizen_reopens(dishub, later, rt.desk))
+    assert "staff_ticket_closed" not in keys and "staff_no_ticket" not in keys
+    (reopened,) = audit_lines(db, "ticket.reopen")
+    assert reopened.actor == "citizen"
+    with session_scope(db) as s:
+        to_member = s.exec(
+            select(Message).where(Message.address == new_phone, Message.author == "bot")
+        ).all()
+        assert any("Sudah ditindak komite." not in m.body for m in to_member)  # the TIDAK's alert
+        (contact,) = s.exec(select(Contact).where(Contact.phone == new_phone)).all()  # the JAWAB's
+        assert repo.linked_contact(s, channel="simulator", address=new_phone, phone=new_phone)
+    assert any("Sudah ditindak komite." in m.body for m, _ in answers(db, dishub))
+    assert ticket_of(db, dishub).status is TicketStatus.ANSWERED
