@@ -34,6 +34,8 @@ SECRET_ENV = (
     "ADUAN_SECRET_KEY",
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_KEY_SID",
+    "TWILIO_API_KEY_SECRET",
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_SECRET",
     "WHATSAPP_APP_SECRET",
@@ -472,6 +474,10 @@ def build_config(
         raise ConfigError(
             "environment variable PUBLIC_BASE_URL must be an address like "
             f"https://aduan.example.go.id, got {base_url!r}"
+        )
+    if ("TWILIO_API_KEY_SID" in secrets) != ("TWILIO_API_KEY_SECRET" in secrets):
+        raise ConfigError(
+            "set both TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET (a Twilio API key), or neither"
         )
     cfg = dataclasses.replace(cfg, secrets=secrets, public_base_url=base_url, **overrides)
     if not DB_URL.fullmatch(cfg.database.url):

@@ -42,6 +42,8 @@ def _twilio(config: Config, http: httpx.Client) -> Channel:
         auth_token=config.secret("TWILIO_AUTH_TOKEN"),
         public_base_url=config.public_base_url,
         http=http,
+        api_key_sid=config.secret("TWILIO_API_KEY_SID"),
+        api_key_secret=config.secret("TWILIO_API_KEY_SECRET"),
     )
 
 

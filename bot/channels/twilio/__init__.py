@@ -76,25 +76,39 @@ class Twilio:
         auth_token: str,
         public_base_url: str,
         http: httpx.Client,
+        api_key_sid: str = "",
+        api_key_secret: str = "",
     ) -> None:
+        """REST calls (sending, fetching media) authenticate with an API key when one is given, as
+        Twilio recommends in production (it can be revoked alone), else with the account SID and
+        auth token (`build_config` refuses half a key). Webhook signatures are always checked with
+        the auth token: Twilio signs with it."""
         self.cfg = cfg
         self.configured = bool(account_sid and auth_token)
         self.auth_token = auth_token
         self.account_sid = account_sid
+        self.rest_auth = (
+            (api_key_sid, api_key_secret)
+            if api_key_sid and api_key_secret
+            else (account_sid, auth_token)
+        )
         self.http = http
         self.status_url = f"{public_base_url}/webhooks/twilio/status" if public_base_url else ""
-        self.client = Client(account_sid, auth_token, http_client=HttpxClient(http, cfg.api_base))
+        self.client = Client(
+            *self.rest_auth, account_sid, http_client=HttpxClient(http, cfg.api_base)
+        )
 
     def fetch_media(self, item: dict[str, Any], *, cap: int) -> Fetched:
-        """The MediaUrl with HTTP Basic auth (account SID and auth token, as Twilio requires for
-        media once "enforce HTTP auth" is on, and harmless before); Twilio redirects to its CDN."""
+        """The MediaUrl with HTTP Basic auth (the API key, or the account SID and auth token, as
+        Twilio requires for media once "enforce HTTP auth" is on, and harmless before); Twilio
+        redirects to its CDN."""
         url = str(item.get("url", ""))
         if not url.startswith("https://"):
             raise FetchFailed("no_reference", final=True)
         base = self.cfg.api_base.rstrip("/")
         if base != TWILIO_API and url.startswith(TWILIO_API):
             url = base + url[len(TWILIO_API) :]
-        return get_capped(self.http, url, cap=cap, auth=(self.account_sid, self.auth_token))
+        return get_capped(self.http, url, cap=cap, auth=self.rest_auth)
 
     def verify(self, req: WebhookRequest) -> None:
         """X-Twilio-Signature over the public URL and every parameter; 403 when wrong or missing."""
