@@ -48,7 +48,9 @@ def macro_f1(expected: Sequence[str], predicted: Sequence[str]) -> float:
 
 def eval_routing(train: Path, test: Path, out: Path) -> dict[str, float | int]:
     """Train a router on TRAIN (as routed history), predict TEST, write predictions, return metrics."""
-    router = Router.from_history((r["text"], r["unit"]) for r in read_rows(train, "text", "unit"))
+    history = read_rows(train, "text", "unit")
+    # a row with no unit teaches nothing (it would make "" a unit)
+    router = Router.from_history((r["text"], r["unit"]) for r in history if r["unit"])
     rows = read_rows(test, "text", "unit")
     predicted = [router.predict(r["text"]) or "" for r in rows]
     expected = [r["unit"] for r in rows]

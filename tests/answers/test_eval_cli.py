@@ -161,3 +161,16 @@ def test_column_names_are_read_regardless_of_case_and_spaces(tmp_path):
     path = tmp_path / "t.csv"
     _csv(path, ["No", " Text", "UNIT "], [("1", "jalan rusak", "Infrastruktur")])
     assert read_rows(path, "text", "unit") == [{"text": "jalan rusak", "unit": "Infrastruktur"}]
+
+
+def test_training_rows_without_a_unit_are_skipped_and_never_predicted(tmp_path):
+    rows = [*TRAIN, *[(text, "") for text, _ in TEST]]  # the same texts, unlabelled
+    train = _csv(tmp_path / "train.csv", ["text", "unit"], rows)
+    test = _csv(tmp_path / "test.csv", ["text", "unit"], TEST)
+    out = tmp_path / "pred.csv"
+    result = CliRunner().invoke(
+        main, ["eval", "routing", "--train", train, "--test", test, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"accuracy": 1.0, "macro_f1": 1.0, "n": 4}
+    assert "" not in {r["predicted"] for r in _read(out)}
