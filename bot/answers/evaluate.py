@@ -95,6 +95,9 @@ def load_library(path: Path) -> list[AnswerDoc]:
     items = json.loads(path.read_text(encoding="utf-8-sig"))
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a JSON list of answers")
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or "id" not in item:
+            raise ValueError(f'{path}: answer {number} is not an object with an "id"')
     return [
         AnswerDoc(
             id=str(item["id"]),

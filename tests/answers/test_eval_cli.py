@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from bot.answers.evaluate import load_library, read_rows
@@ -174,3 +175,16 @@ def test_training_rows_without_a_unit_are_skipped_and_never_predicted(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"accuracy": 1.0, "macro_f1": 1.0, "n": 4}
     assert "" not in {r["predicted"] for r in _read(out)}
+
+
+@pytest.mark.parametrize("items", [[{"answer": "a"}], ["ktp"], [["ktp", "a"]]])
+def test_a_library_entry_without_an_id_is_named_in_a_one_line_error(tmp_path, items):
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps(items))
+    test = _csv(tmp_path / "t.csv", ["text", "answer_id"], [("q", "x")])
+    out = str(tmp_path / "o.csv")
+    result = CliRunner().invoke(
+        main, ["eval", "answers", "--library", str(path), "--test", test, "--out", out]
+    )
+    assert result.exit_code == 1
+    assert 'answer 1 is not an object with an "id"' in result.output
