@@ -49,15 +49,21 @@ def test_officers_are_not_linked(seeded, desk, clock):
         assert s.exec(select(Contact).where(Contact.phone == "+6281277778888")).all() == []
 
 
-def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
-    link_staff(seeded, now=clock(), desk=desk)
-    linked = links(seeded)
-    with session_scope(seeded) as s:
+def _alert_anggota(engine, desk, clock) -> str:
+    """A citizen's complaint escalated by an admin, which alerts the anggota; its number."""
+    with session_scope(engine) as s:
         citizen = "+6281234567890"
         msg = InboundMessage("simulator", citizen, "DISHUB #jalan berlubang", None, phone=citizen)
         number = handle_inbound(s, msg, now=clock(), desk=desk).ticket
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
         escalate(s, ticket, now=clock(), desk=desk, reason="officer", actor="admin")
+    return number
+
+
+def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
+    link_staff(seeded, now=clock(), desk=desk)
+    linked = links(seeded)
+    number = _alert_anggota(seeded, desk, clock)
     with session_scope(seeded) as s:  # the alert went to the linked contact, none was made
         assert (
             repo.linked_contact(s, channel="simulator", address=ANGGOTA, phone=ANGGOTA).id
@@ -74,15 +80,6 @@ def test_an_alert_and_a_jawab_use_the_contact_linked_ahead(seeded, desk, clock):
         said = s.exec(select(Message).where(Message.body == text)).one()
         assert said.contact_id == linked[ANGGOTA]
     assert links(seeded) == linked
-
-
-def _alert_anggota(engine, desk, clock) -> None:
-    with session_scope(engine) as s:
-        citizen = "+6281234567890"
-        msg = InboundMessage("simulator", citizen, "DISHUB #jalan berlubang", None, phone=citizen)
-        number = handle_inbound(s, msg, now=clock(), desk=desk).ticket
-        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
-        escalate(s, ticket, now=clock(), desk=desk, reason="officer", actor="admin")
 
 
 def test_an_alert_to_a_member_not_linked_yet_goes_out_without_making_a_contact(seeded, desk, clock):
