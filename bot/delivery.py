@@ -24,6 +24,7 @@ from bot.channels.base import Channel, SendError, part_ids
 from bot.config import DeliveryConfig
 from bot.messages import DESK_ID_PREFIX, Direction, OutboundMessage, OutboxStatus, StatusUpdate
 from bot.parsers import mask_phone
+from store import repo
 from store.db import read_session, session_scope
 from store.models import Contact, Message, Outbox, OutboxPart
 
@@ -197,7 +198,7 @@ def _record(
             return
         row.error = str(error)[:500]
         if error.opted_out:
-            _opt_out(session, row)
+            _opt_out(session, row, now=now)
         if error.sent:  # the leading parts went out: recorded, so the retry sends only the rest
             row.provider_id = row.provider_id or error.sent[0]
             _save_parts(session, row, error.sent, sent=True, partial=True)
@@ -375,7 +376,7 @@ def apply_status(engine: Engine, update: StatusUpdate, *, now: datetime) -> bool
         elif update.status is row.status and update.error and not row.error:
             row.error = update.error[:500]
         if update.opted_out:
-            _opt_out(session, row)
+            _opt_out(session, row, now=now)
         return True
 
 
@@ -413,13 +414,24 @@ def _apply_to_part(
             if was is OutboxStatus.FAILED:
                 undelivered.answer_arrived(session, row, now=now)
     if update.opted_out:
-        _opt_out(session, row)
+        _opt_out(session, row, now=now)
     return True
 
 
-def _opt_out(session: Session, row: Outbox) -> None:
-    """The provider says the recipient unsubscribed: send them nothing more until MULAI/START."""
+def _opt_out(session: Session, row: Outbox, *, now: datetime) -> None:
+    """The provider says the recipient unsubscribed: send them nothing more until MULAI/START.
+
+    A message queued without a contact (an alert to a committee member not linked yet, an
+    officer's notice) gets its address's contact, made if need be, so the STOP is kept: alerts
+    find it (`repo.alert_contact`), and the member's next message joins it. Not the alert's
+    transaction, so making it here waits on nobody's lock but the member's own."""
     message = session.get(Message, row.message_id)
-    contact = session.get(Contact, message.contact_id) if message and message.contact_id else None
-    if contact is not None:
-        contact.opted_out = True
+    if message is None:
+        return
+    contact = session.get(Contact, message.contact_id) if message.contact_id else None
+    if contact is None:
+        contact = repo.resolve_contact(
+            session, channel=row.channel, address=row.address, phone=None, now=now
+        )
+        message.contact_id = contact.id
+    contact.opted_out = True

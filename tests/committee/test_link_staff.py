@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.committee import escalate, link_staff
-from bot.messages import InboundMessage
+from bot.delivery import apply_status
+from bot.messages import InboundMessage, OutboxStatus, StatusUpdate
 from bot.service import handle_inbound
 from store import repo
 from store.db import session_scope
@@ -49,10 +50,9 @@ def test_officers_are_not_linked(seeded, desk, clock):
         assert s.exec(select(Contact).where(Contact.phone == "+6281277778888")).all() == []
 
 
-def _alert_anggota(engine, desk, clock) -> str:
+def _alert_anggota(engine, desk, clock, citizen: str = "+6281234567890") -> str:
     """A citizen's complaint escalated by an admin, which alerts the anggota; its number."""
     with session_scope(engine) as s:
-        citizen = "+6281234567890"
         msg = InboundMessage("simulator", citizen, "DISHUB #jalan berlubang", None, phone=citizen)
         number = handle_inbound(s, msg, now=clock(), desk=desk).ticket
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
@@ -110,3 +110,32 @@ def test_an_alert_to_a_member_known_by_phone_on_another_channel_is_filed_on_that
         statuses = {repo.outbox_of(s, m.id).status.value for m in alerts}
         assert statuses == {"failed"}  # held: the member sent STOP
     assert links(seeded) == {}
+
+
+def test_a_provider_s_opt_out_of_an_alert_without_a_contact_is_kept_for_the_next_alert(
+    seeded, desk, clock
+):
+    """The member's carrier refuses the alert (Twilio 21610, as a status receipt): the address gets
+    a contact marked opted out, so the next alert is held instead of failing at the provider."""
+    _alert_anggota(seeded, desk, clock)
+    with session_scope(seeded) as s:
+        (alert,) = s.exec(select(Message).where(Message.address == ANGGOTA)).all()
+        assert alert.contact_id is None
+        row = repo.outbox_of(s, alert.id)
+        row.status, row.provider_id = OutboxStatus.SENT, "SM-alert-1"
+    refused = StatusUpdate("simulator", "SM-alert-1", OutboxStatus.FAILED, "21610", opted_out=True)
+    assert apply_status(seeded, refused, now=clock())
+    with session_scope(seeded) as s:
+        contact = repo.linked_contact(s, channel="simulator", address=ANGGOTA, phone=None)
+        assert contact is not None and contact.opted_out
+        assert s.get(Message, alert.id).contact_id == contact.id
+    assert link_staff(seeded, now=clock(), desk=desk) == 2  # the others; the anggota's stays
+    assert links(seeded)[ANGGOTA] == contact.id
+    _alert_anggota(seeded, desk, clock, citizen="+6281298765432")
+    with session_scope(seeded) as s:
+        alerts = s.exec(select(Message).where(Message.address == ANGGOTA)).all()
+        assert [repo.outbox_of(s, m.id).status for m in alerts] == [
+            OutboxStatus.FAILED,
+            OutboxStatus.FAILED,  # held: not sent to a phone that unsubscribed
+        ]
+        assert "21610" not in repo.outbox_of(s, alerts[1].id).error
