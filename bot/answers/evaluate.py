@@ -17,7 +17,12 @@ def read_rows(path: Path, *columns: str) -> list[dict[str, str]]:
     `Text` or ` unit` names the same column)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        names = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+        names: dict[str, str] = {}
+        for field in reader.fieldnames or []:
+            name = (field or "").strip().lower()
+            if name in names and name in columns:
+                raise ValueError(f"{path}: column {name!r} appears twice")
+            names[name] = field
         missing = [c for c in columns if c not in names]
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -50,6 +55,8 @@ def eval_routing(train: Path, test: Path, out: Path) -> dict[str, float | int]:
     """Train a router on TRAIN (as routed history), predict TEST, write predictions, return metrics."""
     history = read_rows(train, "text", "unit")
     # a row with no unit teaches nothing (it would make "" a unit)
+    if not any(r["unit"] for r in history):
+        raise ValueError(f"{train}: no row has a unit to learn from")
     router = Router.from_history((r["text"], r["unit"]) for r in history if r["unit"])
     rows = read_rows(test, "text", "unit")
     predicted = [router.predict(r["text"]) or "" for r in rows]
@@ -72,15 +79,18 @@ def title_from_id(answer_id: str) -> str:
     return words if re.search(r"[^\W\d_]{2,}", words) else ""
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    """A field that should be a list of strings, also given as one string (or left out)."""
+SCALAR = (str, int, float)
+
+
+def _texts(value: object, where: str) -> tuple[str, ...]:
+    """A field that should be a list of strings, also given as one string or number (or left out);
+    `where` names the file, entry and field in the error."""
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,) if value.strip() else ()
-    if isinstance(value, list | tuple):
-        return tuple(str(v) for v in value if v is not None and str(v).strip())
-    raise TypeError(f"expected a list of strings, got {type(value).__name__}")
+    items = value if isinstance(value, list) else [value]
+    if not all(item is None or isinstance(item, SCALAR) for item in items):
+        raise ValueError(f"{where}: expected text or a list of texts")
+    return tuple(str(item) for item in items if item is not None and str(item).strip())
 
 
 def load_library(path: Path) -> list[AnswerDoc]:
@@ -90,24 +100,29 @@ def load_library(path: Path) -> list[AnswerDoc]:
     their entries that way, and the name is the shortest statement of what the answer is about.
     Forgiving where files written by hand or exported from a chatbot differ: a byte-order mark,
     one example (or keyword) given as a string, an answer given as a list of alternative wordings
-    (intent files' "responses"), which are all read.
+    (intent files' "responses"), which are all read; anything else is an error naming the entry.
     """
     items = json.loads(path.read_text(encoding="utf-8-sig"))
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a JSON list of answers")
+    docs = []
     for number, item in enumerate(items, 1):
-        if not isinstance(item, dict) or "id" not in item:
+        answer_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(answer_id, SCALAR) or not str(answer_id).strip():
             raise ValueError(f'{path}: answer {number} is not an object with an "id"')
-    return [
-        AnswerDoc(
-            id=str(item["id"]),
-            title=str(item.get("title") or title_from_id(str(item["id"]))),
-            body="\n".join(_texts(item.get("answer"))),
-            keywords=_texts(item.get("keywords")),
-            examples=_texts(item.get("examples")),
+        where = f"{path}: answer {number}"
+        answer_id = str(answer_id).strip()
+        title = _texts(item.get("title"), f'{where}, "title"')
+        docs.append(
+            AnswerDoc(
+                id=answer_id,
+                title=" ".join(title) or title_from_id(answer_id),
+                body="\n".join(_texts(item.get("answer"), f'{where}, "answer"')),
+                keywords=_texts(item.get("keywords"), f'{where}, "keywords"'),
+                examples=_texts(item.get("examples"), f'{where}, "examples"'),
+            )
         )
-        for item in items
-    ]
+    return docs
 
 
 def eval_answers(library: Path, test: Path, out: Path, threshold: float) -> dict[str, float | int]:

@@ -154,8 +154,8 @@ def test_a_library_with_an_answer_of_the_wrong_shape_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(
         main, ["eval", "answers", "--library", str(path), "--test", test, "--out", out]
     )
-    assert result.exit_code != 0
-    assert "expected a list of strings" in result.output
+    assert result.exit_code == 1
+    assert 'answer 1, "answer": expected text or a list of texts' in result.output
 
 
 def test_column_names_are_read_regardless_of_case_and_spaces(tmp_path):
@@ -177,7 +177,9 @@ def test_training_rows_without_a_unit_are_skipped_and_never_predicted(tmp_path):
     assert "" not in {r["predicted"] for r in _read(out)}
 
 
-@pytest.mark.parametrize("items", [[{"answer": "a"}], ["ktp"], [["ktp", "a"]]])
+@pytest.mark.parametrize(
+    "items", [[{"answer": "a"}], ["ktp"], [["ktp", "a"]], [{"id": None}], [{"id": " "}]]
+)
 def test_a_library_entry_without_an_id_is_named_in_a_one_line_error(tmp_path, items):
     path = tmp_path / "lib.json"
     path.write_text(json.dumps(items))
@@ -188,3 +190,31 @@ def test_a_library_entry_without_an_id_is_named_in_a_one_line_error(tmp_path, it
     )
     assert result.exit_code == 1
     assert 'answer 1 is not an object with an "id"' in result.output
+
+
+def test_numbers_are_read_as_text_and_objects_inside_a_list_are_refused(tmp_path):
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps([{"id": 12, "answer": 5, "examples": ["biaya", 2024]}]))
+    (doc,) = load_library(path)
+    assert (doc.id, doc.body, doc.examples) == ("12", "5", ("biaya", "2024"))
+    path.write_text(json.dumps([{"id": "a", "answer": "x", "examples": [{"q": "biaya"}]}]))
+    with pytest.raises(ValueError, match='answer 1, "examples": expected text or a list'):
+        load_library(path)
+
+
+def test_a_column_given_twice_is_refused_rather_than_one_picked(tmp_path):
+    path = tmp_path / "t.csv"
+    _csv(path, ["text", "Text", "unit"], [("a", "b", "Infrastruktur")])
+    with pytest.raises(ValueError, match="column 'text' appears twice"):
+        read_rows(path, "text", "unit")
+
+
+def test_training_with_no_unit_at_all_is_an_error_not_a_zero(tmp_path):
+    train = _csv(tmp_path / "train.csv", ["text", "unit"], [(text, "") for text, _ in TRAIN])
+    test = _csv(tmp_path / "test.csv", ["text", "unit"], TEST)
+    out = str(tmp_path / "pred.csv")
+    result = CliRunner().invoke(
+        main, ["eval", "routing", "--train", train, "--test", test, "--out", out]
+    )
+    assert result.exit_code == 1
+    assert "no row has a unit to learn from" in result.output

@@ -458,10 +458,12 @@ def test_a_member_s_jawab_and_a_citizen_s_message_alerting_that_member_do_not_de
     (reopened,) = audit_lines(db, "ticket.reopen")
     assert reopened.actor == "citizen"
     with session_scope(db) as s:
-        alerts = s.exec(select(Message).where(Message.address == phone)).all()
-        assert any("Sudah ditindak komite." not in m.body for m in alerts if m.author == "bot")
         (contact,) = s.exec(select(Contact).where(Contact.phone == phone)).all()
         assert repo.linked_contact(s, channel="simulator", address=phone, phone=phone) == contact
+        # the TIDAK's alert went out, on the contact linked ahead, or on none for the new number
+        to_member = select(Message).where(Message.address == phone, Message.created_at == later)
+        (alert,) = [m for m in s.exec(to_member) if m.body.startswith(f"ESKALASI {dishub} ")]
+        assert alert.contact_id == (contact.id if linked else None)
     assert any("Sudah ditindak komite." in m.body for m, _ in answers(db, dishub))
     assert ticket_of(db, dishub).status is TicketStatus.ANSWERED
 
