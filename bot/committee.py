@@ -160,12 +160,14 @@ def members(session: Session, level: str) -> list[StaffUser]:
     return list(session.exec(stmt.order_by(col(StaffUser.id))))
 
 
-def staff_address(member: StaffUser, desk: Desk) -> tuple[str, str] | None:
-    """(channel, address) where a staff member gets messages; None if they gave neither."""
+def staff_address(member: StaffUser, desk: Desk) -> tuple[str, str, str | None] | None:
+    """(channel, address, phone) where a staff member gets messages, the phone only when the
+    address is it (a Telegram chat id is not); None if they gave neither."""
     cfg = desk.config
     channel = member.preferred_channel or cfg.committee.default_channel or cfg.channels.enabled[0]
     address = member.channel_address or member.phone or ""
-    return (channel, address) if address else None
+    phone = member.phone if address == member.phone else None
+    return (channel, address, phone) if address else None
 
 
 def link_member(session: Session, member: StaffUser, *, now: datetime, desk: Desk) -> bool:
@@ -184,8 +186,7 @@ def link_member(session: Session, member: StaffUser, *, now: datetime, desk: Des
     where = staff_address(member, desk)
     if where is None:
         return False
-    channel, address = where
-    phone = member.phone if address == member.phone else None
+    channel, address, phone = where
     if repo.linked_contact(session, channel=channel, address=address, phone=phone) is not None:
         return False
     try:
@@ -222,8 +223,7 @@ def send_to_staff(
     where = staff_address(member, desk)
     if where is None:
         return False
-    channel, address = where
-    phone = member.phone if address == member.phone else None
+    channel, address, phone = where
     # not locked: a citizen's message alerting a member whose JAWAB waits for that citizen
     contact = repo.alert_contact(session, channel=channel, address=address, phone=phone)
     say(

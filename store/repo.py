@@ -95,12 +95,7 @@ def resolve_contact(
 
     The contact row is locked for the rest of the transaction, so one citizen's messages are handled
     one at a time even across workers (no two tickets from two simultaneous first messages)."""
-    link = session.exec(
-        select(ContactAddress).where(
-            ContactAddress.channel == channel, ContactAddress.address == address
-        )
-    ).first()
-    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
+    link, contact = _link_and_phone(session, channel=channel, address=address, phone=phone)
     if contact is None and link is not None:
         contact = session.get(Contact, link.contact_id)
         if contact is not None and phone and contact.phone is None:
@@ -126,22 +121,38 @@ def resolve_contact(
     return contact
 
 
-def linked_contact(
+def _link_and_phone(
     session: Session, *, channel: str, address: str, phone: str | None
-) -> Contact | None:
-    """The contact an address is already linked to (its phone, if given, agreeing), read without
-    a lock; None when the address was never seen or now belongs with another phone's contact."""
+) -> tuple[ContactAddress | None, Contact | None]:
+    """The address's link, if any, and the contact with that phone, if any: read, not locked."""
     link = session.exec(
         select(ContactAddress).where(
             ContactAddress.channel == channel, ContactAddress.address == address
         )
     ).first()
-    if link is None:
-        return None
-    contact = session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
-    if contact is not None and contact.id != link.contact_id:
+    by_phone = (
+        session.exec(select(Contact).where(Contact.phone == phone)).first() if phone else None
+    )
+    return link, by_phone
+
+
+def _agreeing(
+    session: Session, link: ContactAddress | None, by_phone: Contact | None
+) -> Contact | None:
+    """The linked contact, unless the phone belongs with another contact."""
+    if link is None or (by_phone is not None and by_phone.id != link.contact_id):
         return None
     return session.get(Contact, link.contact_id)
+
+
+def linked_contact(
+    session: Session, *, channel: str, address: str, phone: str | None
+) -> Contact | None:
+    """The contact an address is already linked to (its phone, if given, agreeing), read without
+    a lock; None when the address was never seen or now belongs with another phone's contact."""
+    return _agreeing(
+        session, *_link_and_phone(session, channel=channel, address=address, phone=phone)
+    )
 
 
 def alert_contact(
@@ -155,10 +166,8 @@ def alert_contact(
     citizen's. Waiting for the member's lock, or for the contact their very first JAWAB is
     creating, would close the circle (a deadlock), so nothing here waits or writes: an address not
     linked yet gets the alert without a contact, and `committee.link_staff` links it later."""
-    found = linked_contact(session, channel=channel, address=address, phone=phone)
-    if found is not None or not phone:
-        return found
-    return session.exec(select(Contact).where(Contact.phone == phone)).first()
+    link, by_phone = _link_and_phone(session, channel=channel, address=address, phone=phone)
+    return _agreeing(session, link, by_phone) or by_phone
 
 
 def open_tickets(session: Session, contact_id: int) -> list[Ticket]:
@@ -429,11 +438,7 @@ def address_thread(session: Session, *, channel: str, address: str) -> Sequence[
 
 
 def contact_by_address(session: Session, *, channel: str, address: str) -> Contact | None:
-    link = session.exec(
-        select(ContactAddress).where(
-            ContactAddress.channel == channel, ContactAddress.address == address
-        )
-    ).first()
+    link, _ = _link_and_phone(session, channel=channel, address=address, phone=None)
     return session.get(Contact, link.contact_id) if link else None
 
 
